@@ -1,0 +1,64 @@
+# braid: the two commands a new user runs are `make demo` and `make test`.
+# Every target installs what is missing first (scripts/install-deps), then configures and builds.
+
+JOBS      ?= $(shell nproc)
+CI        ?=
+WERROR    := $(if $(filter true 1 yes,$(CI)),ON,OFF)
+GENERATOR := -G Ninja
+CMAKE_COMMON := $(GENERATOR) -DBRAID_WERROR=$(WERROR)
+# CTest output: show failures in full; run tests in parallel.
+CTEST := ctest --output-on-failure -j $(JOBS)
+
+.PHONY: all deps build demo test test-release test-asan test-tsan bench clean help
+
+all: build
+
+help:
+	@echo "make demo   - install dependencies, build, run the demo end to end"
+	@echo "make test   - install dependencies, build, run every test (Release, ASan+UBSan, TSan)"
+	@echo "make build  - Release build into build/release (the program is build/release/braid)"
+	@echo "make bench  - build and run the micro benchmarks"
+
+deps:
+	@scripts/install-deps
+
+build/release/build.ninja:
+	cmake -S . -B build/release $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
+
+build: deps build/release/build.ninja
+	cmake --build build/release -j $(JOBS)
+
+build/asan/build.ninja:
+	cmake -S . -B build/asan $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DBRAID_SANITIZE=address -DBRAID_BUILD_BENCH=OFF
+
+build/tsan/build.ninja:
+	cmake -S . -B build/tsan $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DBRAID_SANITIZE=thread -DBRAID_BUILD_BENCH=OFF
+
+demo: build
+	@scripts/demo
+
+test: test-release test-asan test-tsan
+	@echo "make test: all passed"
+
+test-release: build
+	cd build/release && $(CTEST)
+
+# Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps build/asan/build.ninja
+	cmake --build build/asan -j $(JOBS) --target braid_unit_tests
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST) -L unit
+
+# Concurrency tests under ThreadSanitizer.
+test-tsan: deps build/tsan/build.ninja
+	cmake --build build/tsan -j $(JOBS) --target braid_concurrency_tests
+	cd build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(CTEST) -L concurrency
+
+bench: build
+	build/release/bench/braid_micro_bench
+
+clean:
+	rm -rf build

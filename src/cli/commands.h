@@ -1,0 +1,18 @@
+// The braid program's commands. Each command file registers its subcommand on the app and
+// returns the code the program exits with: 0 success, 1 failure (message on stderr), 2 usage.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace braid::cli {
+
+// A registered command: called after parsing when its subcommand was chosen.
+using CommandRunner = std::function<int()>;
+
+CommandRunner add_cat_command(CLI::App& app);
+
+// Prints "braid: error: <message>" to stderr and returns 1.
+int report_error(const std::string& message);
+
+}  // namespace braid::cli

@@ -1,0 +1,53 @@
+// braid: parallel data pipelines that MERGE into Delta Lake tables. This is the command line.
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+#include "braid/version.h"
+#include "cli/commands.h"
+
+namespace braid::cli {
+
+int report_error(const std::string& message) {
+  std::fprintf(stderr, "braid: error: %s\n", message.c_str());
+  return 1;
+}
+
+namespace {
+
+int run(int argc, char** argv) {
+  CLI::App app{"braid: parallel data pipelines that MERGE into Delta Lake tables", "braid"};
+  app.set_version_flag("--version,-V", std::string("braid ") + kVersion);
+  app.require_subcommand(0, 1);
+  app.footer("Run 'braid COMMAND --help' for the options of a command.");
+
+  std::vector<std::pair<CLI::App*, CommandRunner>> commands;
+  auto add = [&](CommandRunner runner) {
+    commands.emplace_back(app.get_subcommands({}).back(), std::move(runner));
+  };
+  add(add_cat_command(app));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (auto& [sub, runner] : commands) {
+    if (sub->parsed()) return runner();
+  }
+  std::fputs(app.help().c_str(), stdout);
+  return 0;
+}
+
+}  // namespace
+}  // namespace braid::cli
+
+int main(int argc, char** argv) {
+  try {
+    return braid::cli::run(argc, argv);
+  } catch (const std::exception& e) {
+    return braid::cli::report_error(std::string("internal error: ") + e.what());
+  } catch (...) {
+    return braid::cli::report_error("internal error: unknown exception");
+  }
+}

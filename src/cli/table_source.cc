@@ -1,0 +1,110 @@
+#include "cli/table_source.h"
+
+#include "common/file_system.h"
+#include "formats/csv/csv_reader.h"
+
+namespace braid::cli {
+
+void add_source_options(CLI::App& cmd, SourceOptions& options) {
+  cmd.add_option("--input-format", options.input_format,
+                 "Format of the input when its extension does not say: csv or tsv");
+  cmd.add_option("--delimiter", options.delimiter, "CSV input: field delimiter (default ',')");
+  cmd.add_flag("--no-header", options.no_header, "CSV input: the first line is data");
+  cmd.add_option("--null", options.null_string, "CSV input: the text of NULL (default empty)")
+      ->each([&options](const std::string&) { options.has_null_string = true; });
+}
+
+Status TableSource::select_columns(const std::string& names) {
+  if (names.empty()) return Status::OK();
+  const SchemaPtr& full = schema();
+  std::vector<FieldPtr> fields;
+  size_t start = 0;
+  while (start <= names.size()) {
+    size_t end = names.find(',', start);
+    if (end == std::string::npos) end = names.size();
+    std::string name = names.substr(start, end - start);
+    int i = full->field_index(name);
+    if (i < 0) {
+      std::string available;
+      for (const auto& f : full->fields()) available += (available.empty() ? "" : ", ") + f->name();
+      return Status::not_found("no column '{}' (columns: {})", name, available);
+    }
+    projection_.push_back(i);
+    fields.push_back(full->field(i));
+    start = end + 1;
+  }
+  projected_schema_ = braid::schema(std::move(fields));
+  return Status::OK();
+}
+
+Result<RecordBatchPtr> TableSource::project(RecordBatchPtr batch) const {
+  if (batch == nullptr || projection_.empty()) return batch;
+  BRAID_ASSIGN_OR_RETURN(auto selected, batch->select(projection_));
+  return selected;
+}
+
+namespace {
+
+class CsvSource final : public TableSource {
+ public:
+  explicit CsvSource(std::unique_ptr<csv::CsvReader> reader) : reader_(std::move(reader)) {}
+  const SchemaPtr& schema() const override {
+    return projected_schema_ ? projected_schema_ : reader_->schema();
+  }
+  Result<RecordBatchPtr> next() override {
+    BRAID_ASSIGN_OR_RETURN(auto batch, reader_->next());
+    return project(std::move(batch));
+  }
+
+ private:
+  std::unique_ptr<csv::CsvReader> reader_;
+};
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string detect_format(const std::string& path, const SourceOptions& options) {
+  if (!options.input_format.empty()) return options.input_format;
+  std::string lower;
+  for (char c : path) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (ends_with(lower, ".tsv") || ends_with(lower, ".tab")) return "tsv";
+  if (ends_with(lower, ".csv") || ends_with(lower, ".txt")) return "csv";
+  if (ends_with(lower, ".parquet")) return "parquet";
+  return "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
+                                                       const SourceOptions& options) {
+  auto fs = local_file_system();
+  BRAID_ASSIGN_OR_RETURN(FileInfo info, fs->stat(path));
+  std::string format = detect_format(path, options);
+  if (info.is_directory) {
+    return Status::not_implemented("'{}' is a folder; reading Delta tables is not supported yet",
+                                   path);
+  }
+  if (format == "csv" || format == "tsv") {
+    csv::CsvReadOptions csv_options;
+    if (format == "tsv") csv_options.delimiter = '\t';
+    if (!options.delimiter.empty()) {
+      std::string d = options.delimiter == "\\t" ? "\t" : options.delimiter;
+      if (d.size() != 1) {
+        return Status::invalid_argument("--delimiter must be one character, not '{}'", d);
+      }
+      csv_options.delimiter = d[0];
+    }
+    csv_options.header = !options.no_header;
+    if (options.has_null_string) csv_options.null_values = {options.null_string};
+    BRAID_ASSIGN_OR_RETURN(auto reader, csv::CsvReader::open(fs, path, csv_options));
+    return std::unique_ptr<TableSource>(std::make_unique<CsvSource>(std::move(reader)));
+  }
+  if (format == "parquet") {
+    return Status::not_implemented("reading Parquet files is not supported yet ('{}')", path);
+  }
+  return Status::invalid_argument(
+      "cannot tell the format of '{}' from its name; pass --input-format csv or tsv", path);
+}
+
+}  // namespace braid::cli

@@ -1,0 +1,51 @@
+// MemoryFileSystem: an in-memory FileSystem for tests, with fault injection.
+//
+// Files live in a map from path to contents; folders exist implicitly when a file is below them
+// or explicitly after create_directories. A fault hook, when set, is asked before every
+// mutating or reading operation and may fail it, which is how tests simulate a full disk, a
+// lost commit race or a crash between two writes.
+// Thread-safety: all methods may be called concurrently.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "common/file_system.h"
+
+namespace braid {
+
+class MemoryFileSystem final : public FileSystem {
+ public:
+  // op is one of "open_read", "open_write", "write", "put_if_absent", "rename", "remove", "list".
+  using FaultHook = std::function<Status(std::string_view op, const std::string& path)>;
+
+  void set_fault_hook(FaultHook hook);
+
+  Result<std::unique_ptr<RandomAccessFile>> open_read(const std::string& path) override;
+  Result<std::unique_ptr<WritableFile>> open_write(const std::string& path) override;
+  Status put_if_absent(const std::string& path, std::string_view contents) override;
+  Status rename(const std::string& from, const std::string& to, bool replace) override;
+  Result<FileInfo> stat(const std::string& path) override;
+  Result<std::vector<FileInfo>> list(const std::string& dir) override;
+  Status create_directories(const std::string& path) override;
+  Status remove(const std::string& path) override;
+
+  // Every file path, sorted.
+  std::vector<std::string> all_files() const;
+
+ private:
+  friend class MemoryWritableFile;
+  Status fault(std::string_view op, const std::string& path) const;
+  bool is_directory_locked(const std::string& path) const;
+  void store(const std::string& path, std::string contents);
+
+  mutable std::mutex mutex_;
+  FaultHook hook_;
+  std::map<std::string, std::shared_ptr<const std::string>> files_;
+  std::set<std::string> directories_;
+  int64_t clock_ms_ = 0;  // a logical clock for modification times
+};
+
+}  // namespace braid
