@@ -9,7 +9,7 @@ CMAKE_COMMON := $(GENERATOR) -DBRAID_WERROR=$(WERROR)
 # CTest output: show failures in full; run tests in parallel.
 CTEST := ctest --output-on-failure -j $(JOBS)
 
-.PHONY: all deps build demo test test-release test-asan test-tsan bench clean help
+.PHONY: all deps build demo test test-release test-asan test-tsan fuzz bench clean help
 
 all: build
 
@@ -31,7 +31,7 @@ build: deps build/release/build.ninja
 build/asan/build.ninja:
 	cmake -S . -B build/asan $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-	  -DBRAID_SANITIZE=address -DBRAID_BUILD_BENCH=OFF
+	  -DBRAID_SANITIZE=address -DBRAID_BUILD_BENCH=OFF -DBRAID_BUILD_FUZZ=ON
 
 build/tsan/build.ninja:
 	cmake -S . -B build/tsan $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -47,15 +47,22 @@ test: test-release test-asan test-tsan
 test-release: build
 	cd build/release && $(CTEST)
 
-# Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, then every fuzz target
+# for FUZZ_SECONDS each (same build: the libraries carry libFuzzer's coverage instrumentation).
+FUZZ_SECONDS ?= 30
 test-asan: deps build/asan/build.ninja
-	cmake --build build/asan -j $(JOBS) --target braid_unit_tests
+	cmake --build build/asan -j $(JOBS) --target braid_unit_tests braid_fuzzers
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST) -L unit
+	scripts/run-fuzzers build/asan $(FUZZ_SECONDS)
 
 # Concurrency tests under ThreadSanitizer.
 test-tsan: deps build/tsan/build.ninja
 	cmake --build build/tsan -j $(JOBS) --target braid_concurrency_tests
 	cd build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(CTEST) -L concurrency
+
+fuzz: deps build/asan/build.ninja
+	cmake --build build/asan -j $(JOBS) --target braid_fuzzers
+	scripts/run-fuzzers build/asan $(FUZZ_SECONDS)
 
 bench: build
 	build/release/bench/braid_micro_bench
