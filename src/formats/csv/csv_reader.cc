@@ -497,6 +497,7 @@ class CsvReaderImpl final : public CsvReader {
     tokenizer_.delimiter = options_.delimiter;
     tokenizer_.quote = options_.quote;
     tokenizer_.escape = options_.escape;
+    null_is_empty_only_ = options_.null_values.size() == 1 && options_.null_values[0].empty();
   }
 
   Status open();
@@ -515,6 +516,7 @@ class CsvReaderImpl final : public CsvReader {
   std::string path_;
   CsvReadOptions options_;
   Tokenizer tokenizer_;
+  bool null_is_empty_only_ = false;  // the common case, checked without a loop
   std::unique_ptr<RandomAccessFile> file_;
   SchemaPtr schema_;
   std::vector<ColumnSpec> columns_;
@@ -539,6 +541,7 @@ std::string CsvReaderImpl::location(size_t offset) const {
 
 bool CsvReaderImpl::is_null(const FieldText& f) const {
   if (f.quoted) return false;
+  if (null_is_empty_only_) return f.text.empty();
   for (const auto& n : options_.null_values) {
     if (f.text == n) return true;
   }
@@ -562,7 +565,8 @@ Status CsvReaderImpl::open() {
   BRAID_ASSIGN_OR_RETURN(file_, fs_->open_read(path_));
   const int parallelism = options_.parallel ? WorkerPool::shared().concurrency() : 1;
   const int64_t block = std::max<int64_t>(options_.block_bytes, 1);
-  chunk_bytes_ = static_cast<size_t>(std::max<int64_t>(block * parallelism, 1));
+  // Two blocks per thread, so one slow block does not leave the others idle.
+  chunk_bytes_ = static_cast<size_t>(std::max<int64_t>(block * parallelism * (parallelism > 1 ? 2 : 1), 1));
   chunk_file_offset_ = 0;
   chunk_line_ = 1;
   // Read enough for the header and the inference sample (growing while rows are cut off).
@@ -749,14 +753,15 @@ Status CsvReaderImpl::parse_chunk() {
   const char* data = chunk_.data();
   const size_t size = chunk_.size();
   const int64_t block_bytes = std::max<int64_t>(options_.block_bytes, 1);
-  size_t num_blocks = std::max<size_t>(1, (size + static_cast<size_t>(block_bytes) - 1) / static_cast<size_t>(block_bytes));
+  // Even blocks of about block_bytes (no sliver at the end).
+  size_t num_blocks = std::max<size_t>(1, (size + static_cast<size_t>(block_bytes) / 2) / static_cast<size_t>(block_bytes));
   if (!options_.parallel || options_.escape != options_.quote) num_blocks = 1;
 
   std::vector<BlockResult> results(num_blocks);
   bool serial = num_blocks == 1;
   if (!serial) {
     std::vector<size_t> bounds(num_blocks + 1);
-    for (size_t i = 0; i <= num_blocks; ++i) bounds[i] = std::min(size, i * static_cast<size_t>(block_bytes));
+    for (size_t i = 0; i <= num_blocks; ++i) bounds[i] = size * i / num_blocks;
     // Pass 1: quote parity per block.
     std::vector<uint8_t> odd(num_blocks, 0);
     BRAID_RETURN_IF_ERROR(parallel_for(num_blocks, [&](size_t i) {
@@ -783,14 +788,17 @@ Status CsvReaderImpl::parse_chunk() {
         start = p < size ? p + 1 : size;
       }
       results[i] = parse_block(data, size, start, std::max(start, bounds[i + 1]), eof);
-      if (i + 1 < num_blocks && results[i].incomplete) results[i].end = size;  // cannot verify
       return Status::OK();
     }));
+    // Blocks that found no row start (the chunk's tail is one unfinished row) hold nothing.
+    size_t last = num_blocks - 1;
+    while (last > 0 && results[last].start >= size) --last;
+    results.resize(last + 1);
     // Verify: every block must end where the next one started; errors only count from verified
     // blocks (the first always is).
-    for (size_t i = 0; i + 1 < num_blocks; ++i) {
-      if (!results[i].error.ok()) break;  // reported below if its start was verified
-      if (results[i].end != results[i + 1].start) {
+    for (size_t i = 0; i < last; ++i) {
+      if (!results[i].error.ok()) break;  // reported below: its start was verified
+      if (results[i].incomplete || results[i].end != results[i + 1].start) {
         serial = true;
         break;
       }
