@@ -93,15 +93,17 @@ Status status_of(Result<T>&& r) {
 #define BRAID_CONCAT(a, b) BRAID_CONCAT_INNER(a, b)
 
 // Returns the error of a Status or Result expression from the enclosing function.
-#define BRAID_RETURN_IF_ERROR(expr)                                              \
-  do {                                                                           \
-    auto _braid_status = (expr);                                                 \
-    if (!_braid_status.ok()) return ::braid::internal::status_of(std::move(_braid_status)); \
+#define BRAID_RETURN_IF_ERROR(expr) \
+  BRAID_RETURN_IF_ERROR_IMPL(BRAID_CONCAT(_braid_status_, __COUNTER__), expr)
+#define BRAID_RETURN_IF_ERROR_IMPL(var, expr)                                 \
+  do {                                                                        \
+    auto var = (expr);                                                        \
+    if (!var.ok()) return ::braid::internal::status_of(std::move(var));      \
   } while (false)
 
 // `BRAID_ASSIGN_OR_RETURN(auto x, make_x());` declares x from a Result or returns its error.
 #define BRAID_ASSIGN_OR_RETURN(lhs, rexpr) \
-  BRAID_ASSIGN_OR_RETURN_IMPL(BRAID_CONCAT(_braid_result_, __LINE__), lhs, rexpr)
+  BRAID_ASSIGN_OR_RETURN_IMPL(BRAID_CONCAT(_braid_result_, __COUNTER__), lhs, rexpr)
 #define BRAID_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                                \
   if (!tmp.ok()) return std::move(tmp).status();     \

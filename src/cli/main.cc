@@ -26,6 +26,8 @@ int run(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(runner));
   };
   add(add_cat_command(app));
+  add(add_schema_command(app));
+  add(add_meta_command(app));
 
   try {
     app.parse(argc, argv);

@@ -2,12 +2,13 @@
 
 #include "common/file_system.h"
 #include "formats/csv/csv_reader.h"
+#include "formats/parquet/parquet_reader.h"
 
 namespace braid::cli {
 
 void add_source_options(CLI::App& cmd, SourceOptions& options) {
   cmd.add_option("--input-format", options.input_format,
-                 "Format of the input when its extension does not say: csv or tsv");
+                 "Format of the input when its extension does not say: parquet, csv or tsv");
   cmd.add_option("--delimiter", options.delimiter, "CSV input: field delimiter (default ',')");
   cmd.add_flag("--no-header", options.no_header, "CSV input: the first line is data");
   cmd.add_option("--null", options.null_string, "CSV input: the text of NULL (default empty)")
@@ -60,6 +61,21 @@ class CsvSource final : public TableSource {
   std::unique_ptr<csv::CsvReader> reader_;
 };
 
+class ParquetSource final : public TableSource {
+ public:
+  explicit ParquetSource(std::unique_ptr<parquet::ParquetReader> reader) : reader_(std::move(reader)) {}
+  const SchemaPtr& schema() const override {
+    return projected_schema_ ? projected_schema_ : reader_->schema();
+  }
+  Result<RecordBatchPtr> next() override {
+    BRAID_ASSIGN_OR_RETURN(auto batch, reader_->next());
+    return project(std::move(batch));
+  }
+
+ private:
+  std::unique_ptr<parquet::ParquetReader> reader_;
+};
+
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -101,10 +117,20 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
     return std::unique_ptr<TableSource>(std::make_unique<CsvSource>(std::move(reader)));
   }
   if (format == "parquet") {
-    return Status::not_implemented("reading Parquet files is not supported yet ('{}')", path);
+    BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path));
+    return std::unique_ptr<TableSource>(std::make_unique<ParquetSource>(std::move(reader)));
+  }
+  // No telling extension: a Parquet file says so in its first bytes.
+  BRAID_ASSIGN_OR_RETURN(auto file, fs->open_read(path));
+  if (file->size() >= 4) {
+    BRAID_ASSIGN_OR_RETURN(std::string magic, file->read_range(0, 4));
+    if (magic == "PAR1" || magic == "PARE") {  // PARE: encrypted footer; the reader says so
+      BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path));
+      return std::unique_ptr<TableSource>(std::make_unique<ParquetSource>(std::move(reader)));
+    }
   }
   return Status::invalid_argument(
-      "cannot tell the format of '{}' from its name; pass --input-format csv or tsv", path);
+      "cannot tell the format of '{}' from its name; pass --input-format parquet, csv or tsv", path);
 }
 
 }  // namespace braid::cli

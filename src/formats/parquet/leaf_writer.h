@@ -1,0 +1,42 @@
+// LeafWriter: turns the decoded values of one leaf column's pages into a braid Column of the
+// leaf's type (see LeafConversion in schema_mapping.h).
+//
+// Per page, values are first loaded "dense" (non-null values only, already converted to the
+// braid representation) from a ValueDecoder or from dictionary indices, then emitted: either
+// dense (nested leaves: record assembly places them later) or spaced by definition levels (flat
+// leaves: one slot per level, NULL where def < max_def), which builds the final column directly.
+// Thread-safety: one thread per writer.
+#pragma once
+
+#include <memory>
+
+#include "braid/result.h"
+#include "columnar/column.h"
+#include "formats/parquet/schema_mapping.h"
+#include "formats/parquet/value_decoder.h"
+
+namespace braid::parquet {
+
+class LeafWriter {
+ public:
+  virtual ~LeafWriter() = default;
+
+  // The dictionary page: `n` PLAIN values.
+  virtual Status set_dictionary(ValueDecoder& decoder, int64_t n) = 0;
+  virtual int64_t dictionary_size() const = 0;
+  // Loads the page's n dense values.
+  virtual Status load(ValueDecoder& decoder, int64_t n) = 0;
+  // Loads n dense values by dictionary index (indices are checked against the dictionary).
+  virtual Status load_indices(const uint32_t* indices, int64_t n) = 0;
+  // Emits the loaded values: dense (def == nullptr) or spaced over n_slots definition levels,
+  // a value where def == max_def and NULL elsewhere.
+  virtual void emit(const int16_t* def, int64_t n_slots, int16_t max_def) = 0;
+  // Appends n NULL slots (pages of a column whose values are all null, e.g. UNKNOWN type).
+  virtual void emit_nulls(int64_t n) = 0;
+
+  virtual Result<ColumnPtr> finish() = 0;
+};
+
+Result<std::unique_ptr<LeafWriter>> make_leaf_writer(const SchemaNode& leaf, MemoryTracker* tracker);
+
+}  // namespace braid::parquet
