@@ -95,8 +95,8 @@ void BufferBuilder::grow(int64_t min_capacity) {
   int64_t capacity = padded(std::max(min_capacity, std::max<int64_t>(capacity_ * 2, 256)));
   uint8_t* data = aligned_alloc_bytes(capacity);
   if (size_ > 0) std::memcpy(data, data_, static_cast<size_t>(size_));
-  // Keep the padding deterministic: bytes past size() read as zero.
-  std::memset(data + size_, 0, static_cast<size_t>(capacity - size_));
+  // Bytes past size() are left as they are: resize() zero-fills what it exposes and finish()
+  // zeroes the padding, so growth need not touch memory it may never use.
   std::free(data_);
   tracker_->consume(capacity - capacity_);
   data_ = data;

@@ -313,6 +313,7 @@ Status read_column_chunk(const SchemaNode& leaf, const ColumnMetaData& metadata,
                          std::string_view chunk, bool spaced, MemoryTracker* tracker,
                          LeafChunk* out) {
   BRAID_ASSIGN_OR_RETURN(auto writer, make_leaf_writer(leaf, tracker));
+  if (spaced && metadata.num_values > 0) writer->reserve(std::min<int64_t>(metadata.num_values, int64_t{1} << 26));
   ChunkReader reader(leaf, metadata, chunk, spaced, *writer, out);
   BRAID_RETURN_IF_ERROR(reader.run());
   BRAID_ASSIGN_OR_RETURN(out->values, writer->finish());

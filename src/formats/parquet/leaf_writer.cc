@@ -124,6 +124,8 @@ class FixedLeafWriter final : public LeafWriter {
   FixedLeafWriter(TypePtr type, Convert convert, MemoryTracker* tracker)
       : type_(std::move(type)), convert_(convert), values_(tracker), validity_(tracker) {}
 
+  void reserve(int64_t slots) override { values_.reserve(slots * static_cast<int64_t>(sizeof(Out))); }
+
   Status set_dictionary(ValueDecoder& decoder, int64_t n) override {
     phys_.resize(static_cast<size_t>(n));
     BRAID_RETURN_IF_ERROR(decoder.decode_fixed(n, reinterpret_cast<uint8_t*>(phys_.data())));
@@ -279,6 +281,7 @@ class BinaryLeafWriter final : public LeafWriter {
       : type_(std::move(type)), offsets_(tracker), data_(tracker), validity_(tracker) {
     offsets_.append_value<int32_t>(0);
   }
+  void reserve(int64_t slots) override { offsets_.reserve(slots * 4); }
   Status set_dictionary(ValueDecoder& decoder, int64_t n) override {
     std::vector<std::string_view> views(static_cast<size_t>(n));
     BRAID_RETURN_IF_ERROR(decoder.decode_binary(n, views.data()));
@@ -290,7 +293,7 @@ class BinaryLeafWriter final : public LeafWriter {
     dict_starts_.assign(1, 0);
     for (auto v : views) {
       dict_bytes_.append(v);
-      dict_starts_.push_back(dict_bytes_.size());
+      dict_starts_.push_back(static_cast<uint32_t>(dict_bytes_.size()));
     }
     return Status::OK();
   }
@@ -298,33 +301,45 @@ class BinaryLeafWriter final : public LeafWriter {
     return dict_starts_.empty() ? 0 : static_cast<int64_t>(dict_starts_.size() - 1);
   }
   Status load(ValueDecoder& decoder, int64_t n) override {
+    from_dictionary_ = false;
     staged_.resize(static_cast<size_t>(n));
     return decoder.decode_binary(n, staged_.data());
   }
   Status load_indices(const uint32_t* indices, int64_t n) override {
-    staged_.resize(static_cast<size_t>(n));
+    from_dictionary_ = true;
     const auto size = static_cast<uint32_t>(dictionary_size());
+    staged_bytes_ = 0;
     for (int64_t i = 0; i < n; ++i) {
       uint32_t idx = indices[i];
       if (idx >= size) return index_out_of_range(idx, size);
-      staged_[static_cast<size_t>(i)] =
-          std::string_view(dict_bytes_).substr(dict_starts_[idx], dict_starts_[idx + 1] - dict_starts_[idx]);
+      staged_bytes_ += dict_starts_[idx + 1] - dict_starts_[idx];
     }
+    indices_.assign(indices, indices + n);
     return Status::OK();
   }
   void emit(const int16_t* def, int64_t n_slots, int16_t max_def) override {
-    if (def == nullptr) n_slots = static_cast<int64_t>(staged_.size());
-    size_t bytes = 0;
-    for (auto v : staged_) bytes += v.size();
-    data_.reserve(static_cast<int64_t>(bytes));
+    const int64_t present = from_dictionary_ ? static_cast<int64_t>(indices_.size())
+                                             : static_cast<int64_t>(staged_.size());
+    if (def == nullptr) n_slots = present;
+    if (!from_dictionary_) {
+      staged_bytes_ = 0;
+      for (auto v : staged_) staged_bytes_ += v.size();
+    }
+    data_.reserve(static_cast<int64_t>(staged_bytes_));
     offsets_.reserve(n_slots * 4);
+    if (static_cast<uint64_t>(data_.size()) + staged_bytes_ > INT32_MAX) overflow_ = true;
+    const char* dict = dict_bytes_.data();
     size_t j = 0;
     for (int64_t i = 0; i < n_slots; ++i) {
       if (def == nullptr || def[i] == max_def) {
-        std::string_view v = staged_[j++];
-        data_.unsafe_append(v.data(), static_cast<int64_t>(v.size()));
+        if (from_dictionary_) {
+          uint32_t idx = indices_[j++];
+          data_.unsafe_append(dict + dict_starts_[idx], dict_starts_[idx + 1] - dict_starts_[idx]);
+        } else {
+          std::string_view v = staged_[j++];
+          data_.unsafe_append(v.data(), static_cast<int64_t>(v.size()));
+        }
       }
-      if (data_.size() > INT32_MAX) overflow_ = true;
       offsets_.unsafe_append_value(static_cast<int32_t>(data_.size()));
     }
     if (def == nullptr) {
@@ -354,9 +369,12 @@ class BinaryLeafWriter final : public LeafWriter {
   BufferBuilder data_;
   ValidityBuilder validity_;
   bool overflow_ = false;
+  bool from_dictionary_ = false;
   std::vector<std::string_view> staged_;
+  std::vector<uint32_t> indices_;
+  uint64_t staged_bytes_ = 0;
   std::string dict_bytes_;
-  std::vector<size_t> dict_starts_;
+  std::vector<uint32_t> dict_starts_;
 };
 
 // ---- FIXED_LEN_BYTE_ARRAY and BYTE_ARRAY with runtime widths: fixed binary, and decimals from

@@ -21,6 +21,9 @@ class LeafWriter {
  public:
   virtual ~LeafWriter() = default;
 
+  // Capacity hint: the chunk's level count (slots) before any page is read.
+  virtual void reserve(int64_t slots) {}
+
   // The dictionary page: `n` PLAIN values.
   virtual Status set_dictionary(ValueDecoder& decoder, int64_t n) = 0;
   virtual int64_t dictionary_size() const = 0;

@@ -128,11 +128,24 @@ Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, MemoryTracke
 
 Result<RecordBatchPtr> ParquetFile::read_row_group(int row_group, const std::vector<int>& columns,
                                                    MemoryTracker* tracker) const {
-  if (row_group < 0 || row_group >= num_row_groups()) {
-    return Status::invalid_argument("{}: no row group {} (the file has {})", path_, row_group,
-                                    num_row_groups());
+  BRAID_ASSIGN_OR_RETURN(auto batches, read_row_groups({row_group}, columns, tracker));
+  return std::move(batches[0]);
+}
+
+Result<std::vector<RecordBatchPtr>> ParquetFile::read_row_groups(const std::vector<int>& row_groups,
+                                                                 const std::vector<int>& columns,
+                                                                 MemoryTracker* tracker,
+                                                                 bool parallel) const {
+  for (int g : row_groups) {
+    if (g < 0 || g >= num_row_groups()) {
+      return Status::invalid_argument("{}: no row group {} (the file has {})", path_, g, num_row_groups());
+    }
   }
-  const RowGroup& rg = metadata_.row_groups[static_cast<size_t>(row_group)];
+  for (int c : columns) {
+    if (c < 0 || c >= schema()->num_fields()) {
+      return Status::invalid_argument("{}: no column {} (the file has {})", path_, c, schema()->num_fields());
+    }
+  }
   // Leaves to decode, and whether each is a flat top-level column (decoded straight into place).
   std::vector<int> leaves;
   std::vector<bool> spaced(schema_->leaves().size(), false);
@@ -143,31 +156,42 @@ Result<RecordBatchPtr> ParquetFile::read_row_group(int row_group, const std::vec
       spaced[static_cast<size_t>(leaf)] = f.kind == SchemaNode::Kind::kLeaf;
     }
   }
-  std::vector<LeafChunk> chunks(schema_->leaves().size());
-  auto context = [&](int leaf) {
-    return fmt::format("{}: row group {}: column '{}'", path_, row_group, schema_->leaf_path(leaf));
-  };
-  BRAID_RETURN_IF_ERROR(parallel_for(leaves.size(), [&](size_t i) -> Status {
-    int leaf = leaves[i];
+  // Every (row group, leaf) chunk is one task: the pool balances them however uneven they are.
+  const size_t num_leaves = schema_->leaves().size();
+  std::vector<std::vector<LeafChunk>> chunks(row_groups.size(), std::vector<LeafChunk>(num_leaves));
+  const size_t tasks = row_groups.size() * leaves.size();
+  BRAID_RETURN_IF_ERROR(parallel_for(tasks, [&](size_t t) -> Status {
+    size_t g = t / leaves.size();
+    int leaf = leaves[t % leaves.size()];
+    int row_group = row_groups[g];
     Status s = read_leaf(row_group, leaf, spaced[static_cast<size_t>(leaf)], tracker,
-                         &chunks[static_cast<size_t>(leaf)]);
-    if (!s.ok()) return std::move(s).with_context(context(leaf));
-    return Status::OK();
-  }));
-  std::vector<ColumnPtr> out;
-  std::vector<FieldPtr> fields;
-  for (int c : columns) {
-    const SchemaNode& f = *schema_->fields()[static_cast<size_t>(c)];
-    auto column = assemble_field(f, chunks, rg.num_rows, tracker);
-    if (!column.ok()) {
-      return std::move(column).status().with_context(
-          fmt::format("{}: row group {}: column '{}'", path_, row_group, f.name));
+                         &chunks[g][static_cast<size_t>(leaf)]);
+    if (!s.ok()) {
+      return std::move(s).with_context(
+          fmt::format("{}: row group {}: column '{}'", path_, row_group, schema_->leaf_path(leaf)));
     }
-    out.push_back(std::move(column).value());
-    fields.push_back(schema()->field(c));
+    return Status::OK();
+  }, parallel ? 0 : 1));
+  std::vector<FieldPtr> fields;
+  for (int c : columns) fields.push_back(schema()->field(c));
+  SchemaPtr out_schema = braid::schema(std::move(fields), schema()->metadata());
+  std::vector<RecordBatchPtr> out(row_groups.size());
+  for (size_t g = 0; g < row_groups.size(); ++g) {
+    const RowGroup& rg = metadata_.row_groups[static_cast<size_t>(row_groups[g])];
+    std::vector<ColumnPtr> columns_out;
+    for (int c : columns) {
+      const SchemaNode& f = *schema_->fields()[static_cast<size_t>(c)];
+      auto column = assemble_field(f, chunks[g], rg.num_rows, tracker);
+      if (!column.ok()) {
+        return std::move(column).status().with_context(
+            fmt::format("{}: row group {}: column '{}'", path_, row_groups[g], f.name));
+      }
+      columns_out.push_back(std::move(column).value());
+    }
+    chunks[g].clear();  // release level buffers early
+    out[g] = std::make_shared<const RecordBatch>(out_schema, rg.num_rows, std::move(columns_out));
   }
-  return RecordBatchPtr(std::make_shared<const RecordBatch>(
-      braid::schema(std::move(fields), schema()->metadata()), rg.num_rows, std::move(out)));
+  return out;
 }
 
 Result<std::unique_ptr<ParquetReader>> ParquetReader::open(std::shared_ptr<FileSystem> fs,
@@ -207,22 +231,16 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::open(std::shared_ptr<const
 Result<RecordBatchPtr> ParquetReader::next() {
   if (window_pos_ < window_.size()) return std::move(window_[window_pos_++]);
   if (next_row_group_ >= row_groups_.size()) return RecordBatchPtr(nullptr);
-  // Decode the next few row groups at once: each already decodes its column chunks in
-  // parallel, and several row groups keep all workers busy when a file has few columns.
+  // Decode the next few row groups at once, so that files with few columns or one row group
+  // per file still keep every worker busy.
   const size_t width = options_.parallel
                            ? static_cast<size_t>(std::max(1, WorkerPool::shared().concurrency()))
                            : 1;
   const size_t count = std::min(width, row_groups_.size() - next_row_group_);
-  window_.assign(count, nullptr);
+  std::vector<int> groups(row_groups_.begin() + static_cast<std::ptrdiff_t>(next_row_group_),
+                          row_groups_.begin() + static_cast<std::ptrdiff_t>(next_row_group_ + count));
+  BRAID_ASSIGN_OR_RETURN(window_, file_->read_row_groups(groups, columns_, options_.tracker, options_.parallel));
   window_pos_ = 0;
-  BRAID_RETURN_IF_ERROR(parallel_for(
-      count,
-      [&](size_t i) -> Status {
-        BRAID_ASSIGN_OR_RETURN(window_[i], file_->read_row_group(row_groups_[next_row_group_ + i],
-                                                                 columns_, options_.tracker));
-        return Status::OK();
-      },
-      options_.parallel ? 0 : 1));
   next_row_group_ += count;
   return std::move(window_[window_pos_++]);
 }

@@ -43,6 +43,12 @@ class ParquetFile {
   // Decodes the given top-level columns (indices into schema()) of a row group.
   Result<RecordBatchPtr> read_row_group(int row_group, const std::vector<int>& columns,
                                         MemoryTracker* tracker = nullptr) const;
+  // Several row groups at once: all their column chunks are decoded as one set of parallel
+  // tasks. Returns one batch per row group, in the order given.
+  Result<std::vector<RecordBatchPtr>> read_row_groups(const std::vector<int>& row_groups,
+                                                      const std::vector<int>& columns,
+                                                      MemoryTracker* tracker = nullptr,
+                                                      bool parallel = true) const;
 
  private:
   ParquetFile() = default;
