@@ -13,6 +13,7 @@ using CommandRunner = std::function<int()>;
 CommandRunner add_cat_command(CLI::App& app);
 CommandRunner add_schema_command(CLI::App& app);
 CommandRunner add_meta_command(CLI::App& app);
+CommandRunner add_convert_command(CLI::App& app);
 
 // Prints "braid: error: <message>" to stderr and returns 1.
 int report_error(const std::string& message);

@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
   add(add_cat_command(app));
   add(add_schema_command(app));
   add(add_meta_command(app));
+  add(add_convert_command(app));
 
   try {
     app.parse(argc, argv);
