@@ -162,8 +162,16 @@ Result<std::vector<FileInfo>> MemoryFileSystem::list(const std::string& dir) {
 Status MemoryFileSystem::create_directories(const std::string& path) {
   std::lock_guard lock(mutex_);
   std::string p = normalize(path);
-  if (files_.count(p)) return Status::io_error("creating folder '{}': a file is in the way", path);
-  directories_.insert(p);
+  // Every prefix becomes a folder; a file anywhere on the way is an error, as on a disk.
+  for (size_t pos = 0; pos != std::string::npos;) {
+    pos = p.find('/', pos + 1);
+    std::string prefix = p.substr(0, pos);
+    if (prefix.empty()) continue;
+    if (files_.count(prefix)) {
+      return Status::io_error("creating folder '{}': '{}' is a file", path, prefix);
+    }
+    directories_.insert(prefix);
+  }
   return Status::OK();
 }
 
