@@ -659,7 +659,9 @@ Status CsvReaderImpl::open() {
       used.insert(unique);
       columns_.push_back({unique, type_for_candidates(candidates[c], seen_value[c]), true});
     }
-    for (const auto& [name, type] : options_.column_types) {
+    for (const auto& override_type : options_.column_types) {
+      const std::string& name = override_type.first;
+      const TypePtr& type = override_type.second;
       auto it = std::find_if(columns_.begin(), columns_.end(),
                              [&](const ColumnSpec& s) { return s.name == name; });
       if (it == columns_.end()) {

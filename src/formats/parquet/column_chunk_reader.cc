@@ -119,8 +119,14 @@ class ChunkReader {
       return Status::corruption("page of {} bytes runs past the end of the column chunk ({} bytes left)",
                                 h.compressed_page_size, chunk_.size() - pos);
     }
-    if (h.uncompressed_page_size < 0 || h.uncompressed_page_size > kMaxPageBytes) {
-      return Status::corruption("implausible uncompressed page size {}", h.uncompressed_page_size);
+    // Cap what a header can make us allocate: no real page decompresses to more than 1 GiB, or
+    // expands more than kMaxExpansion times (even pages of zeros stay well below that).
+    const int64_t expansion_cap =
+        std::max<int64_t>(int64_t{64} << 20, int64_t{h.compressed_page_size} * kMaxExpansion);
+    if (h.uncompressed_page_size < 0 || h.uncompressed_page_size > kMaxPageBytes ||
+        (md_.codec != Codec::kUncompressed && h.uncompressed_page_size > expansion_cap)) {
+      return Status::corruption("implausible uncompressed page size {} for a page of {} bytes",
+                                h.uncompressed_page_size, h.compressed_page_size);
     }
     std::string_view body = chunk_.substr(pos, static_cast<size_t>(h.compressed_page_size));
     pos += static_cast<size_t>(h.compressed_page_size);
@@ -164,7 +170,7 @@ class ChunkReader {
   }
 
   Status check_count(int64_t n) {
-    if (n < 0) return Status::corruption("page with {} values", n);
+    if (n < 0 || n > kMaxPageValues) return Status::corruption("page with {} values", n);
     if (n > md_.num_values - levels_seen_) {
       return Status::corruption("page holds {} values, more than the {} left in the column chunk",
                                 n, md_.num_values - levels_seen_);
@@ -313,7 +319,8 @@ Status read_column_chunk(const SchemaNode& leaf, const ColumnMetaData& metadata,
                          std::string_view chunk, bool spaced, MemoryTracker* tracker,
                          LeafChunk* out) {
   BRAID_ASSIGN_OR_RETURN(auto writer, make_leaf_writer(leaf, tracker));
-  if (spaced && metadata.num_values > 0) writer->reserve(std::min<int64_t>(metadata.num_values, int64_t{1} << 26));
+  // A hint only (a lying num_values must not allocate): growth handles larger chunks.
+  if (spaced && metadata.num_values > 0) writer->reserve(std::min<int64_t>(metadata.num_values, int64_t{1} << 22));
   ChunkReader reader(leaf, metadata, chunk, spaced, *writer, out);
   BRAID_RETURN_IF_ERROR(reader.run());
   BRAID_ASSIGN_OR_RETURN(out->values, writer->finish());

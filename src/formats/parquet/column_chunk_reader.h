@@ -32,5 +32,8 @@ Status read_column_chunk(const SchemaNode& leaf, const ColumnMetaData& metadata,
 
 // Largest page braid decompresses (a header claiming more is treated as corrupt).
 inline constexpr int64_t kMaxPageBytes = int64_t{1} << 30;
+inline constexpr int64_t kMaxExpansion = 4096;
+// Most values (levels) one page may hold.
+inline constexpr int64_t kMaxPageValues = int64_t{1} << 26;
 
 }  // namespace braid::parquet

@@ -1,8 +1,9 @@
-// braid_parquet_bench: end-to-end Parquet scan and write timings, for bench/e2e/parquet_vs_duckdb.mjs.
+// braid_format_bench: end-to-end file format timings, driven by bench/e2e/formats_vs_duckdb.mjs.
 //
-//   braid_parquet_bench scan FILE [--repeat N]        decode every column into memory
-//   braid_parquet_bench write FILE OUT [--repeat N]   read FILE into memory, then time writing OUT
-//                                                    (zstd) from memory
+//   braid_format_bench csv-scan FILE [--repeat N]      parse every column of a CSV into memory
+//   braid_format_bench scan FILE [--repeat N]          decode every column of a Parquet file
+//   braid_format_bench write FILE OUT [--repeat N]     read FILE (Parquet) into memory, then time
+//                                                      writing OUT (zstd) from memory
 // Prints one JSON object per run: {"op","ms","rows","bytes"}. Threads: BRAID_THREADS.
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "common/file_system.h"
+#include "formats/csv/csv_reader.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 
@@ -30,7 +32,7 @@ int fail(const Status& s) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: braid_parquet_bench scan FILE | write FILE OUT [--repeat N]\n");
+    std::fprintf(stderr, "usage: braid_format_bench csv-scan FILE | scan FILE | write FILE OUT [--repeat N]\n");
     return 2;
   }
   std::string op = argv[1], file = argv[2];
@@ -39,6 +41,23 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--repeat") == 0) repeat = std::atoi(argv[i + 1]);
   }
   auto fs = local_file_system();
+  if (op == "csv-scan") {
+    for (int r = 0; r < repeat; ++r) {
+      double t0 = now_ms();
+      auto reader = csv::CsvReader::open(fs, file);
+      if (!reader.ok()) return fail(reader.status());
+      int64_t rows = 0;
+      while (true) {
+        auto batch = (*reader)->next();
+        if (!batch.ok()) return fail(batch.status());
+        if (*batch == nullptr) break;
+        rows += (*batch)->num_rows();
+      }
+      std::printf("{\"op\":\"csv-scan\",\"ms\":%.1f,\"rows\":%lld}\n", now_ms() - t0, static_cast<long long>(rows));
+      std::fflush(stdout);
+    }
+    return 0;
+  }
   if (op == "scan") {
     for (int r = 0; r < repeat; ++r) {
       double t0 = now_ms();
