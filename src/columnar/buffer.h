@@ -109,7 +109,7 @@ class BufferBuilder {
     size_ += static_cast<int64_t>(sizeof(T));
   }
   void unsafe_append(const void* bytes, int64_t n) {
-    std::memcpy(data_ + size_, bytes, static_cast<size_t>(n));
+    if (n > 0) std::memcpy(data_ + size_, bytes, static_cast<size_t>(n));  // bytes may be null
     size_ += n;
   }
   // Hands over the bytes; the builder is empty afterwards.

@@ -1,845 +1,520 @@
-// CsvReader: tokenizer, type inference, typed conversion and parallel block parsing.
+// CsvReader: chunked reading, schema inference and parallel block parsing.
 //
-// Parallel parsing is speculative. A chunk of the file (known to start at a row boundary) is cut
-// into blocks; a first parallel pass counts quote characters per block, so each block can guess
-// whether it starts inside a quoted field and find its first row boundary. Every block then
-// parses the rows that start inside it, running past its end to finish its last row. The guess
-// is verified afterwards: block i's last row must end exactly where block i + 1 started. Any
-// mismatch (a lone quote inside an unquoted field, a backslash escape) makes the chunk parse
-// again serially, so the result never depends on the guess. Errors are only reported from
-// blocks whose start was verified.
+// The file is read in chunks of about parallelism x 2 x block_bytes; a chunk always starts at a
+// row start, and a row cut by the end of a chunk is carried over to the next one, so memory
+// stays bounded by the chunk size (plus the longest row, itself bounded by max_row_bytes).
+//
+// Parallel parsing with exact row boundaries. A chunk is cut into blocks of about block_bytes.
+//   1. In parallel, each block runs the grammar's automaton (internal::BoundaryMachine) from
+//      every possible starting state at once, which gives its transition function: for each
+//      state at the block's start, the state at its end. Blocks without quote characters (the
+//      common case) need no per-byte work: their function follows from the last byte.
+//   2. Composing the functions in order (cheap: six states) gives the true state at every
+//      block's start, knowing that the chunk starts at a row start. This is exact for every
+//      input the tokenizer accepts, including quoted line breaks, doubled quotes, backslash
+//      escapes and the lenient stray quotes inside unquoted fields (which defeat the usual
+//      "count quotes" parity trick).
+//   3. In parallel, each block finds its first row start from its true state and parses the
+//      rows that start inside it, running past its end to finish the last one, into one
+//      RecordBatch (internal::decode_block).
+// Batches are returned in block order, so results never depend on block_bytes or on
+// parallelism. As a cheap self-check every block must start where the previous one ended.
+//
+// Errors name the place as path:line:column. Lines are not counted while parsing: an error
+// re-reads the file up to its offset to count them, so the common case pays nothing.
 #include "formats/csv/csv_reader.h"
 
-#include <fast_float/fast_float.h>
+#include <fmt/core.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <deque>
-#include <limits>
 #include <set>
 
-#include "columnar/column_builder.h"
-#include "columnar/decimal.h"
-#include "columnar/temporal.h"
-#include "columnar/utf8.h"
 #include "common/worker_pool.h"
+#include "formats/csv/internal/block_decoder.h"
+#include "formats/csv/internal/row_tokenizer.h"
+#include "formats/csv/internal/value_parsers.h"
 
 namespace braid::csv {
 
 namespace {
 
-// ---- tokenizer
+using internal::BlockResult;
+using internal::BoundaryMachine;
+using internal::ColumnPlan;
+using internal::Dialect;
+using internal::FieldRef;
+using internal::ReadPlan;
+using internal::RowStatus;
+using internal::RowTokenizer;
 
-// One field of a row, as it appears in the input.
-struct FieldText {
-  std::string_view text;  // unescaped contents (quotes removed)
-  bool quoted = false;
-  size_t offset = 0;  // byte offset of the field's first character within the chunk
-};
+constexpr size_t kMinChunkBytes = 4096;
+constexpr size_t kMaxChunkBytes = size_t{1} << 30;
+constexpr size_t kMaxRowBytesLimit = size_t{1} << 30;  // field sizes must fit 32 bits
+// Reading the header and the sample starts with at least this much.
+constexpr size_t kFirstReadBytes = 64 << 10;
+// The sample stops growing past this many bytes (a few rows of a file with huge rows suffice).
+constexpr size_t kMaxSampleBytes = 32 << 20;
 
-enum class RowResult { kRow, kBlank, kEnd, kIncomplete, kError };
-
-struct Tokenizer {
-  char delimiter;
-  char quote;
-  char escape;
-
-  // Parses one row starting at `pos` of data[0, size). On kRow, `fields` holds the row and `pos`
-  // the start of the next row. `eof`: data ends at the end of the file (a last row without a
-  // line break is complete). Unescaped text goes to `scratch` (kept alive until the next call).
-  RowResult next_row(const char* data, size_t size, size_t& pos, bool eof,
-                     std::vector<FieldText>& fields, std::string& scratch, size_t& error_offset,
-                     std::string& error) const {
-    fields.clear();
-    scratch.clear();
-    if (pos >= size) return RowResult::kEnd;
-    // Blank lines are skipped (as Spark does).
-    if (data[pos] == '\n') {
-      ++pos;
-      return RowResult::kBlank;
-    }
-    if (data[pos] == '\r' && pos + 1 < size && data[pos + 1] == '\n') {
-      pos += 2;
-      return RowResult::kBlank;
-    }
-    // Offsets into scratch for unescaped fields, fixed up once scratch stops growing.
-    std::vector<std::pair<size_t, size_t>>& ranges = scratch_ranges_;
-    ranges.clear();
-    size_t p = pos;
-    while (true) {
-      FieldText f;
-      f.offset = p;
-      if (p < size && data[p] == quote) {
-        f.quoted = true;
-        size_t start = ++p;
-        bool unescaped = false;
-        size_t scratch_start = scratch.size();
-        while (true) {
-          const char* q = static_cast<const char*>(
-              std::memchr(data + p, quote, size - p));
-          if (escape != quote) {
-            // Find the first escape or quote.
-            const char* e = static_cast<const char*>(std::memchr(data + p, escape, size - p));
-            if (e != nullptr && (q == nullptr || e < q)) {
-              if (!unescaped) {
-                scratch.append(data + start, static_cast<size_t>(e - (data + start)));
-                unescaped = true;
-              } else {
-                scratch.append(data + p, static_cast<size_t>(e - (data + p)));
-              }
-              size_t after = static_cast<size_t>(e - data) + 1;
-              if (after >= size) {
-                if (!eof) return RowResult::kIncomplete;
-                error_offset = f.offset;
-                error = "unterminated quoted field";
-                return RowResult::kError;
-              }
-              scratch.push_back(data[after]);
-              p = after + 1;
-              continue;
-            }
-          }
-          if (q == nullptr) {
-            if (!eof) return RowResult::kIncomplete;
-            error_offset = f.offset;
-            error = "unterminated quoted field (the quote opens here)";
-            return RowResult::kError;
-          }
-          size_t qp = static_cast<size_t>(q - data);
-          if (escape == quote && qp + 1 < size && data[qp + 1] == quote) {
-            // A doubled quote stands for one quote.
-            if (!unescaped) {
-              scratch.append(data + start, qp + 1 - start);
-              unescaped = true;
-            } else {
-              scratch.append(data + p, qp + 1 - p);
-            }
-            p = qp + 2;
-            continue;
-          }
-          if (escape == quote && qp + 1 >= size && !eof) return RowResult::kIncomplete;
-          // Closing quote.
-          if (unescaped) {
-            scratch.append(data + p, qp - p);
-            ranges.emplace_back(fields.size(), scratch_start);
-            f.text = std::string_view(nullptr, 0);
-            fields.push_back(f);
-            fields.back().text = std::string_view(scratch.data() + scratch_start, scratch.size() - scratch_start);
-          } else {
-            f.text = std::string_view(data + start, qp - start);
-            fields.push_back(f);
-          }
-          p = qp + 1;
-          break;
-        }
-        // After a closing quote: a delimiter, a line end or the end of the data.
-        if (p >= size) {
-          if (!eof) return RowResult::kIncomplete;
-          break;
-        }
-        char c = data[p];
-        if (c == delimiter) {
-          ++p;
-          continue;
-        }
-        if (c == '\n') {
-          ++p;
-          break;
-        }
-        if (c == '\r' && p + 1 < size && data[p + 1] == '\n') {
-          p += 2;
-          break;
-        }
-        if (c == '\r' && p + 1 >= size && !eof) return RowResult::kIncomplete;
-        error_offset = p;
-        error = fmt::format("unexpected '{}' after a closing quote", printable(c));
-        return RowResult::kError;
-      }
-      // Unquoted field: up to the delimiter or the line end.
-      size_t start = p;
-      while (p < size) {
-        char c = data[p];
-        if (c == delimiter || c == '\n') break;
-        ++p;
-      }
-      size_t end = p;
-      if (p >= size && !eof) return RowResult::kIncomplete;
-      if (end > start && data[end - 1] == '\r' && (p >= size || data[p] == '\n')) --end;
-      f.text = std::string_view(data + start, end - start);
-      fields.push_back(f);
-      if (p >= size) break;
-      if (data[p] == delimiter) {
-        ++p;
-        if (p >= size) {
-          // A trailing delimiter at the end of the data: one more, empty field.
-          if (!eof) return RowResult::kIncomplete;
-          FieldText last;
-          last.offset = p;
-          fields.push_back(last);
-          break;
-        }
-        continue;
-      }
-      ++p;  // '\n'
-      break;
-    }
-    // Scratch may have been reallocated after earlier fields pointed into it.
-    for (const auto& [index, start] : ranges) {
-      size_t len = fields[index].text.size();
-      fields[index].text = std::string_view(scratch.data() + start, len);
-    }
-    pos = p;
-    return RowResult::kRow;
-  }
-
-  static std::string printable(char c) {
-    if (c >= 32 && c < 127) return std::string(1, c);
-    return fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-  }
-
-  mutable std::vector<std::pair<size_t, size_t>> scratch_ranges_;
-};
-
-// ---- value parsing
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
-bool parse_int64(std::string_view s, int64_t* out) {
-  if (s.empty()) return false;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '-' || s[0] == '+') {
-    negative = s[0] == '-';
-    i = 1;
-    if (s.size() == 1) return false;
-  }
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    unsigned d = static_cast<unsigned>(s[i] - '0');
-    if (d > 9) return false;
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  if (negative) {
-    if (v > static_cast<uint64_t>(INT64_MAX) + 1) return false;
-    *out = static_cast<int64_t>(0 - v);
-  } else {
-    if (v > static_cast<uint64_t>(INT64_MAX)) return false;
-    *out = static_cast<int64_t>(v);
-  }
-  return true;
-}
-
-template <typename T>
-bool parse_float(std::string_view s, T* out) {
-  if (s.empty()) return false;
-  const char* first = s.data();
-  const char* last = s.data() + s.size();
-  if (*first == '+') ++first;  // fast_float, like std::from_chars, refuses a leading '+'
-  auto r = fast_float::from_chars(first, last, *out);
-  return r.ec == std::errc() && r.ptr == last;
-}
-
-bool parse_bool(std::string_view s, bool* out) {
-  if (iequals(s, "true")) {
-    *out = true;
-    return true;
-  }
-  if (iequals(s, "false")) {
-    *out = false;
-    return true;
-  }
-  return false;
-}
-
-// ---- inference
-
-// Candidate types, tried in this order; a column's type is the first candidate every sampled
-// value parses as.
-enum Candidate : unsigned {
-  kCandBool = 1,
-  kCandInt32 = 2,
-  kCandInt64 = 4,
-  kCandDouble = 8,
-  kCandDate = 16,
-  kCandTimestamp = 32,
-  kCandAll = 63,
-};
-
-unsigned candidates_for(std::string_view s) {
-  unsigned c = 0;
-  bool b;
-  if (parse_bool(s, &b)) c |= kCandBool;
-  int64_t i;
-  if (parse_int64(s, &i)) {
-    c |= kCandInt64 | kCandDouble;
-    if (i >= INT32_MIN && i <= INT32_MAX) c |= kCandInt32;
-  } else {
-    double d;
-    if (parse_float(s, &d)) c |= kCandDouble;
-  }
-  if (s.size() >= 8 && s[0] != '+') {
-    if (temporal::parse_date(s)) c |= kCandDate;
-    if (temporal::parse_timestamp(s, TimeUnit::kMicro)) c |= kCandTimestamp;
-  }
-  return c;
-}
-
-TypePtr type_for_candidates(unsigned c, bool any_value) {
-  if (!any_value) return string_type();
-  if (c & kCandBool) return boolean();
-  if (c & kCandInt32) return int32();
-  if (c & kCandInt64) return int64();
-  if (c & kCandDouble) return float64();
-  if (c & kCandDate) return date32();
-  if (c & kCandTimestamp) return timestamp(TimeUnit::kMicro, "UTC");
-  return string_type();
-}
-
-// ---- conversion of fields into builders
-
-struct ColumnSpec {
-  std::string name;
-  TypePtr type;
-  bool inferred = false;
-};
-
-std::string type_label(const DataType& t) { return t.to_string(); }
-
-// Converts one field into a column builder; returns false with a message on bad input.
-class FieldSink {
+// A growable byte buffer whose data is followed by kSentinelPadding readable bytes, the first of
+// them a '\n' after seal() (see RowTokenizer).
+class ChunkBuffer {
  public:
-  FieldSink(const ColumnSpec& spec, MemoryTracker* tracker)
-      : spec_(spec), builder_(make_builder(spec.type, tracker)) {}
-
-  // `is_null` was decided by the caller (null_values on unquoted text).
-  bool append(const FieldText& f, bool is_null, std::string& error) {
-    if (is_null) {
-      builder_->append_null();
-      return true;
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  // Room for n more bytes at data() + size(); commit(n) once they are written.
+  char* prepare(size_t n) {
+    const size_t need = size_ + n + internal::kSentinelPadding;
+    if (need > capacity_) {
+      const size_t capacity = std::max(need, capacity_ + capacity_ / 2);
+      std::unique_ptr<char[]> grown(new char[capacity]);
+      if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+      data_ = std::move(grown);
+      capacity_ = capacity;
     }
-    const DataType& t = *spec_.type;
-    switch (t.id()) {
-      case TypeId::kString:
-        if (!utf8::is_valid(f.text)) {
-          error = "invalid UTF-8";
-          return false;
-        }
-        static_cast<BinaryBuilder*>(builder_.get())->append(f.text);
-        return true;
-      case TypeId::kBinary:
-        static_cast<BinaryBuilder*>(builder_.get())->append(f.text);
-        return true;
-      default:
-        break;
-    }
-    std::string_view s = trim(f.text);
-    if (s.empty()) {  // only spaces: NULL for every non-string type
-      builder_->append_null();
-      return true;
-    }
-    switch (t.id()) {
-      case TypeId::kBoolean: {
-        bool b;
-        if (!parse_bool(s, &b)) {
-          if (s == "1" || s == "0") {
-            b = s == "1";
-          } else {
-            return bad(s, error);
-          }
-        }
-        static_cast<BooleanBuilder*>(builder_.get())->append(b);
-        return true;
-      }
-      case TypeId::kInt8: return append_int<int8_t>(s, error);
-      case TypeId::kInt16: return append_int<int16_t>(s, error);
-      case TypeId::kInt32: return append_int<int32_t>(s, error);
-      case TypeId::kInt64: return append_int<int64_t>(s, error);
-      case TypeId::kUInt8: return append_int<uint8_t>(s, error);
-      case TypeId::kUInt16: return append_int<uint16_t>(s, error);
-      case TypeId::kUInt32: return append_int<uint32_t>(s, error);
-      case TypeId::kUInt64: {
-        // Unsigned 64-bit values above INT64_MAX.
-        uint64_t v = 0;
-        if (s.empty() || s.size() > 20) return bad(s, error);
-        for (char c : s) {
-          unsigned d = static_cast<unsigned>(c - '0');
-          if (d > 9 || v > (UINT64_MAX - d) / 10) return bad(s, error);
-          v = v * 10 + d;
-        }
-        static_cast<UInt64Builder*>(builder_.get())->append(v);
-        return true;
-      }
-      case TypeId::kFloat32: {
-        float v;
-        if (!parse_float(s, &v)) return bad(s, error);
-        static_cast<Float32Builder*>(builder_.get())->append(v);
-        return true;
-      }
-      case TypeId::kFloat64: {
-        double v;
-        if (!parse_float(s, &v)) return bad(s, error);
-        static_cast<Float64Builder*>(builder_.get())->append(v);
-        return true;
-      }
-      case TypeId::kDecimal128: {
-        decimal::ParseError why;
-        auto v = decimal::parse(s, t.precision(), t.scale(), &why);
-        if (!v) {
-          if (why == decimal::ParseError::kOverflow) {
-            error = fmt::format("'{}' does not fit {}", clip(s), type_label(t));
-            return false;
-          }
-          return bad(s, error);
-        }
-        static_cast<Decimal128Builder*>(builder_.get())->append(*v);
-        return true;
-      }
-      case TypeId::kDate32: {
-        auto v = temporal::parse_date(s);
-        if (!v) {
-          // A timestamp whose time is midnight is a date too (Spark accepts "2024-01-01 00:00:00").
-          auto ts = temporal::parse_timestamp(s, TimeUnit::kMicro);
-          if (!ts || ts->value % temporal::kMicrosPerDay != 0) return bad(s, error);
-          v = static_cast<int32_t>(ts->value / temporal::kMicrosPerDay);
-        }
-        static_cast<Int32Builder*>(builder_.get())->append(*v);
-        return true;
-      }
-      case TypeId::kTimestamp: {
-        auto v = temporal::parse_timestamp(s, t.unit());
-        if (!v) return bad(s, error);
-        static_cast<Int64Builder*>(builder_.get())->append(v->value);
-        return true;
-      }
-      case TypeId::kTime64: {
-        auto v = temporal::parse_time(s, t.unit());
-        if (!v) return bad(s, error);
-        static_cast<Int64Builder*>(builder_.get())->append(*v);
-        return true;
-      }
-      default:
-        error = fmt::format("reading {} columns from CSV is not supported", type_label(t));
-        return false;
-    }
+    return data_.get() + size_;
   }
-
-  Result<ColumnPtr> finish() { return builder_->finish(); }
-  void reserve(int64_t rows) { builder_->reserve(rows); }
+  void commit(size_t n) { size_ += n; }
+  void drop_front(size_t n) {
+    if (n < size_) std::memmove(data_.get(), data_.get() + n, size_ - n);
+    size_ -= std::min(n, size_);
+  }
+  void seal() {
+    prepare(0);
+    std::memset(data_.get() + size_, '\n', internal::kSentinelPadding);
+  }
 
  private:
-  template <typename T>
-  bool append_int(std::string_view s, std::string& error) {
-    int64_t v;
-    if (!parse_int64(s, &v)) {
-      double d;
-      if (parse_float(s, &d)) {
-        error = fmt::format("'{}' is not an integer ({})", clip(s), type_label(*spec_.type));
-        return false;
-      }
-      return bad(s, error);
-    }
-    if (v < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
-        (v > 0 && static_cast<uint64_t>(v) > static_cast<uint64_t>(std::numeric_limits<T>::max()))) {
-      error = fmt::format("{} is out of range for {}", v, type_label(*spec_.type));
-      return false;
-    }
-    static_cast<PrimitiveBuilder<T>*>(builder_.get())->append(static_cast<T>(v));
-    return true;
-  }
-
-  static std::string clip(std::string_view s) {
-    if (s.size() <= 40) return std::string(s);
-    return std::string(s.substr(0, 37)) + "...";
-  }
-
-  bool bad(std::string_view s, std::string& error) const {
-    error = fmt::format("cannot read '{}' as {}", clip(s), type_label(*spec_.type));
-    if (spec_.inferred) error += " (the type was inferred from the first rows; give the column a type to override)";
-    return false;
-  }
-
-  const ColumnSpec& spec_;
-  std::unique_ptr<ColumnBuilder> builder_;
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
-// ---- block parsing
-
-struct BlockResult {
-  size_t start = 0;  // where the block's first row starts (chunk offset)
-  size_t end = 0;    // where parsing stopped: the end of its last row
-  bool incomplete = false;  // stopped at a row that runs past the data (not at EOF)
-  RecordBatchPtr batch;
-  Status error;           // a parse error, with the chunk offset in error_offset
-  size_t error_offset = 0;
-};
+Status check_dialect(const CsvReadOptions& o) {
+  auto is_line_break = [](char c) { return c == '\n' || c == '\r'; };
+  if (is_line_break(o.delimiter) || is_line_break(o.quote) || is_line_break(o.escape)) {
+    return Status::invalid_argument("CSV delimiter, quote and escape cannot be line breaks");
+  }
+  if (o.delimiter == o.quote || o.delimiter == o.escape) {
+    return Status::invalid_argument("the CSV delimiter must differ from the quote and escape");
+  }
+  return Status::OK();
+}
 
 class CsvReaderImpl final : public CsvReader {
  public:
   CsvReaderImpl(std::shared_ptr<FileSystem> fs, std::string path, CsvReadOptions options)
-      : fs_(std::move(fs)), path_(std::move(path)), options_(std::move(options)) {
-    tokenizer_.delimiter = options_.delimiter;
-    tokenizer_.quote = options_.quote;
-    tokenizer_.escape = options_.escape;
-    null_is_empty_only_ = options_.null_values.size() == 1 && options_.null_values[0].empty();
-  }
+      : fs_(std::move(fs)),
+        path_(std::move(path)),
+        options_(std::move(options)),
+        dialect_{options_.delimiter, options_.quote, options_.escape},
+        machine_(dialect_) {}
 
   Status open();
   const SchemaPtr& schema() const override { return schema_; }
   Result<RecordBatchPtr> next() override;
 
  private:
-  Status fill_chunk(size_t min_bytes);
+  bool at_eof() const { return file_pos_ >= file_size_; }
+  // Reads until the buffer holds `target` bytes or the file ends.
+  Status read_until(size_t target);
+  // Tokenizes the header (or first) row; returns its end in the buffer, or npos for a file
+  // without rows.
+  Result<size_t> read_first_row(std::vector<std::string>& texts, size_t& row_start);
+  Status make_columns(const std::vector<std::string>& header);
+  Status infer_types();
   Status parse_chunk();
-  BlockResult parse_block(const char* data, size_t size, size_t start, size_t stop, bool eof);
-  bool is_null(const FieldText& f) const;
-  // "path:line:column: " for a byte offset of the current chunk.
-  std::string location(size_t chunk_offset) const;
+  // A parse error at byte `offset` of the buffer: "path:line:column: message".
+  Status error_at(size_t offset, std::string_view message) const;
+  std::string location(uint64_t file_offset) const;
 
   std::shared_ptr<FileSystem> fs_;
   std::string path_;
   CsvReadOptions options_;
-  Tokenizer tokenizer_;
-  bool null_is_empty_only_ = false;  // the common case, checked without a loop
+  Dialect dialect_;
+  BoundaryMachine machine_;
   std::unique_ptr<RandomAccessFile> file_;
-  SchemaPtr schema_;
-  std::vector<ColumnSpec> columns_;
+  uint64_t file_size_ = 0;
+  uint64_t file_pos_ = 0;  // next byte of the file to read
+  bool bom_ = false;
 
-  // The chunk being parsed: file bytes [chunk_file_offset_, + chunk_.size()).
-  std::string chunk_;
-  uint64_t chunk_file_offset_ = 0;
-  uint64_t file_pos_ = 0;   // next byte of the file to read
-  int64_t chunk_line_ = 1;  // line number of chunk_[0]
-  bool done_ = false;
+  ChunkBuffer buffer_;
+  uint64_t buffer_offset_ = 0;  // file offset of buffer_.data()[0], always a row start
+  size_t block_bytes_ = 0;
+  size_t chunk_bytes_ = 0;   // the usual chunk size
+  size_t chunk_target_ = 0;  // bytes to hold before parsing (grows for a long row)
+  size_t max_row_bytes_ = 0;
+
+  ReadPlan plan_;
+  SchemaPtr schema_;
   std::deque<RecordBatchPtr> ready_;
-  size_t chunk_bytes_ = 0;
+  bool done_ = false;
+  Status error_;  // sticky: every call after an error returns it
 };
 
-std::string CsvReaderImpl::location(size_t offset) const {
-  offset = std::min(offset, chunk_.size());
-  int64_t line = chunk_line_ + std::count(chunk_.begin(), chunk_.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
-  size_t line_start = offset;
-  while (line_start > 0 && chunk_[line_start - 1] != '\n') --line_start;
-  return fmt::format("{}:{}:{}", path_, line, offset - line_start + 1);
-}
-
-bool CsvReaderImpl::is_null(const FieldText& f) const {
-  if (f.quoted) return false;
-  if (null_is_empty_only_) return f.text.empty();
-  for (const auto& n : options_.null_values) {
-    if (f.text == n) return true;
+Status CsvReaderImpl::read_until(size_t target) {
+  while (buffer_.size() < target && !at_eof()) {
+    const size_t n = static_cast<size_t>(
+        std::min<uint64_t>(target - buffer_.size(), file_size_ - file_pos_));
+    char* out = buffer_.prepare(n);
+    BRAID_RETURN_IF_ERROR(file_->read_at(file_pos_, n, reinterpret_cast<uint8_t*>(out)));
+    buffer_.commit(n);
+    file_pos_ += n;
   }
-  return false;
-}
-
-Status CsvReaderImpl::fill_chunk(size_t min_bytes) {
-  // Keep the unparsed tail (a row cut by the previous read) and append fresh bytes.
-  size_t want = std::max(min_bytes, chunk_bytes_);
-  uint64_t size = file_->size();
-  if (file_pos_ >= size) return Status::OK();
-  size_t n = static_cast<size_t>(std::min<uint64_t>(want, size - file_pos_));
-  size_t old = chunk_.size();
-  chunk_.resize(old + n);
-  BRAID_RETURN_IF_ERROR(file_->read_at(file_pos_, n, reinterpret_cast<uint8_t*>(chunk_.data() + old)));
-  file_pos_ += n;
   return Status::OK();
 }
 
-Status CsvReaderImpl::open() {
-  BRAID_ASSIGN_OR_RETURN(file_, fs_->open_read(path_));
-  const int parallelism = options_.parallel ? WorkerPool::shared().concurrency() : 1;
-  const int64_t block = std::max<int64_t>(options_.block_bytes, 1);
-  // Two blocks per thread, so one slow block does not leave the others idle.
-  chunk_bytes_ = static_cast<size_t>(std::max<int64_t>(block * parallelism * (parallelism > 1 ? 2 : 1), 1));
-  chunk_file_offset_ = 0;
-  chunk_line_ = 1;
-  // Read enough for the header and the inference sample (growing while rows are cut off).
+std::string CsvReaderImpl::location(uint64_t file_offset) const {
+  // Count line breaks from the start of the file (errors only: parsing does not count them).
+  uint64_t line = 1, line_start = 0;
+  std::string piece;
+  for (uint64_t pos = 0; pos < file_offset;) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(1 << 20, file_offset - pos));
+    piece.resize(n);
+    if (!file_->read_at(pos, n, reinterpret_cast<uint8_t*>(piece.data())).ok()) {
+      return fmt::format("{}: byte {}", path_, file_offset);
+    }
+    for (const char* p = piece.data(); (p = static_cast<const char*>(std::memchr(
+                                            p, '\n', piece.data() + n - p))) != nullptr;
+         ++p) {
+      ++line;
+      line_start = pos + static_cast<uint64_t>(p - piece.data()) + 1;
+    }
+    pos += n;
+  }
+  uint64_t column = file_offset - line_start + 1;
+  if (line == 1 && bom_ && column > 3) column -= 3;  // the byte order mark is not a column
+  return fmt::format("{}:{}:{}", path_, line, column);
+}
+
+Status CsvReaderImpl::error_at(size_t offset, std::string_view message) const {
+  return Status::parse_error("{}: {}", location(buffer_offset_ + offset), message);
+}
+
+Result<size_t> CsvReaderImpl::read_first_row(std::vector<std::string>& texts, size_t& row_start) {
+  std::vector<FieldRef> fields(64);
   size_t pos = 0;
-  std::vector<FieldText> fields;
-  std::string scratch;
-  std::vector<std::string> header;
-  size_t num_columns = 0;
-  std::vector<unsigned> candidates;
-  std::vector<bool> seen_value;
-  int64_t sampled = 0;
-  BRAID_RETURN_IF_ERROR(fill_chunk(std::max<size_t>(chunk_bytes_, 1 << 16)));
-  if (chunk_.size() >= 3 && chunk_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;  // UTF-8 BOM
-  bool have_header = false;
-  size_t data_start = pos;
   while (true) {
-    bool eof = file_pos_ >= file_->size();
-    size_t error_offset = 0;
-    std::string error;
-    size_t row_start = pos;
-    RowResult r = tokenizer_.next_row(chunk_.data(), chunk_.size(), pos, eof, fields, scratch,
-                                      error_offset, error);
-    if (r == RowResult::kIncomplete) {
-      if (eof) break;
-      // Grow the sample window (a long row or a small chunk).
-      BRAID_RETURN_IF_ERROR(fill_chunk(std::max<size_t>(chunk_.size(), 1 << 16)));
-      pos = row_start;
+    if (pos >= buffer_.size()) {
+      if (at_eof()) return std::string::npos;
+      BRAID_RETURN_IF_ERROR(read_until(buffer_.size() + kFirstReadBytes));
       continue;
     }
-    if (r == RowResult::kError) {
-      return Status::parse_error("{}: {}", location(error_offset), error);
+    buffer_.seal();
+    RowTokenizer tokenizer(dialect_, buffer_.data(), buffer_.size(), at_eof());
+    size_t p = pos;
+    uint32_t n = 0;
+    const RowStatus status =
+        tokenizer.next_row(p, fields.data(), static_cast<uint32_t>(fields.size()), n);
+    switch (status) {
+      case RowStatus::kBlank:
+        pos = p;  // blank lines before the first row are skipped
+        continue;
+      case RowStatus::kIncomplete:
+        if (buffer_.size() - pos > max_row_bytes_) {
+          return error_at(pos, fmt::format("row is longer than max_row_bytes ({} bytes)",
+                                           max_row_bytes_));
+        }
+        BRAID_RETURN_IF_ERROR(read_until(buffer_.size() * 2));
+        continue;
+      case RowStatus::kError:
+        return error_at(tokenizer.error_offset(), tokenizer.error());
+      case RowStatus::kRow:
+        break;
     }
-    if (r == RowResult::kEnd) break;
-    if (r == RowResult::kBlank) {
-      if (!have_header) data_start = pos;
+    if (n > fields.size()) {
+      fields.resize(n);
       continue;
     }
-    if (!have_header) {
-      have_header = true;
-      num_columns = fields.size();
-      if (options_.header) {
-        for (const auto& f : fields) header.emplace_back(f.text);
-        data_start = pos;
+    std::string scratch;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (fields[i].escaped()) {
+        internal::unescape(fields[i], dialect_, scratch);
+        texts.push_back(scratch);
       } else {
-        data_start = row_start;
+        texts.emplace_back(fields[i].raw());
       }
-      candidates.assign(num_columns, kCandAll);
-      seen_value.assign(num_columns, false);
-      if (!options_.header) {
-        // The first row is data: sample it too.
-        pos = row_start;
-      }
-      continue;
     }
-    if (sampled >= options_.sample_rows) break;
-    ++sampled;
-    for (size_t c = 0; c < std::min(num_columns, fields.size()); ++c) {
-      const FieldText& f = fields[c];
-      if (is_null(f)) continue;
-      std::string_view s = trim(f.text);
-      if (s.empty()) continue;
-      seen_value[c] = true;
-      candidates[c] &= candidates_for(s);
-    }
+    row_start = pos;
+    return p;
   }
-  if (!have_header) {
-    if (options_.schema) {
-      schema_ = options_.schema;
-      for (const auto& f : schema_->fields()) columns_.push_back({f->name(), f->type(), false});
-    } else {
-      schema_ = braid::schema({});
-    }
-    done_ = true;
-    return Status::OK();
-  }
-  // Column names and types.
+}
+
+Status CsvReaderImpl::make_columns(const std::vector<std::string>& header) {
+  const size_t num_columns = header.size();
+  std::vector<ColumnPlan>& columns = plan_.columns;
   if (options_.schema) {
     if (static_cast<size_t>(options_.schema->num_fields()) != num_columns) {
       return Status::invalid_argument("{}: the file has {} columns but the schema has {}", path_,
                                       num_columns, options_.schema->num_fields());
     }
-    for (const auto& f : options_.schema->fields()) columns_.push_back({f->name(), f->type(), false});
+    for (const auto& f : options_.schema->fields()) columns.push_back({f->name(), f->type()});
   } else {
+    // Header names; missing ones are _c<i> (as Spark), repeated ones get a suffix.
     std::set<std::string> used;
     for (size_t c = 0; c < num_columns; ++c) {
       std::string name = options_.header ? header[c] : "";
       if (name.empty()) name = fmt::format("_c{}", c);
       std::string unique = name;
-      for (int k = 2; used.count(unique); ++k) unique = fmt::format("{}_{}", name, k);
+      for (int k = 2; used.count(unique) > 0; ++k) unique = fmt::format("{}_{}", name, k);
       used.insert(unique);
-      columns_.push_back({unique, type_for_candidates(candidates[c], seen_value[c]), true});
-    }
-    for (const auto& override_type : options_.column_types) {
-      const std::string& name = override_type.first;
-      const TypePtr& type = override_type.second;
-      auto it = std::find_if(columns_.begin(), columns_.end(),
-                             [&](const ColumnSpec& s) { return s.name == name; });
-      if (it == columns_.end()) {
-        return Status::not_found("{}: no column '{}' to give the type {}", path_, name, type->to_string());
-      }
-      it->type = type;
-      it->inferred = false;
+      columns.push_back({unique, nullptr, internal::ValueKind::kString, true});
     }
   }
-  std::vector<FieldPtr> fields_out;
-  for (const auto& c : columns_) fields_out.push_back(field(c.name, c.type, true));
-  schema_ = braid::schema(std::move(fields_out));
-  // Data starts after the header: drop what precedes it from the chunk.
-  chunk_line_ += std::count(chunk_.begin(), chunk_.begin() + static_cast<std::ptrdiff_t>(data_start), '\n');
-  chunk_file_offset_ += data_start;
-  chunk_.erase(0, data_start);
+  for (const auto& [name, type] : options_.column_types) {
+    auto it = std::find_if(columns.begin(), columns.end(),
+                           [&](const ColumnPlan& c) { return c.name == name; });
+    if (it == columns.end()) {
+      std::string names;
+      for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c.name;
+      return Status::not_found("{}: no column '{}' to give the type {} (columns: {})", path_,
+                               name, type ? type->to_string() : "null", names);
+    }
+    if (type == nullptr) {
+      return Status::invalid_argument("{}: column '{}' is given no type", path_, name);
+    }
+    it->type = type;
+    it->inferred = false;
+  }
   return Status::OK();
 }
 
-BlockResult CsvReaderImpl::parse_block(const char* data, size_t size, size_t start, size_t stop,
-                                       bool eof) {
-  BlockResult out;
-  out.start = start;
-  out.end = start;
-  std::vector<FieldSink> sinks;
-  sinks.reserve(columns_.size());
-  for (const auto& c : columns_) sinks.emplace_back(c, nullptr);
-  Tokenizer tokenizer = tokenizer_;  // its scratch state is per thread
-  std::vector<FieldText> fields;
+Status CsvReaderImpl::infer_types() {
+  std::vector<size_t> pending;
+  for (size_t c = 0; c < plan_.columns.size(); ++c) {
+    if (plan_.columns[c].type == nullptr) pending.push_back(c);
+  }
+  if (pending.empty()) return Status::OK();
+  const size_t num_columns = plan_.columns.size();
+  std::vector<unsigned> candidates(num_columns, internal::kInferAll);
+  std::vector<bool> any_value(num_columns, false);
+  std::vector<FieldRef> row(num_columns + 1);
   std::string scratch;
-  std::string error;
-  size_t pos = start;
-  int64_t rows = 0;
-  const size_t ncols = columns_.size();
-  while (pos < stop) {
-    size_t row_start = pos;
-    size_t error_offset = 0;
-    RowResult r = tokenizer.next_row(data, size, pos, eof, fields, scratch, error_offset, error);
-    if (r == RowResult::kEnd) break;
-    if (r == RowResult::kIncomplete) {
-      out.incomplete = true;
-      pos = row_start;
-      break;
-    }
-    if (r == RowResult::kError) {
-      out.error = Status::parse_error("{}", error);
-      out.error_offset = error_offset;
-      out.end = row_start;
-      return out;
-    }
-    if (r == RowResult::kBlank) {
-      out.end = pos;
-      continue;
-    }
-    if (fields.size() != ncols) {
-      out.error = Status::parse_error("expected {} field{}, found {}", ncols, ncols == 1 ? "" : "s",
-                                      fields.size());
-      out.error_offset = fields.size() > ncols ? fields[ncols].offset : row_start;
-      out.end = row_start;
-      return out;
-    }
-    for (size_t c = 0; c < ncols; ++c) {
-      const FieldText& f = fields[c];
-      if (!sinks[c].append(f, is_null(f), error)) {
-        out.error = Status::parse_error("column '{}': {}", columns_[c].name, error);
-        out.error_offset = f.offset;
-        out.end = row_start;
-        return out;
+  const int64_t limit = std::max<int64_t>(options_.sample_rows, 0);
+  const size_t byte_budget = std::max(chunk_bytes_, kMaxSampleBytes);
+  int64_t sampled = 0;
+  size_t pos = 0;
+  // Rows are tokenized from the buffer without consuming them (the data pass reads them
+  // again); malformed rows end the sample and are reported by the data pass.
+  bool more = true;
+  while (more && sampled < limit) {
+    buffer_.seal();
+    RowTokenizer tokenizer(dialect_, buffer_.data(), buffer_.size(), at_eof());
+    bool need_bytes = false;
+    while (sampled < limit) {
+      if (pos >= buffer_.size()) {
+        need_bytes = !at_eof();
+        break;
+      }
+      uint32_t n = 0;
+      const RowStatus status =
+          tokenizer.next_row(pos, row.data(), static_cast<uint32_t>(row.size()), n);
+      if (status == RowStatus::kIncomplete) {
+        need_bytes = true;
+        break;
+      }
+      if (status == RowStatus::kError) {
+        more = false;
+        break;
+      }
+      if (status == RowStatus::kBlank) {
+        if (num_columns == 1) ++sampled;  // a NULL
+        continue;
+      }
+      if (n != num_columns) {
+        more = false;
+        break;
+      }
+      ++sampled;
+      for (size_t c : pending) {
+        const FieldRef& f = row[c];
+        if (internal::is_null_field(plan_, f)) continue;
+        std::string_view text = f.raw();
+        if (f.escaped()) {
+          internal::unescape(f, dialect_, scratch);
+          text = scratch;
+        }
+        text = internal::trim_blanks(text);
+        if (text.empty() || candidates[c] == 0) continue;
+        any_value[c] = true;
+        candidates[c] = internal::refine_candidates(candidates[c], text);
       }
     }
-    ++rows;
-    out.end = pos;
+    if (!more || !need_bytes || buffer_.size() >= byte_budget) break;
+    BRAID_RETURN_IF_ERROR(read_until(buffer_.size() + std::max(chunk_bytes_, kFirstReadBytes)));
   }
-  std::vector<ColumnPtr> columns;
-  columns.reserve(ncols);
-  for (size_t c = 0; c < ncols; ++c) {
-    auto col = sinks[c].finish();
-    if (!col.ok()) {
-      out.error = col.status();
-      out.error_offset = start;
-      return out;
+  plan_.sampled_rows = sampled;
+  for (size_t c : pending) {
+    plan_.columns[c].type = internal::inferred_type(candidates[c], any_value[c]);
+  }
+  return Status::OK();
+}
+
+Status CsvReaderImpl::open() {
+  BRAID_RETURN_IF_ERROR(check_dialect(options_));
+  BRAID_ASSIGN_OR_RETURN(file_, fs_->open_read(path_));
+  file_size_ = file_->size();
+  const size_t threads =
+      options_.parallel ? static_cast<size_t>(std::max(WorkerPool::shared().concurrency(), 1)) : 1;
+  block_bytes_ = static_cast<size_t>(
+      std::clamp<int64_t>(options_.block_bytes, 1, static_cast<int64_t>(kMaxChunkBytes)));
+  // Two blocks per thread, so that one slow block does not leave the others idle.
+  const size_t blocks_per_chunk = threads > 1 ? 2 * threads : 1;
+  chunk_bytes_ = std::clamp(block_bytes_ * blocks_per_chunk, kMinChunkBytes, kMaxChunkBytes);
+  chunk_target_ = chunk_bytes_;
+  max_row_bytes_ = static_cast<size_t>(
+      std::clamp<int64_t>(options_.max_row_bytes, 1, static_cast<int64_t>(kMaxRowBytesLimit)));
+
+  plan_.dialect = dialect_;
+  plan_.null_values = options_.null_values;
+  plan_.null_is_empty = options_.null_values.size() == 1 && options_.null_values[0].empty();
+  plan_.max_row_bytes = static_cast<int64_t>(max_row_bytes_);
+
+  BRAID_RETURN_IF_ERROR(read_until(std::max(chunk_bytes_, kFirstReadBytes)));
+  if (buffer_.size() >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) {
+    bom_ = true;
+    buffer_.drop_front(3);
+    buffer_offset_ = 3;
+  }
+  std::vector<std::string> first_row;
+  size_t first_row_start = 0;
+  BRAID_ASSIGN_OR_RETURN(size_t first_row_end, read_first_row(first_row, first_row_start));
+  if (first_row_end == std::string::npos) {
+    // No rows at all: the given schema, or none.
+    schema_ = options_.schema ? options_.schema : braid::schema({});
+    done_ = true;
+    return Status::OK();
+  }
+  BRAID_RETURN_IF_ERROR(make_columns(first_row));
+  // The data starts after the header, or at the first row.
+  const size_t data_start = options_.header ? first_row_end : first_row_start;
+  buffer_.drop_front(data_start);
+  buffer_offset_ += data_start;
+  BRAID_RETURN_IF_ERROR(infer_types());
+
+  std::vector<FieldPtr> fields;
+  for (auto& c : plan_.columns) {
+    auto kind = internal::value_kind_for(*c.type);
+    if (!kind.ok()) {
+      return Status(kind.status().code(),
+                    fmt::format("{}: column '{}': {}", path_, c.name, kind.status().message()));
     }
-    columns.push_back(std::move(col).value());
+    c.kind = *kind;
+    fields.push_back(field(c.name, c.type, true));
   }
-  out.batch = std::make_shared<const RecordBatch>(schema_, rows, std::move(columns));
-  return out;
+  schema_ = braid::schema(std::move(fields));
+  plan_.schema = schema_;
+  return Status::OK();
 }
 
 Status CsvReaderImpl::parse_chunk() {
-  const bool eof = file_pos_ >= file_->size();
-  const char* data = chunk_.data();
-  const size_t size = chunk_.size();
-  const int64_t block_bytes = std::max<int64_t>(options_.block_bytes, 1);
-  // Even blocks of about block_bytes (no sliver at the end).
-  size_t num_blocks = std::max<size_t>(1, (size + static_cast<size_t>(block_bytes) / 2) / static_cast<size_t>(block_bytes));
-  if (!options_.parallel || options_.escape != options_.quote) num_blocks = 1;
+  BRAID_RETURN_IF_ERROR(read_until(chunk_target_));
+  const bool eof = at_eof();
+  if (buffer_.size() == 0) {
+    done_ = eof;
+    return Status::OK();
+  }
+  buffer_.seal();
+  const char* data = buffer_.data();
+  const size_t size = buffer_.size();
+  size_t num_blocks = 1;
+  if (options_.parallel) num_blocks = std::max<size_t>(1, (size + block_bytes_ / 2) / block_bytes_);
 
   std::vector<BlockResult> results(num_blocks);
-  bool serial = num_blocks == 1;
-  if (!serial) {
+  if (num_blocks == 1) {
+    results[0] = internal::decode_block(plan_, data, size, eof, 0, size);
+  } else {
     std::vector<size_t> bounds(num_blocks + 1);
     for (size_t i = 0; i <= num_blocks; ++i) bounds[i] = size * i / num_blocks;
-    // Pass 1: quote parity per block.
-    std::vector<uint8_t> odd(num_blocks, 0);
-    BRAID_RETURN_IF_ERROR(parallel_for(num_blocks, [&](size_t i) {
-      size_t n = static_cast<size_t>(std::count(data + bounds[i], data + bounds[i + 1], options_.quote));
-      odd[i] = n & 1;
+    // 1. The automaton's transitions over each block (the last one's are not needed).
+    std::vector<BoundaryMachine::Transitions> transitions(num_blocks - 1);
+    BRAID_RETURN_IF_ERROR(parallel_for(num_blocks - 1, [&](size_t i) {
+      transitions[i] = machine_.run(data + bounds[i], bounds[i + 1] - bounds[i]);
       return Status::OK();
     }));
-    // Pass 2: each block finds its first row and parses the rows that start inside it.
-    std::vector<uint8_t> in_quotes(num_blocks, 0);
-    for (size_t i = 1; i < num_blocks; ++i) in_quotes[i] = in_quotes[i - 1] ^ odd[i - 1];
-    BRAID_RETURN_IF_ERROR(parallel_for(num_blocks, [&](size_t i) {
-      size_t start = bounds[i];
-      if (i > 0) {
-        bool q = in_quotes[i] != 0;
-        size_t p = start;
-        for (; p < size; ++p) {
-          char c = data[p];
-          if (c == options_.quote) {
-            q = !q;
-          } else if (c == '\n' && !q) {
-            break;
-          }
-        }
-        start = p < size ? p + 1 : size;
-      }
-      results[i] = parse_block(data, size, start, std::max(start, bounds[i + 1]), eof);
-      return Status::OK();
-    }));
-    // Blocks that found no row start (the chunk's tail is one unfinished row) hold nothing.
-    size_t last = num_blocks - 1;
-    while (last > 0 && results[last].start >= size) --last;
-    results.resize(last + 1);
-    // Verify: every block must end where the next one started; errors only count from verified
-    // blocks (the first always is).
-    for (size_t i = 0; i < last; ++i) {
-      if (!results[i].error.ok()) break;  // reported below: its start was verified
-      if (results[i].incomplete || results[i].end != results[i + 1].start) {
-        serial = true;
-        break;
-      }
+    // 2. The true state at each block's start; the chunk starts at a row start.
+    std::vector<BoundaryMachine::State> states(num_blocks);
+    states[0] = BoundaryMachine::kRowStart;
+    for (size_t i = 1; i < num_blocks; ++i) {
+      states[i] = static_cast<BoundaryMachine::State>(transitions[i - 1][states[i - 1]]);
     }
+    // 3. Each block parses the rows that start inside it.
+    BRAID_RETURN_IF_ERROR(parallel_for(num_blocks, [&](size_t i) {
+      const size_t first =
+          machine_.first_row_start(data + bounds[i], bounds[i + 1] - bounds[i], states[i]);
+      if (first != std::string::npos) {
+        results[i] =
+            internal::decode_block(plan_, data, size, eof, bounds[i] + first, bounds[i + 1]);
+      }
+      return Status::OK();
+    }));
   }
-  if (serial) {
-    results.assign(1, parse_block(data, size, 0, size, eof));
-  }
-  size_t consumed = 0;
+
+  // Results in file order. Each block must start where the rows before it ended: a mismatch
+  // would be a disagreement between the automaton and the tokenizer, i.e. a bug.
+  std::vector<RecordBatchPtr> batches;
+  size_t expected_begin = 0;
+  size_t consumed = size;
+  size_t open_quote = BlockResult::kNone;
+  bool stopped = false;  // a row runs past the end of the chunk
   for (auto& r : results) {
+    if (r.begin == BlockResult::kNone) continue;
+    if (stopped || r.begin != expected_begin) {
+      return Status::internal("{}: CSV block boundaries disagree at byte {} (expected {})",
+                              path_, buffer_offset_ + r.begin, buffer_offset_ + expected_begin);
+    }
     if (!r.error.ok()) {
-      return Status(r.error.code(), location(r.error_offset) + ": " + r.error.to_string());
+      if (r.error_offset == BlockResult::kNone) {
+        return std::move(r.error).with_context_f("reading {}", path_);
+      }
+      return error_at(r.error_offset, r.error.message());
     }
-    if (r.batch && r.batch->num_rows() > 0) ready_.push_back(std::move(r.batch));
-    consumed = r.end;
-  }
-  // Keep the unparsed tail (an incomplete last row) for the next chunk.
-  chunk_line_ += std::count(chunk_.begin(), chunk_.begin() + static_cast<std::ptrdiff_t>(consumed), '\n');
-  chunk_file_offset_ += consumed;
-  chunk_.erase(0, consumed);
-  if (eof) {
-    if (!chunk_.empty()) {
-      // Only possible when the last row could not be parsed at all.
-      return Status::parse_error("{}: could not parse the last row", location(0));
+    if (r.batch) batches.push_back(std::move(r.batch));
+    expected_begin = r.end;
+    if (r.incomplete) {
+      stopped = true;
+      consumed = r.end;
+      open_quote = r.open_quote;
     }
-    done_ = true;
-  } else if (consumed == 0) {
-    // Not even one row fits in the chunk: read more before trying again.
-    chunk_bytes_ *= 2;
   }
+  if (!stopped && expected_begin != size) {
+    return Status::internal("{}: CSV blocks end at byte {}, not at the chunk's end {}", path_,
+                            buffer_offset_ + expected_begin, buffer_offset_ + size);
+  }
+  for (auto& b : batches) ready_.push_back(std::move(b));
+  if (consumed == 0) {
+    // Not even one row fits: read more, up to the longest row allowed.
+    if (size > max_row_bytes_) {
+      if (open_quote != BlockResult::kNone) {
+        return error_at(open_quote,
+                        fmt::format("row is longer than max_row_bytes ({} bytes): is the quoted "
+                                    "field that starts here missing its closing quote?",
+                                    max_row_bytes_));
+      }
+      return error_at(0, fmt::format("row is longer than max_row_bytes ({} bytes)",
+                                     max_row_bytes_));
+    }
+    chunk_target_ = std::min(size * 2, max_row_bytes_ + 1 + kMinChunkBytes);
+    return Status::OK();
+  }
+  buffer_.drop_front(consumed);
+  buffer_offset_ += consumed;
+  chunk_target_ = chunk_bytes_;
+  if (eof && buffer_.size() == 0) done_ = true;
   return Status::OK();
 }
 
 Result<RecordBatchPtr> CsvReaderImpl::next() {
-  while (ready_.empty() && !done_) {
-    BRAID_RETURN_IF_ERROR(fill_chunk(chunk_bytes_ > chunk_.size() ? chunk_bytes_ - chunk_.size() : 1 << 16));
-    BRAID_RETURN_IF_ERROR(parse_chunk());
+  while (ready_.empty()) {
+    if (!error_.ok()) return error_;
+    if (done_) return RecordBatchPtr(nullptr);
+    Status s = parse_chunk();
+    if (!s.ok()) {
+      error_ = s;
+      return s;
+    }
   }
-  if (ready_.empty()) return RecordBatchPtr(nullptr);
   RecordBatchPtr batch = std::move(ready_.front());
   ready_.pop_front();
   return batch;
@@ -849,15 +524,13 @@ Result<RecordBatchPtr> CsvReaderImpl::next() {
 
 Result<std::unique_ptr<CsvReader>> CsvReader::open(std::shared_ptr<FileSystem> fs, std::string path,
                                                    CsvReadOptions options) {
-  if (options.delimiter == options.quote || options.delimiter == '\n' || options.quote == '\n') {
-    return Status::invalid_argument("CSV delimiter, quote and line break must differ");
-  }
-  auto reader = std::make_unique<CsvReaderImpl>(std::move(fs), path, std::move(options));
+  auto reader = std::make_unique<CsvReaderImpl>(std::move(fs), std::move(path), std::move(options));
   BRAID_RETURN_IF_ERROR(reader->open());
   return std::unique_ptr<CsvReader>(std::move(reader));
 }
 
-Result<std::vector<RecordBatchPtr>> read_csv(std::shared_ptr<FileSystem> fs, const std::string& path,
+Result<std::vector<RecordBatchPtr>> read_csv(std::shared_ptr<FileSystem> fs,
+                                             const std::string& path,
                                              const CsvReadOptions& options) {
   BRAID_ASSIGN_OR_RETURN(auto reader, CsvReader::open(std::move(fs), path, options));
   std::vector<RecordBatchPtr> batches;

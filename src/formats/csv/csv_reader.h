@@ -2,12 +2,28 @@
 //
 // Dialect: RFC 4180 by default (',' delimiter, '"' quotes, a quote inside a quoted field written
 // twice, line breaks allowed inside quotes, "\n" or "\r\n" line ends, an optional UTF-8 BOM).
+// Lenient where files in the wild need it, as DuckDB and Spark are: a quote inside an unquoted
+// field is an ordinary character (`5'11"`), and blank lines are skipped (in a file with one
+// column a blank line is a NULL, which is how writers print one). Strict where guessing would
+// lose data: text after a closing quote, an unterminated quote and rows with the wrong number of
+// fields are errors.
+//
 // Column types come from `schema`/`column_types` when given, otherwise they are inferred from
 // the first `sample_rows` rows: boolean, int, bigint, double, date, timestamp, else string (a
 // column with only nulls is a string). Timestamps are read as instants in UTC (Spark's TIMESTAMP)
-// unless the column is given a type without a time zone.
+// unless the column is given a type without a time zone; values without a zone are taken as UTC.
+// Spaces and tabs around values of non-string columns are ignored, and a blank value there is
+// NULL. String columns must be valid UTF-8 (binary columns take any bytes).
 //
-// Every error names the place: "data.csv:1234:17: column 'qty': cannot read 'x1' as int".
+// An empty file (or one with only blank lines) has no columns and no rows, or the given
+// `schema`; a file with only a header has its columns (strings unless typed) and no rows.
+//
+// Every error names the place as path:line:column (1-based line, 1-based byte column of the
+// field): "data.csv:1234:17: column 'qty': cannot read 'x1' as int (type inferred from the first
+// 20480 rows; give the column a type to override)".
+//
+// Memory: the file is read in chunks of about 2 x parallelism x block_bytes, plus the longest
+// row (at most max_row_bytes). Results do not depend on block_bytes or parallelism.
 //
 // Thread-safety: a reader is used by one thread at a time; it runs its parsing on the shared
 // WorkerPool.
@@ -28,7 +44,8 @@ struct CsvReadOptions {
   char delimiter = ',';
   char quote = '"';
   // The character that escapes a quote inside a quoted field: the quote itself (RFC 4180:
-  // "a ""b"" c") or e.g. '\\' ("a \"b\" c").
+  // "a ""b"" c") or e.g. '\\' ("a \"b\" c"; any character after it stands for itself). Only
+  // quoted fields have escapes.
   char escape = '"';
   bool header = true;
   // Unquoted field texts read as NULL. A quoted empty field ("") is an empty string.
@@ -43,6 +60,9 @@ struct CsvReadOptions {
   int64_t block_bytes = 4 << 20;
   // Parse blocks on the shared worker pool (false: on the calling thread only).
   bool parallel = true;
+  // The longest row accepted. It bounds the memory an unterminated quote can make the reader
+  // buffer while it looks for the end of the row.
+  int64_t max_row_bytes = 64 << 20;
 };
 
 class CsvReader {

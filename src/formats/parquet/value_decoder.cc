@@ -31,7 +31,7 @@ class PlainFixedDecoder final : public ValueDecoder {
     if (bytes > size_ - pos_) {
       return out_of_data("PLAIN", n, static_cast<int64_t>((size_ - pos_) / static_cast<size_t>(width_)));
     }
-    std::memcpy(out, data_ + pos_, bytes);
+    if (bytes > 0) std::memcpy(out, data_ + pos_, bytes);  // out may be null when n == 0
     pos_ += bytes;
     return Status::OK();
   }

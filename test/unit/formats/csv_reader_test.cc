@@ -227,6 +227,26 @@ TEST_F(CsvReaderTest, ParallelEqualsSerialWithTinyBlocks) {
   }
 }
 
+// Inputs the fuzzer found where parallel parsing once differed from serial parsing: a row that
+// starts exactly on a block boundary, and quotes inside unquoted fields that mislead the
+// quote-parity guess about where rows start.
+TEST_F(CsvReaderTest, ParallelEqualsSerialOnFuzzFindings) {
+  for (std::string text : {std::string("]\nJ"), std::string("\x01\"\x01&\x05\n\x01t\"", 9),
+                           std::string("a\"b,c\nd,e\"f\ng,h\n")}) {
+    CsvReadOptions serial;
+    serial.header = false;
+    serial.parallel = false;
+    ASSERT_OK_AND_ASSIGN(auto expected, read_jsonl(text, serial));
+    for (int64_t block : {1, 2, 3}) {
+      CsvReadOptions parallel = serial;
+      parallel.parallel = true;
+      parallel.block_bytes = block;
+      ASSERT_OK_AND_ASSIGN(auto got, read_jsonl(text, parallel));
+      EXPECT_EQ(got, expected) << "block_bytes " << block;
+    }
+  }
+}
+
 TEST_F(CsvReaderTest, ErrorsAreFoundInParallelToo) {
   std::string text = "a,b\n";
   for (int i = 0; i < 2000; ++i) text += std::to_string(i) + ",x\n";

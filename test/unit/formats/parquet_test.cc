@@ -70,6 +70,7 @@ TEST(ThriftTest, MalformedInputIsCorruptionNeverACrash) {
   thrift::CompactReader r(lying);
   ASSERT_OK(r.begin_struct());
   ASSERT_OK_AND_ASSIGN(auto f, r.read_field());
+  EXPECT_EQ(f.type, thrift::Type::kBinary);
   EXPECT_THAT(r.read_binary(), StatusIs(StatusCode::kCorruption, HasSubstr("only 3 remain")));
   // A list claiming a billion elements.
   std::string big_list = "\x19\xf5\x80\x80\x80\x80\x04";

@@ -1,0 +1,406 @@
+#include "formats/csv/internal/block_decoder.h"
+
+#include <fmt/core.h>
+
+#include <cstring>
+
+#include "columnar/column_builder.h"
+#include "columnar/decimal.h"
+#include "columnar/temporal.h"
+#include "columnar/utf8.h"
+#include "formats/csv/internal/value_parsers.h"
+
+namespace braid::csv::internal {
+
+Result<ValueKind> value_kind_for(const DataType& type) {
+  switch (type.id()) {
+    case TypeId::kString: return ValueKind::kString;
+    case TypeId::kBinary: return ValueKind::kBinary;
+    case TypeId::kBoolean: return ValueKind::kBoolean;
+    case TypeId::kInt8: return ValueKind::kInt8;
+    case TypeId::kInt16: return ValueKind::kInt16;
+    case TypeId::kInt32: return ValueKind::kInt32;
+    case TypeId::kInt64: return ValueKind::kInt64;
+    case TypeId::kUInt8: return ValueKind::kUInt8;
+    case TypeId::kUInt16: return ValueKind::kUInt16;
+    case TypeId::kUInt32: return ValueKind::kUInt32;
+    case TypeId::kUInt64: return ValueKind::kUInt64;
+    case TypeId::kFloat32: return ValueKind::kFloat32;
+    case TypeId::kFloat64: return ValueKind::kFloat64;
+    case TypeId::kDecimal128: return ValueKind::kDecimal;
+    case TypeId::kDate32: return ValueKind::kDate;
+    case TypeId::kTimestamp: return ValueKind::kTimestamp;
+    case TypeId::kTime64: return ValueKind::kTime;
+    default:
+      return Status::not_implemented("reading {} columns from CSV is not supported",
+                                     type.to_string());
+  }
+}
+
+namespace {
+
+// Rows tokenized before their columns are converted: enough to amortise the per-column
+// dispatch, few enough that the field array stays in the L2 cache.
+constexpr size_t kBatchRows = 1024;
+
+bool all_ascii(const char* p, size_t n) {
+  uint64_t bits = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    bits |= w;
+  }
+  for (; i < n; ++i) bits |= static_cast<unsigned char>(p[i]);
+  return (bits & 0x8080808080808080ULL) == 0;
+}
+
+// A value as quoted in an error message: at most 40 characters.
+std::string clip(std::string_view s) {
+  if (s.size() <= 40) return std::string(s);
+  return std::string(s.substr(0, utf8::prefix_bytes(s, 37))) + "...";
+}
+
+// A date, or a timestamp at midnight (what Spark writes for dates cast to timestamps).
+bool parse_date_value(std::string_view s, int32_t* out) {
+  if (auto d = parse_date(s)) {
+    *out = *d;
+    return true;
+  }
+  auto ts = parse_timestamp(s, TimeUnit::kMicro);
+  if (!ts || *ts % temporal::kMicrosPerDay != 0) return false;
+  const int64_t days = *ts / temporal::kMicrosPerDay;
+  if (days < INT32_MIN || days > INT32_MAX) return false;
+  *out = static_cast<int32_t>(days);
+  return true;
+}
+
+bool parse_bool_value(std::string_view s, bool* out) {
+  if (s.size() == 1 && (s[0] == '1' || s[0] == '0')) {
+    *out = s[0] == '1';
+    return true;
+  }
+  return parse_bool(s, out);
+}
+
+class BlockDecoder {
+ public:
+  BlockDecoder(const ReadPlan& plan, const char* data, size_t size, bool eof)
+      : plan_(plan),
+        data_(data),
+        tokenizer_(plan.dialect, data, size, eof),
+        num_columns_(static_cast<uint32_t>(plan.columns.size())),
+        stride_(num_columns_ + 1),
+        fields_(kBatchRows * stride_) {
+    builders_.reserve(num_columns_);
+    for (const auto& c : plan.columns) builders_.push_back(make_builder(c.type));
+  }
+
+  BlockResult decode(size_t begin, size_t stop);
+
+ private:
+  bool is_null(const FieldRef& f) const { return is_null_field(plan_, f); }
+  // The field's text with escapes resolved (valid until the next call).
+  std::string_view text_of(const FieldRef& f) {
+    if (!f.escaped()) return f.raw();
+    unescape(f, plan_.dialect, scratch_);
+    return scratch_;
+  }
+  const FieldRef& field(size_t row, size_t column) const { return fields_[row * stride_ + column]; }
+
+  // Converts column c of the batch's first `rows` rows; returns the first row that fails, or -1.
+  int64_t convert(size_t c, size_t rows);
+  template <typename T, typename Parse>
+  int64_t convert_fixed(size_t c, size_t rows, Parse parse);
+  int64_t convert_binary(size_t c, size_t rows, bool validate_utf8);
+  int64_t convert_bool(size_t c, size_t rows);
+  std::string conversion_error(size_t c, const FieldRef& f);
+
+  const ReadPlan& plan_;
+  const char* data_;
+  RowTokenizer tokenizer_;
+  const uint32_t num_columns_;
+  // Fields per row slot: one more than the columns, to see where an extra field starts.
+  const uint32_t stride_;
+  std::vector<FieldRef> fields_;
+  std::vector<std::unique_ptr<ColumnBuilder>> builders_;
+  std::string scratch_;
+  bool ascii_ = false;  // the batch's bytes are all ASCII: strings need no UTF-8 check
+};
+
+template <typename T, typename Parse>
+int64_t BlockDecoder::convert_fixed(size_t c, size_t rows, Parse parse) {
+  auto& b = static_cast<PrimitiveBuilder<T>&>(*builders_[c]);
+  b.reserve(static_cast<int64_t>(rows));
+  const FieldRef* f = fields_.data() + c;
+  for (size_t r = 0; r < rows; ++r, f += stride_) {
+    if (is_null(*f)) {
+      b.append_null();
+      continue;
+    }
+    const std::string_view s = trim_blanks(text_of(*f));
+    if (s.empty()) {  // a blank value of a non-string column is NULL
+      b.append_null();
+      continue;
+    }
+    T v;
+    if (!parse(s, &v)) return static_cast<int64_t>(r);
+    b.unsafe_append(v);
+  }
+  return -1;
+}
+
+int64_t BlockDecoder::convert_binary(size_t c, size_t rows, bool validate_utf8) {
+  auto& b = static_cast<BinaryBuilder&>(*builders_[c]);
+  b.reserve(static_cast<int64_t>(rows));
+  int64_t bytes = 0;
+  for (size_t r = 0; r < rows; ++r) bytes += field(r, c).size;
+  b.reserve_data(bytes);
+  const bool check = validate_utf8 && !ascii_;
+  const FieldRef* f = fields_.data() + c;
+  for (size_t r = 0; r < rows; ++r, f += stride_) {
+    if (is_null(*f)) {
+      b.append_null();
+      continue;
+    }
+    const std::string_view s = text_of(*f);
+    if (check && !utf8::is_valid(s)) return static_cast<int64_t>(r);
+    b.append(s);
+  }
+  return -1;
+}
+
+int64_t BlockDecoder::convert_bool(size_t c, size_t rows) {
+  auto& b = static_cast<BooleanBuilder&>(*builders_[c]);
+  b.reserve(static_cast<int64_t>(rows));
+  const FieldRef* f = fields_.data() + c;
+  for (size_t r = 0; r < rows; ++r, f += stride_) {
+    if (is_null(*f)) {
+      b.append_null();
+      continue;
+    }
+    const std::string_view s = trim_blanks(text_of(*f));
+    if (s.empty()) {
+      b.append_null();
+      continue;
+    }
+    bool v;
+    if (!parse_bool_value(s, &v)) return static_cast<int64_t>(r);
+    b.append(v);
+  }
+  return -1;
+}
+
+int64_t BlockDecoder::convert(size_t c, size_t rows) {
+  const ColumnPlan& col = plan_.columns[c];
+  auto integer = [](auto* tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
+    return [](std::string_view s, T* v) { return parse_integer(s, v) == IntParse::kOk; };
+  };
+  switch (col.kind) {
+    case ValueKind::kString: return convert_binary(c, rows, true);
+    case ValueKind::kBinary: return convert_binary(c, rows, false);
+    case ValueKind::kBoolean: return convert_bool(c, rows);
+    case ValueKind::kInt8: return convert_fixed<int8_t>(c, rows, integer(static_cast<int8_t*>(nullptr)));
+    case ValueKind::kInt16: return convert_fixed<int16_t>(c, rows, integer(static_cast<int16_t*>(nullptr)));
+    case ValueKind::kInt32: return convert_fixed<int32_t>(c, rows, integer(static_cast<int32_t*>(nullptr)));
+    case ValueKind::kInt64: return convert_fixed<int64_t>(c, rows, integer(static_cast<int64_t*>(nullptr)));
+    case ValueKind::kUInt8: return convert_fixed<uint8_t>(c, rows, integer(static_cast<uint8_t*>(nullptr)));
+    case ValueKind::kUInt16: return convert_fixed<uint16_t>(c, rows, integer(static_cast<uint16_t*>(nullptr)));
+    case ValueKind::kUInt32: return convert_fixed<uint32_t>(c, rows, integer(static_cast<uint32_t*>(nullptr)));
+    case ValueKind::kUInt64: return convert_fixed<uint64_t>(c, rows, integer(static_cast<uint64_t*>(nullptr)));
+    case ValueKind::kFloat32: return convert_fixed<float>(c, rows, parse_float);
+    case ValueKind::kFloat64: return convert_fixed<double>(c, rows, parse_double);
+    case ValueKind::kDecimal: {
+      const int precision = col.type->precision(), scale = col.type->scale();
+      return convert_fixed<Int128>(c, rows, [precision, scale](std::string_view s, Int128* v) {
+        auto d = decimal::parse(s, precision, scale);
+        if (!d) return false;
+        *v = *d;
+        return true;
+      });
+    }
+    case ValueKind::kDate: return convert_fixed<int32_t>(c, rows, parse_date_value);
+    case ValueKind::kTimestamp: {
+      const TimeUnit unit = col.type->unit();
+      return convert_fixed<int64_t>(c, rows, [unit](std::string_view s, int64_t* v) {
+        auto t = parse_timestamp(s, unit);
+        if (!t) return false;
+        *v = *t;
+        return true;
+      });
+    }
+    case ValueKind::kTime: {
+      const TimeUnit unit = col.type->unit();
+      return convert_fixed<int64_t>(c, rows, [unit](std::string_view s, int64_t* v) {
+        auto t = temporal::parse_time(s, unit);
+        if (!t) return false;
+        *v = *t;
+        return true;
+      });
+    }
+  }
+  return -1;
+}
+
+std::string BlockDecoder::conversion_error(size_t c, const FieldRef& f) {
+  const ColumnPlan& col = plan_.columns[c];
+  const std::string type = col.type->to_string();
+  if (col.kind == ValueKind::kString) {
+    return fmt::format(
+        "column '{}': invalid UTF-8 (give the column the type binary to read the bytes as they "
+        "are)",
+        col.name);
+  }
+  const std::string_view s = trim_blanks(text_of(f));
+  std::string why;
+  switch (col.kind) {
+    case ValueKind::kInt8:
+    case ValueKind::kInt16:
+    case ValueKind::kInt32:
+    case ValueKind::kInt64:
+    case ValueKind::kUInt8:
+    case ValueKind::kUInt16:
+    case ValueKind::kUInt32:
+    case ValueKind::kUInt64: {
+      int64_t i;
+      uint64_t u;
+      double d;
+      if (parse_integer(s, &i) != IntParse::kSyntax || parse_integer(s, &u) != IntParse::kSyntax) {
+        why = ": out of range";
+      } else if (parse_double(s, &d)) {
+        why = ": not an integer";
+      }
+      break;
+    }
+    case ValueKind::kDecimal: {
+      decimal::ParseError e;
+      if (!decimal::parse(s, col.type->precision(), col.type->scale(), &e) &&
+          e == decimal::ParseError::kOverflow) {
+        why = fmt::format(": more than {} digits before the decimal point",
+                          col.type->precision() - col.type->scale());
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  std::string message = fmt::format("column '{}': cannot read '{}' as {}{}", col.name, clip(s),
+                                    type, why);
+  if (col.inferred) {
+    message += fmt::format(" (type inferred from the first {} rows; give the column a type to "
+                           "override)",
+                           plan_.sampled_rows);
+  }
+  return message;
+}
+
+BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
+  BlockResult out;
+  out.begin = begin;
+  out.end = begin;
+  size_t pos = begin;
+  int64_t total_rows = 0;
+  const size_t max_row = static_cast<size_t>(plan_.max_row_bytes);
+  while (pos < stop && !out.incomplete) {
+    const size_t batch_begin = pos;
+    size_t rows = 0;
+    size_t rows_end = pos;  // just after the last complete row of this batch
+    bool failed = false;    // a tokenizer error after the batch's complete rows
+    size_t error_offset = 0;
+    std::string error;
+    while (rows < kBatchRows && pos < stop) {
+      const size_t row_start = pos;
+      FieldRef* row = &fields_[rows * stride_];
+      uint32_t n = 0;
+      const RowStatus status = tokenizer_.next_row(pos, row, stride_, n);
+      if (status == RowStatus::kRow) {
+        if (n != num_columns_) {
+          failed = true;
+          error_offset = n < num_columns_ ? row_start : static_cast<size_t>(row[num_columns_].start() - data_);
+          error = fmt::format("expected {} field{}, found {}", num_columns_,
+                              num_columns_ == 1 ? "" : "s", n);
+          break;
+        }
+      } else if (status == RowStatus::kBlank) {
+        if (num_columns_ != 1) {
+          rows_end = pos;
+          continue;
+        }
+        // With one column a blank line is a NULL (it is how a writer prints one).
+        row[0] = FieldRef{data_ + row_start, 0, 0};
+      } else if (status == RowStatus::kIncomplete) {
+        out.incomplete = true;
+        out.open_quote = tokenizer_.open_quote() == std::string::npos ? BlockResult::kNone
+                                                                      : tokenizer_.open_quote();
+        pos = row_start;
+        break;
+      } else {
+        failed = true;
+        error_offset = tokenizer_.error_offset();
+        error = tokenizer_.error();
+        break;
+      }
+      if (pos - row_start > max_row) {
+        failed = true;
+        error_offset = row_start;
+        error = fmt::format("row is longer than max_row_bytes ({} bytes)", plan_.max_row_bytes);
+        break;
+      }
+      ++rows;
+      rows_end = pos;
+    }
+    if (rows > 0) {
+      ascii_ = all_ascii(data_ + batch_begin, rows_end - batch_begin);
+      // Columns are converted one after the other; the error reported is the first in file
+      // order, so after a failure later columns only look at the rows before it.
+      size_t limit = rows;
+      int64_t bad_row = -1;
+      size_t bad_column = 0;
+      for (size_t c = 0; c < num_columns_; ++c) {
+        const int64_t bad = convert(c, limit);
+        if (bad >= 0) {
+          bad_row = bad;
+          bad_column = c;
+          limit = static_cast<size_t>(bad);
+        }
+      }
+      if (bad_row >= 0) {
+        const FieldRef& f = field(static_cast<size_t>(bad_row), bad_column);
+        out.error = Status::parse_error("{}", conversion_error(bad_column, f));
+        out.error_offset = static_cast<size_t>(f.start() - data_);
+        return out;
+      }
+    }
+    if (failed) {
+      out.error = Status::parse_error("{}", error);
+      out.error_offset = error_offset;
+      return out;
+    }
+    total_rows += static_cast<int64_t>(rows);
+    out.end = pos;
+  }
+  if (total_rows == 0) return out;
+  std::vector<ColumnPtr> columns;
+  columns.reserve(num_columns_);
+  for (auto& b : builders_) {
+    auto column = b->finish();
+    if (!column.ok()) {
+      out.error = column.status();
+      return out;
+    }
+    columns.push_back(std::move(column).value());
+  }
+  out.batch = std::make_shared<const RecordBatch>(plan_.schema, total_rows, std::move(columns));
+  return out;
+}
+
+}  // namespace
+
+BlockResult decode_block(const ReadPlan& plan, const char* data, size_t size, bool eof,
+                         size_t begin, size_t stop) {
+  BlockDecoder decoder(plan, data, size, eof);
+  return decoder.decode(begin, stop);
+}
+
+}  // namespace braid::csv::internal
