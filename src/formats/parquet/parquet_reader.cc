@@ -1,10 +1,12 @@
 #include "formats/parquet/parquet_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/worker_pool.h"
 #include "formats/parquet/column_chunk_reader.h"
 #include "formats/parquet/record_assembly.h"
+#include "formats/parquet/row_group_filter.h"
 
 namespace braid::parquet {
 
@@ -223,6 +225,14 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::open(std::shared_ptr<const
     for (int g = 0; g < reader->file_->num_row_groups(); ++g) reader->row_groups_.push_back(g);
   } else {
     reader->row_groups_ = options.row_groups;
+  }
+  if (!options.predicates.empty()) {
+    std::vector<int> possible = prune_row_groups(*reader->file_, options.predicates);
+    std::vector<int> kept;
+    for (int g : reader->row_groups_) {
+      if (std::binary_search(possible.begin(), possible.end(), g)) kept.push_back(g);
+    }
+    reader->row_groups_ = std::move(kept);
   }
   reader->options_ = std::move(options);
   return reader;

@@ -21,6 +21,7 @@
 #include "braid/result.h"
 #include "columnar/record_batch.h"
 #include "common/file_system.h"
+#include "formats/parquet/column_predicate.h"
 #include "formats/parquet/metadata.h"
 #include "formats/parquet/schema_mapping.h"
 
@@ -68,8 +69,10 @@ class ParquetFile {
 struct ParquetReadOptions {
   // Top-level columns to read, by name (empty: all), in the order given.
   std::vector<std::string> columns;
-  // Row groups to read (empty: all). Pruning by statistics fills this.
+  // Row groups to read (empty: all).
   std::vector<int> row_groups;
+  // Row groups whose statistics rule out these predicates (ANDed) are skipped.
+  std::vector<ColumnPredicate> predicates;
   // Decode on the shared worker pool.
   bool parallel = true;
   MemoryTracker* tracker = nullptr;

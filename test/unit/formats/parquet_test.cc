@@ -14,6 +14,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "formats/parquet/rle_bit_packed.h"
+#include "formats/parquet/row_group_filter.h"
 #include "formats/parquet/statistics.h"
 #include "formats/parquet/thrift_compact.h"
 #include "support/status_matchers.h"
@@ -422,6 +423,59 @@ TEST_F(ParquetRoundTripTest, EveryByteFlipFailsCleanly) {
     if (!r.ok()) ++failures;
   }
   EXPECT_GT(failures, 0);
+}
+
+}  // namespace
+}  // namespace braid::parquet
+
+namespace braid::parquet {
+namespace {
+
+ColumnPtr literal(const TypePtr& type, int64_t v) {
+  auto b = make_builder(type);
+  if (type->id() == TypeId::kInt64) static_cast<Int64Builder*>(b.get())->append(v);
+  if (type->id() == TypeId::kString) static_cast<BinaryBuilder*>(b.get())->append("k" + std::to_string(v));
+  return *b->finish();
+}
+
+TEST(RowGroupFilterTest, PrunesByMinMaxAndNulls) {
+  auto fs = std::make_shared<MemoryFileSystem>();
+  // 10 row groups of 100 rows: id 0..999 ascending; key "k<id/100>"; n null in group 3 only.
+  Int64Builder id(int64()), n(int64());
+  BinaryBuilder key(string_type());
+  for (int64_t i = 0; i < 1000; ++i) {
+    id.append(i);
+    key.append("k" + std::to_string(i / 100));
+    (i / 100 == 3) ? n.append_null() : n.append(i % 7);
+  }
+  auto s = schema({field("id", int64()), field("key", string_type()), field("n", int64())});
+  auto batch = std::make_shared<const RecordBatch>(s, 1000, std::vector<ColumnPtr>{*id.finish(), *key.finish(), *n.finish()});
+  ParquetWriteOptions w;
+  w.row_group_rows = 100;
+  ASSERT_OK(write_parquet(fs, "t.parquet", s, {batch}, w).status());
+  ASSERT_OK_AND_ASSIGN(auto file, ParquetFile::open(fs, "t.parquet"));
+  using Op = ColumnPredicate::Op;
+  auto groups = [&](std::vector<ColumnPredicate> preds) { return prune_row_groups(*file, preds); };
+  EXPECT_EQ(groups({{"id", Op::kEq, {literal(int64(), 250)}}}), (std::vector<int>{2}));
+  EXPECT_EQ(groups({{"id", Op::kLt, {literal(int64(), 200)}}}), (std::vector<int>{0, 1}));
+  EXPECT_EQ(groups({{"id", Op::kLe, {literal(int64(), 200)}}}), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(groups({{"id", Op::kGt, {literal(int64(), 899)}}}), (std::vector<int>{9}));
+  EXPECT_EQ(groups({{"id", Op::kGe, {literal(int64(), 899)}}}), (std::vector<int>{8, 9}));
+  EXPECT_EQ(groups({{"id", Op::kIn, {literal(int64(), 5), literal(int64(), 777), literal(int64(), 5000)}}}), (std::vector<int>{0, 7}));
+  EXPECT_EQ(groups({{"key", Op::kEq, {literal(string_type(), 4)}}}), (std::vector<int>{4}));
+  EXPECT_EQ(groups({{"n", Op::kIsNull, {}}}), (std::vector<int>{3}));
+  EXPECT_EQ(groups({{"n", Op::kIsNotNull, {}}}).size(), 9u);
+  // AND of predicates; a predicate on a missing column or with another type keeps everything.
+  EXPECT_EQ(groups({{"id", Op::kGe, {literal(int64(), 300)}}, {"n", Op::kEq, {literal(int64(), 1)}}}),
+            (std::vector<int>{4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(groups({{"id", Op::kEq, {literal(string_type(), 1)}}}).size(), 10u);
+  EXPECT_EQ(groups({{"nope", Op::kEq, {literal(int64(), 1)}}}).size(), 10u);
+  // The reader applies the pruning.
+  ParquetReadOptions r;
+  r.predicates = {{"id", Op::kEq, {literal(int64(), 555)}}};
+  ASSERT_OK_AND_ASSIGN(auto batches, read_parquet(fs, "t.parquet", r));
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0]->column(0)->value<int64_t>(0), 500);
 }
 
 }  // namespace
