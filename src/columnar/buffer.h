@@ -112,6 +112,9 @@ class BufferBuilder {
     if (n > 0) std::memcpy(data_ + size_, bytes, static_cast<size_t>(n));  // bytes may be null
     size_ += n;
   }
+  // Sets the size within the capacity without touching the bytes (they were written directly
+  // through data()).
+  void resize_unchecked(int64_t new_size) { size_ = new_size; }
   // Hands over the bytes; the builder is empty afterwards.
   BufferPtr finish();
   void reset();

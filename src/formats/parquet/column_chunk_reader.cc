@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 
 #include "formats/parquet/compression.h"
 #include "formats/parquet/rle_bit_packed.h"
@@ -15,18 +16,12 @@ namespace {
 Status decode_rle_levels(const uint8_t* data, size_t size, int64_t n, int max_level,
                          std::vector<uint32_t>& scratch, int16_t* out, std::string_view what) {
   RleBitPackedDecoder decoder(data, size, bit_width_for(static_cast<uint64_t>(max_level)));
-  scratch.resize(static_cast<size_t>(n));
-  int64_t got = decoder.get_batch(scratch.data(), n);
-  if (got != n) {
-    return Status::corruption("{} levels: {} of {} present", what, got, n);
+  int64_t got = decoder.get_levels(out, n, static_cast<uint32_t>(max_level), scratch);
+  if (decoder.error()) {
+    return Status::corruption("{} levels: a level exceeds the maximum {} or the data is malformed",
+                              what, max_level);
   }
-  for (int64_t i = 0; i < n; ++i) {
-    uint32_t v = scratch[static_cast<size_t>(i)];
-    if (v > static_cast<uint32_t>(max_level)) {
-      return Status::corruption("{} level {} exceeds the maximum {}", what, v, max_level);
-    }
-    out[i] = static_cast<int16_t>(v);
-  }
+  if (got != n) return Status::corruption("{} levels: {} of {} present", what, got, n);
   return Status::OK();
 }
 
@@ -140,7 +135,6 @@ class ChunkReader {
 
   // Decompresses `body` into page_ (uncompressed size from the header).
   Result<std::string_view> decompress_body(std::string_view body, int64_t uncompressed) {
-    page_.resize(static_cast<size_t>(uncompressed));
     if (md_.codec == Codec::kUncompressed) {
       if (static_cast<int64_t>(body.size()) != uncompressed) {
         return Status::corruption("uncompressed page of {} bytes, the header says {}", body.size(), uncompressed);
@@ -148,9 +142,14 @@ class ChunkReader {
       return body;
     }
     if (uncompressed == 0 && body.empty()) return std::string_view();
-    BRAID_RETURN_IF_ERROR(decompress(md_.codec, body, reinterpret_cast<uint8_t*>(page_.data()),
+    // Grown, never zero-filled: the codec writes every byte (or fails).
+    if (static_cast<size_t>(uncompressed) > page_capacity_) {
+      page_capacity_ = std::max(static_cast<size_t>(uncompressed), page_capacity_ * 2);
+      page_.reset(new char[page_capacity_]);
+    }
+    BRAID_RETURN_IF_ERROR(decompress(md_.codec, body, reinterpret_cast<uint8_t*>(page_.get()),
                                      static_cast<size_t>(uncompressed)));
-    return std::string_view(page_.data(), page_.size());
+    return std::string_view(page_.get(), static_cast<size_t>(uncompressed));
   }
 
   Status read_dictionary(const PageHeader& h, std::string_view body) {
@@ -306,7 +305,8 @@ class ChunkReader {
   int16_t max_rep_ = 0;
   int64_t levels_seen_ = 0;
   bool have_dictionary_ = false;
-  std::string page_;
+  std::unique_ptr<char[]> page_;
+  size_t page_capacity_ = 0;
   std::vector<uint32_t> scratch_;
   std::vector<uint32_t> indices_;
   std::vector<int16_t> page_def_;

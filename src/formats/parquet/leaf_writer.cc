@@ -49,7 +49,15 @@ class ValidityBuilder {
     }
     bits_.resize(bitmap::bytes_for(length_ + n));
     uint8_t* b = bits_.data();
-    for (int64_t i = 0; i < n; ++i) bitmap::set_to(b, length_ + i, def[i] == max_def);
+    int64_t i = 0;
+    // Unaligned head bit by bit, then whole bytes.
+    for (; i < n && ((length_ + i) & 7) != 0; ++i) bitmap::set_to(b, length_ + i, def[i] == max_def);
+    for (; i + 8 <= n; i += 8) {
+      uint8_t byte = 0;
+      for (int k = 0; k < 8; ++k) byte |= static_cast<uint8_t>((def[i + k] == max_def) << k);
+      b[(length_ + i) >> 3] = byte;
+    }
+    for (; i < n; ++i) bitmap::set_to(b, length_ + i, def[i] == max_def);
     length_ += n;
     nulls_ += n - valid;
   }
@@ -295,6 +303,7 @@ class BinaryLeafWriter final : public LeafWriter {
       dict_bytes_.append(v);
       dict_starts_.push_back(static_cast<uint32_t>(dict_bytes_.size()));
     }
+    dict_bytes_.append(16, '\0');  // slack for the 16-byte copies in emit()
     return Status::OK();
   }
   int64_t dictionary_size() const override {
@@ -325,7 +334,8 @@ class BinaryLeafWriter final : public LeafWriter {
       staged_bytes_ = 0;
       for (auto v : staged_) staged_bytes_ += v.size();
     }
-    data_.reserve(static_cast<int64_t>(staged_bytes_));
+    // 16 bytes of slack: short dictionary strings are copied as two 8-byte words.
+    data_.reserve(static_cast<int64_t>(staged_bytes_) + 16);
     offsets_.reserve(n_slots * 4);
     if (static_cast<uint64_t>(data_.size()) + staged_bytes_ > INT32_MAX) overflow_ = true;
     const char* dict = dict_bytes_.data();
@@ -334,7 +344,15 @@ class BinaryLeafWriter final : public LeafWriter {
       if (def == nullptr || def[i] == max_def) {
         if (from_dictionary_) {
           uint32_t idx = indices_[j++];
-          data_.unsafe_append(dict + dict_starts_[idx], dict_starts_[idx + 1] - dict_starts_[idx]);
+          const uint32_t start = dict_starts_[idx], len = dict_starts_[idx + 1] - start;
+          if (len <= 16) {
+            uint8_t* dst = data_.data() + data_.size();
+            std::memcpy(dst, dict + start, 8);
+            std::memcpy(dst + 8, dict + start + 8, 8);
+            data_.resize_unchecked(data_.size() + len);
+          } else {
+            data_.unsafe_append(dict + start, len);
+          }
         } else {
           std::string_view v = staged_[j++];
           data_.unsafe_append(v.data(), static_cast<int64_t>(v.size()));

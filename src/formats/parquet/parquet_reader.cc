@@ -113,7 +113,9 @@ Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, MemoryTracke
                               LeafChunk* out) const {
   const ColumnMetaData& md = *metadata_.row_groups[static_cast<size_t>(row_group)]
                                   .columns[static_cast<size_t>(leaf)].meta_data;
-  std::string bytes;
+  // Not zero-filled: every byte is overwritten by the read.
+  std::unique_ptr<char[]> bytes;
+  size_t size = 0;
   if (md.num_values > 0) {
     int64_t start = chunk_start(md);
     // Some writers leave the dictionary page header out of total_compressed_size (Trino's
@@ -121,11 +123,12 @@ Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, MemoryTracke
     // the page walk stop at the chunk's value count.
     const uint64_t slack = std::min<uint64_t>(kChunkSlack, data_end_ - static_cast<uint64_t>(start) -
                                                                static_cast<uint64_t>(md.total_compressed_size));
-    BRAID_ASSIGN_OR_RETURN(bytes, file_->read_range(static_cast<uint64_t>(start),
-                                                    static_cast<size_t>(md.total_compressed_size + static_cast<int64_t>(slack))));
+    size = static_cast<size_t>(md.total_compressed_size + static_cast<int64_t>(slack));
+    bytes.reset(new char[size]);
+    BRAID_RETURN_IF_ERROR(file_->read_at(static_cast<uint64_t>(start), size, reinterpret_cast<uint8_t*>(bytes.get())));
   }
-  return read_column_chunk(*schema_->leaves()[static_cast<size_t>(leaf)], md, bytes, spaced,
-                           tracker, out);
+  return read_column_chunk(*schema_->leaves()[static_cast<size_t>(leaf)], md,
+                           std::string_view(bytes.get(), size), spaced, tracker, out);
 }
 
 Result<RecordBatchPtr> ParquetFile::read_row_group(int row_group, const std::vector<int>& columns,

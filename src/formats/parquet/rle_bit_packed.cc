@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace braid::parquet {
 
@@ -15,23 +16,42 @@ inline uint64_t load64_safe(const uint8_t* p, size_t available) {
 
 }  // namespace
 
+namespace {
+
+// Eight values of W bits at a time: with W known at compile time every shift and mask is a
+// constant and the loop unrolls. `in` must have W + 8 readable bytes.
+template <int W>
+void unpack8_loop(const uint8_t* in, size_t in_size, uint32_t* out, int64_t& i, int64_t count) {
+  constexpr uint64_t mask = W == 32 ? 0xffffffffULL : (uint64_t{1} << W) - 1;
+  for (; i + 8 <= count; i += 8) {
+    const size_t base = static_cast<size_t>(i / 8) * W;
+    if (base + W + 8 > in_size) break;
+    const uint8_t* p = in + base;
+    for (int k = 0; k < 8; ++k) {
+      uint64_t word;
+      std::memcpy(&word, p + (k * W) / 8, 8);
+      out[i + k] = static_cast<uint32_t>((word >> ((k * W) % 8)) & mask);
+    }
+  }
+}
+
+template <int... Ws>
+void unpack8_dispatch(int width, const uint8_t* in, size_t in_size, uint32_t* out, int64_t& i,
+                      int64_t count, std::integer_sequence<int, Ws...>) {
+  ((width == Ws + 1 ? unpack8_loop<Ws + 1>(in, in_size, out, i, count) : void()), ...);
+}
+
+}  // namespace
+
 void unpack_bits32(const uint8_t* in, size_t in_size, uint32_t* out, int64_t count, int bit_width) {
   if (bit_width == 0) {
     std::fill(out, out + count, 0u);
     return;
   }
-  const uint64_t mask = bit_width == 32 ? 0xffffffffULL : (uint64_t{1} << bit_width) - 1;
   int64_t i = 0;
-  // Fast path while 8 bytes can be loaded at the value's byte (a value of <= 32 bits starting at
-  // any bit offset fits in those 8 bytes).
-  for (; i < count; ++i) {
-    uint64_t bit = static_cast<uint64_t>(i) * static_cast<uint64_t>(bit_width);
-    size_t byte = static_cast<size_t>(bit >> 3);
-    if (byte + 8 > in_size) break;
-    uint64_t word;
-    std::memcpy(&word, in + byte, 8);
-    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
-  }
+  unpack8_dispatch(bit_width, in, in_size, out, i, count, std::make_integer_sequence<int, 32>{});
+  // The tail (and whatever the fast loop could not load safely), value by value.
+  const uint64_t mask = bit_width == 32 ? 0xffffffffULL : (uint64_t{1} << bit_width) - 1;
   for (; i < count; ++i) {
     uint64_t bit = static_cast<uint64_t>(i) * static_cast<uint64_t>(bit_width);
     size_t byte = static_cast<size_t>(bit >> 3);
@@ -147,6 +167,39 @@ int64_t RleBitPackedDecoder::get_batch(uint32_t* out, int64_t n) {
       }
       packed_index_ += k;
       packed_left_ -= k;
+      done += k;
+    } else if (!next_run()) {
+      break;
+    }
+  }
+  return done;
+}
+
+int64_t RleBitPackedDecoder::get_levels(int16_t* out, int64_t n, uint32_t max_level,
+                                        std::vector<uint32_t>& scratch) {
+  int64_t done = 0;
+  while (done < n) {
+    if (rle_left_ > 0) {
+      if (rle_value_ > max_level) {
+        error_ = true;
+        break;
+      }
+      int64_t k = std::min(rle_left_, n - done);
+      std::fill(out + done, out + done + k, static_cast<int16_t>(rle_value_));
+      rle_left_ -= k;
+      done += k;
+    } else if (packed_left_ > 0) {
+      int64_t k = std::min(packed_left_, n - done);
+      scratch.resize(static_cast<size_t>(k));
+      get_batch(scratch.data(), k);
+      for (int64_t i = 0; i < k; ++i) {
+        uint32_t v = scratch[static_cast<size_t>(i)];
+        if (v > max_level) {
+          error_ = true;
+          return done + i;
+        }
+        out[done + i] = static_cast<int16_t>(v);
+      }
       done += k;
     } else if (!next_run()) {
       break;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace braid::parquet {
 
@@ -26,6 +27,9 @@ class RleBitPackedDecoder {
   // Decodes up to `n` values; returns how many were decoded (fewer means the data ran out or is
   // malformed; `error()` tells which).
   int64_t get_batch(uint32_t* out, int64_t n);
+  // Decodes up to n levels (each at most max_level, else error()) into int16: RLE runs are
+  // filled directly, bit-packed runs go through `scratch`.
+  int64_t get_levels(int16_t* out, int64_t n, uint32_t max_level, std::vector<uint32_t>& scratch);
   // Skips up to n values; returns how many were skipped.
   int64_t skip(int64_t n);
   // Set when the data was malformed (not merely exhausted).
