@@ -14,6 +14,8 @@ CommandRunner add_cat_command(CLI::App& app);
 CommandRunner add_schema_command(CLI::App& app);
 CommandRunner add_meta_command(CLI::App& app);
 CommandRunner add_convert_command(CLI::App& app);
+CommandRunner add_describe_command(CLI::App& app);
+CommandRunner add_history_command(CLI::App& app);
 
 // Prints "braid: error: <message>" to stderr and returns 1.
 int report_error(const std::string& message);

@@ -29,6 +29,8 @@ int run(int argc, char** argv) {
   add(add_schema_command(app));
   add(add_meta_command(app));
   add(add_convert_command(app));
+  add(add_describe_command(app));
+  add(add_history_command(app));
 
   try {
     app.parse(argc, argv);

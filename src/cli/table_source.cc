@@ -3,6 +3,8 @@
 #include "common/file_system.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/parquet/parquet_reader.h"
+#include "columnar/temporal.h"
+#include "delta/scan.h"
 
 namespace braid::cli {
 
@@ -13,6 +15,9 @@ void add_source_options(CLI::App& cmd, SourceOptions& options) {
   cmd.add_flag("--no-header", options.no_header, "CSV input: the first line is data");
   cmd.add_option("--null", options.null_string, "CSV input: the text of NULL (default empty)")
       ->each([&options](const std::string&) { options.has_null_string = true; });
+  cmd.add_option("--version", options.version, "Delta table: read this version (time travel)");
+  cmd.add_option("--timestamp", options.timestamp,
+                 "Delta table: read the version current at this time ('2024-01-31 10:00:00', UTC)");
 }
 
 Status TableSource::select_columns(const std::string& names) {
@@ -76,6 +81,21 @@ class ParquetSource final : public TableSource {
   std::unique_ptr<parquet::ParquetReader> reader_;
 };
 
+class DeltaSource final : public TableSource {
+ public:
+  explicit DeltaSource(std::unique_ptr<delta::DeltaScan> scan) : scan_(std::move(scan)) {}
+  const SchemaPtr& schema() const override {
+    return projected_schema_ ? projected_schema_ : scan_->schema();
+  }
+  Result<RecordBatchPtr> next() override {
+    BRAID_ASSIGN_OR_RETURN(auto batch, scan_->next());
+    return project(std::move(batch));
+  }
+
+ private:
+  std::unique_ptr<delta::DeltaScan> scan_;
+};
+
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -92,14 +112,34 @@ std::string detect_format(const std::string& path, const SourceOptions& options)
 
 }  // namespace
 
+Result<delta::SnapshotPtr> open_delta_snapshot(const std::string& path, const SourceOptions& options) {
+  auto store = std::make_shared<const delta::LogStore>(local_file_system(), path);
+  if (options.version >= 0 && !options.timestamp.empty()) {
+    return Status::invalid_argument("give --version or --timestamp, not both");
+  }
+  if (!options.timestamp.empty()) {
+    auto ts = temporal::parse_timestamp(options.timestamp, TimeUnit::kMicro);
+    if (!ts) {
+      return Status::invalid_argument("--timestamp '{}' is not a timestamp (expected 'YYYY-MM-DD[ HH:MM:SS]')",
+                                      options.timestamp);
+    }
+    return delta::load_snapshot_at(store, ts->value / 1000);
+  }
+  return delta::load_snapshot(store, options.version >= 0 ? std::optional<int64_t>(options.version) : std::nullopt);
+}
+
 Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
                                                        const SourceOptions& options) {
   auto fs = local_file_system();
   BRAID_ASSIGN_OR_RETURN(FileInfo info, fs->stat(path));
   std::string format = detect_format(path, options);
   if (info.is_directory) {
-    return Status::not_implemented("'{}' is a folder; reading Delta tables is not supported yet",
-                                   path);
+    BRAID_ASSIGN_OR_RETURN(auto snapshot, open_delta_snapshot(path, options));
+    BRAID_ASSIGN_OR_RETURN(auto scan, delta::DeltaScan::make(std::move(snapshot)));
+    return std::unique_ptr<TableSource>(std::make_unique<DeltaSource>(std::move(scan)));
+  }
+  if (options.version >= 0 || !options.timestamp.empty()) {
+    return Status::invalid_argument("--version and --timestamp apply to Delta tables; '{}' is a file", path);
   }
   if (format == "csv" || format == "tsv") {
     csv::CsvReadOptions csv_options;

@@ -8,6 +8,7 @@
 
 #include "braid/result.h"
 #include "columnar/record_batch.h"
+#include "delta/snapshot.h"
 
 namespace braid::cli {
 
@@ -17,6 +18,9 @@ struct SourceOptions {
   bool no_header = false;
   std::string null_string;
   bool has_null_string = false;
+  // Delta tables: time travel.
+  int64_t version = -1;
+  std::string timestamp;
 };
 
 void add_source_options(CLI::App& cmd, SourceOptions& options);
@@ -39,5 +43,8 @@ class TableSource {
 
 Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
                                                        const SourceOptions& options);
+
+// The snapshot of the Delta table at `path` that --version / --timestamp select.
+Result<delta::SnapshotPtr> open_delta_snapshot(const std::string& path, const SourceOptions& options);
 
 }  // namespace braid::cli

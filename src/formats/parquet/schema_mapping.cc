@@ -69,6 +69,16 @@ class Mapper {
   Status map_leaf(const RawNode& raw, SchemaNode* node, const std::string& path);
 };
 
+// The braid field of a node; a Parquet field id travels as "PARQUET:field_id" metadata (the
+// Arrow convention), which Delta column mapping in id mode resolves columns by.
+FieldPtr node_field(const SchemaNode& node, std::string name) {
+  KeyValueMetadata metadata;
+  if (node.element && node.element->field_id) {
+    metadata.emplace_back("PARQUET:field_id", std::to_string(*node.element->field_id));
+  }
+  return field(std::move(name), node.type, node.nullable, std::move(metadata));
+}
+
 std::string child_path(const std::string& path, const std::string& name) {
   return path.empty() ? name : path + "." + name;
 }
@@ -132,7 +142,7 @@ Result<std::unique_ptr<SchemaNode>> Mapper::map_struct(const RawNode& raw,
   std::vector<FieldPtr> fields;
   for (const RawNode& c : children) {
     BRAID_ASSIGN_OR_RETURN(auto child, map_field(c, def, rep, child_path(path, c.element->name), depth + 1));
-    fields.push_back(field(child->name, child->type, child->nullable));
+    fields.push_back(node_field(*child, child->name));
     node->children.push_back(std::move(child));
   }
   node->type = struct_(std::move(fields));
@@ -171,7 +181,7 @@ Result<std::unique_ptr<SchemaNode>> Mapper::map_list(const RawNode& raw, int def
     const RawNode& e = repeated.children[0];
     BRAID_ASSIGN_OR_RETURN(element, map_field(e, edef, erep, child_path(epath, e.element->name), depth + 1));
   }
-  list->type = braid::list(field("element", element->type, element->nullable));
+  list->type = braid::list(node_field(*element, "element"));
   list->children.push_back(std::move(element));
   return list;
 }
@@ -202,7 +212,7 @@ Result<std::unique_ptr<SchemaNode>> Mapper::map_map(const RawNode& raw, int def,
   }
   const SchemaNode& key = *map->children[0];
   const SchemaNode& value = *map->children[1];
-  map->type = braid::map(field("key", key.type, false), field("value", value.type, value.nullable));
+  map->type = braid::map(node_field(key, "key")->with_nullable(false), node_field(value, "value"));
   return map;
 }
 
@@ -372,7 +382,7 @@ Result<std::unique_ptr<FileSchema>> FileSchema::build(const FileMetaData& metada
   std::vector<FieldPtr> fields;
   for (const RawNode& c : root.children) {
     BRAID_ASSIGN_OR_RETURN(auto node, mapper.map_field(c, 0, 0, c.element->name, 1));
-    fields.push_back(field(node->name, node->type, node->nullable));
+    fields.push_back(node_field(*node, node->name));
     fs->root_.children.push_back(std::move(node));
   }
   KeyValueMetadata kv;

@@ -1,0 +1,27 @@
+// Checkpoints: the table state at a version as one Parquet file (or several parts), so readers
+// need not replay every commit (PROTOCOL.md, "Checkpoints").
+//
+// Reading accepts classic single-file and multi-part checkpoints and v2 checkpoints (Parquet or
+// JSON, with sidecar files), and add rows carrying stats as JSON (`stats`), as a struct
+// (`stats_parsed`), or both. Writing produces classic single-file checkpoints in the schema
+// Spark writes, readable by Spark and by DuckDB's read_parquet.
+// Thread-safety: functions of their arguments.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "braid/result.h"
+#include "delta/actions.h"
+#include "delta/log_store.h"
+
+namespace braid::delta {
+
+// The actions stored in a checkpoint (sidecars of v2 checkpoints resolved).
+Result<std::vector<Action>> read_checkpoint(const LogStore& store, const CheckpointFiles& checkpoint);
+
+// Writes `N.checkpoint.parquet` holding `actions` (protocol, metaData, txn, domainMetadata,
+// live adds, tombstones), then `_last_checkpoint`.
+Status write_checkpoint(const LogStore& store, int64_t version, const std::vector<Action>& actions);
+
+}  // namespace braid::delta

@@ -1,0 +1,314 @@
+#include "delta/snapshot.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "common/worker_pool.h"
+#include "delta/checkpoint.h"
+#include "delta/schema_json.h"
+
+namespace braid::delta {
+
+namespace {
+
+const std::set<std::string_view>& supported_reader_features() {
+  static const std::set<std::string_view> s = {"columnMapping", "deletionVectors", "timestampNtz",
+                                               "v2Checkpoint", "vacuumProtocolCheck"};
+  return s;
+}
+
+// Writer features braid honours on every write (the rest make a table read-only for braid).
+const std::set<std::string_view>& supported_writer_features() {
+  static const std::set<std::string_view> s = {
+      "appendOnly", "invariants", "columnMapping", "deletionVectors", "timestampNtz",
+      "vacuumProtocolCheck", "domainMetadata", "v2Checkpoint"};
+  return s;
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool reader_feature_supported(std::string_view feature) {
+  return supported_reader_features().count(feature) > 0;
+}
+
+bool writer_feature_supported(std::string_view feature) {
+  return supported_writer_features().count(feature) > 0 || reader_feature_supported(feature);
+}
+
+Status check_readable(const Protocol& p) {
+  if (p.min_reader_version > 3 || p.min_reader_version < 1) {
+    return Status::not_implemented("the table needs reader version {}; braid reads versions 1 to 3",
+                                   p.min_reader_version);
+  }
+  if (p.min_reader_version == 3 && p.reader_features) {
+    for (const auto& f : *p.reader_features) {
+      if (!reader_feature_supported(f)) {
+        return Status::not_implemented("the table uses the reader feature '{}', which braid does not support", f);
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status check_writable(const Protocol& p) {
+  BRAID_RETURN_IF_ERROR(check_readable(p));
+  if (p.min_writer_version > 7 || p.min_writer_version < 1) {
+    return Status::not_implemented("the table needs writer version {}; braid writes versions 1 to 7",
+                                   p.min_writer_version);
+  }
+  // Legacy writer versions imply features: 3 checkConstraints, 4 changeDataFeed and generated
+  // columns, 6 identity columns. braid does not enforce those, so it does not write such tables.
+  if (p.min_writer_version >= 3 && p.min_writer_version < 7 && p.min_writer_version != 5) {
+    return Status::not_implemented(
+        "the table has writer version {} (CHECK constraints, change data feed, generated or "
+        "identity columns), which braid does not write", p.min_writer_version);
+  }
+  if (p.min_writer_version == 7 && p.writer_features) {
+    for (const auto& f : *p.writer_features) {
+      if (!writer_feature_supported(f)) {
+        return Status::not_implemented("the table uses the writer feature '{}', which braid cannot write", f);
+      }
+    }
+  }
+  return Status::OK();
+}
+
+std::string decode_path(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%' && i + 2 < path.size() && hex(path[i + 1]) >= 0 && hex(path[i + 2]) >= 0) {
+      out += static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
+      i += 2;
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+std::string resolve_data_path(const std::string& root, std::string_view add_path) {
+  std::string decoded = decode_path(add_path);
+  if (decoded.starts_with("file://")) return decoded.substr(7);
+  if (decoded.starts_with("file:")) return decoded.substr(5);
+  if (!decoded.empty() && decoded.front() == '/') return decoded;
+  return join_path(root, decoded);
+}
+
+std::optional<std::string> Snapshot::property(std::string_view key) const {
+  const std::string* v = find_value(metadata_.configuration, key);
+  if (!v) return std::nullopt;
+  return *v;
+}
+
+std::optional<int64_t> Snapshot::transaction_version(const std::string& app_id) const {
+  auto it = txns_.find(app_id);
+  if (it == txns_.end()) return std::nullopt;
+  return it->second.version;
+}
+
+int64_t Snapshot::total_size() const {
+  int64_t total = 0;
+  for (const auto& f : files_) total += f.size;
+  return total;
+}
+
+class SnapshotLoader {
+ public:
+  explicit SnapshotLoader(std::shared_ptr<const LogStore> store) : store_(std::move(store)) {}
+
+  Result<SnapshotPtr> load(const LogListing& listing, int64_t version) {
+    auto snap = std::make_shared<Snapshot>();
+    snap->store_ = store_;
+    snap->version_ = version;
+    // The newest complete checkpoint at or before the version.
+    const CheckpointFiles* checkpoint = nullptr;
+    for (const auto& cp : listing.checkpoints) {
+      if (cp.version <= version && cp.complete) checkpoint = &cp;
+    }
+    int64_t first = checkpoint ? checkpoint->version + 1 : 0;
+    // Commits first..version must all exist.
+    std::vector<const LogFile*> commits;
+    for (const auto& c : listing.commits) {
+      if (c.version >= first && c.version <= version) commits.push_back(&c);
+    }
+    for (size_t i = 0; i < commits.size(); ++i) {
+      if (commits[i]->version != first + static_cast<int64_t>(i)) {
+        return Status::corruption("the log of '{}' is missing the commit of version {}", store_->root(),
+                                  first + static_cast<int64_t>(i));
+      }
+    }
+    if (static_cast<int64_t>(commits.size()) != version - first + 1) {
+      if (checkpoint == nullptr) {
+        return Status::not_found(
+            "version {} of '{}' cannot be reconstructed: its early commits were cleaned up and no "
+            "checkpoint covers it", version, store_->root());
+      }
+      return Status::corruption("the log of '{}' is missing the commit of version {}", store_->root(),
+                                first + static_cast<int64_t>(commits.size()));
+    }
+    if (checkpoint) {
+      BRAID_ASSIGN_OR_RETURN(auto actions, read_checkpoint(*store_, *checkpoint));
+      for (auto& a : actions) apply(std::move(a), checkpoint->version, *snap);
+    }
+    // Read the commits in parallel (I/O and JSON parsing), apply them in order.
+    std::vector<std::vector<Action>> parsed(commits.size());
+    BRAID_RETURN_IF_ERROR(parallel_for(commits.size(), [&](size_t i) -> Status {
+      BRAID_ASSIGN_OR_RETURN(std::string text, store_->fs()->read_file(commits[i]->path));
+      BRAID_ASSIGN_OR_RETURN(parsed[i], parse_actions(text, commits[i]->path));
+      return Status::OK();
+    }));
+    int64_t last_ict = 0;
+    for (size_t i = 0; i < commits.size(); ++i) {
+      for (auto& a : parsed[i]) {
+        if (auto* ci = std::get_if<CommitInfo>(&a); ci && commits[i]->version == version) {
+          snap->commit_info_ = *ci;
+        }
+        apply(std::move(a), commits[i]->version, *snap);
+      }
+    }
+    (void)last_ict;
+    return finish(std::move(snap), listing);
+  }
+
+ private:
+  static std::string key_of(const std::string& path, const std::optional<DeletionVectorDescriptor>& dv) {
+    std::string key = decode_path(path);
+    if (dv) {
+      key += '\x01';
+      key += dv->unique_id();
+    }
+    return key;
+  }
+
+  void apply(Action&& action, int64_t version, Snapshot& snap) {
+    std::visit(
+        [&](auto&& a) {
+          using T = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<T, Protocol>) {
+            snap.protocol_ = std::move(a);
+            have_protocol_ = true;
+          } else if constexpr (std::is_same_v<T, Metadata>) {
+            snap.metadata_ = std::move(a);
+            have_metadata_ = true;
+          } else if constexpr (std::is_same_v<T, AddFile>) {
+            std::string key = key_of(a.path, a.deletion_vector);
+            tombstones_.erase(key);
+            files_[std::move(key)] = std::move(a);
+          } else if constexpr (std::is_same_v<T, RemoveFile>) {
+            std::string key = key_of(a.path, a.deletion_vector);
+            files_.erase(key);
+            tombstones_[std::move(key)] = std::move(a);
+          } else if constexpr (std::is_same_v<T, SetTransaction>) {
+            snap.txns_[a.app_id] = std::move(a);
+          } else if constexpr (std::is_same_v<T, DomainMetadata>) {
+            if (a.removed) {
+              snap.domains_.erase(a.domain);
+            } else {
+              snap.domains_[a.domain] = std::move(a);
+            }
+          }
+          (void)version;
+        },
+        std::move(action));
+  }
+
+  Result<SnapshotPtr> finish(std::shared_ptr<Snapshot> snap, const LogListing& listing) {
+    if (!have_protocol_) {
+      return Status::corruption("the log of '{}' has no protocol action up to version {}", store_->root(), snap->version_);
+    }
+    if (!have_metadata_) {
+      return Status::corruption("the log of '{}' has no metaData action up to version {}", store_->root(), snap->version_);
+    }
+    BRAID_RETURN_IF_ERROR(check_readable(snap->protocol_).with_context(store_->root()));
+    BRAID_ASSIGN_OR_RETURN(snap->schema_, parse_schema_json(snap->metadata_.schema_string).with_context(store_->root()));
+    if (auto mode = snap->property("delta.columnMapping.mode")) {
+      if (*mode == "name") snap->column_mapping_ = ColumnMappingMode::kName;
+      if (*mode == "id") snap->column_mapping_ = ColumnMappingMode::kId;
+    }
+    snap->files_.reserve(files_.size());
+    for (auto& [key, f] : files_) snap->files_.push_back(std::move(f));
+    std::sort(snap->files_.begin(), snap->files_.end(), [](const AddFile& a, const AddFile& b) {
+      return a.path < b.path;
+    });
+    for (auto& [key, r] : tombstones_) snap->tombstones_.push_back(std::move(r));
+    // Timestamp: ICT when present, else the commit file's modification time.
+    snap->timestamp_ms_ = 0;
+    if (snap->commit_info_ && snap->commit_info_->in_commit_timestamp) {
+      snap->timestamp_ms_ = *snap->commit_info_->in_commit_timestamp;
+    } else {
+      for (const auto& c : listing.commits) {
+        if (c.version == snap->version_) snap->timestamp_ms_ = c.modified_ms;
+      }
+    }
+    return SnapshotPtr(std::move(snap));
+  }
+
+  std::shared_ptr<const LogStore> store_;
+  std::unordered_map<std::string, AddFile> files_;
+  std::unordered_map<std::string, RemoveFile> tombstones_;
+  bool have_protocol_ = false;
+  bool have_metadata_ = false;
+};
+
+Result<SnapshotPtr> load_snapshot(std::shared_ptr<const LogStore> store, std::optional<int64_t> version) {
+  BRAID_ASSIGN_OR_RETURN(LogListing listing, store->list());
+  int64_t latest = -1;
+  if (!listing.commits.empty()) latest = listing.commits.back().version;
+  for (const auto& cp : listing.checkpoints) {
+    if (cp.complete) latest = std::max(latest, cp.version);
+  }
+  if (latest < 0) return Status::not_found("'{}' is not a Delta table (its log is empty)", store->root());
+  const int64_t target = version.value_or(latest);
+  if (target < 0 || target > latest) {
+    return Status::not_found("version {} of '{}' does not exist (the latest is {})", target, store->root(), latest);
+  }
+  SnapshotLoader loader(store);
+  return loader.load(listing, target);
+}
+
+Result<std::vector<VersionTimestamp>> commit_timestamps(const LogStore& store) {
+  BRAID_ASSIGN_OR_RETURN(LogListing listing, store.list());
+  std::vector<VersionTimestamp> out;
+  for (const auto& c : listing.commits) {
+    int64_t ts = c.modified_ms;
+    // In-commit timestamps, when the commit has one, are the truth.
+    auto text = store.fs()->read_file(c.path);
+    if (text.ok()) {
+      auto first_line = std::string_view(*text).substr(0, text->find('\n'));
+      if (first_line.find("inCommitTimestamp") != std::string_view::npos) {
+        auto actions = parse_actions(first_line, c.path);
+        if (actions.ok()) {
+          for (const auto& a : *actions) {
+            if (const auto* ci = std::get_if<CommitInfo>(&a); ci && ci->in_commit_timestamp) ts = *ci->in_commit_timestamp;
+          }
+        }
+      }
+    }
+    if (!out.empty() && ts <= out.back().timestamp_ms) ts = out.back().timestamp_ms + 1;  // monotonic
+    out.push_back({c.version, ts});
+  }
+  return out;
+}
+
+Result<SnapshotPtr> load_snapshot_at(std::shared_ptr<const LogStore> store, int64_t timestamp_ms) {
+  BRAID_ASSIGN_OR_RETURN(auto times, commit_timestamps(*store));
+  std::optional<int64_t> version;
+  for (const auto& t : times) {
+    if (t.timestamp_ms <= timestamp_ms) version = t.version;
+  }
+  if (!version) {
+    return Status::not_found("'{}' has no version at or before the requested timestamp", store->root());
+  }
+  return load_snapshot(std::move(store), version);
+}
+
+}  // namespace braid::delta
