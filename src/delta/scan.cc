@@ -5,6 +5,7 @@
 #include "columnar/column_builder.h"
 #include "columnar/decimal.h"
 #include "columnar/take.h"
+#include "columnar/temporal.h"
 #include "common/worker_pool.h"
 #include "delta/deletion_vector.h"
 #include "delta/partition_values.h"
@@ -106,6 +107,18 @@ Result<ColumnPtr> conform(const ColumnPtr& column, const FieldPtr& table, Column
     }
     case TypeId::kTimestamp:
       if (have.id() == TypeId::kTimestamp && have.unit() == want->unit()) return retype(*column, want);
+      if (have.id() == TypeId::kDate32) {  // type widening date -> timestamp_ntz: midnight
+        auto b = make_builder(want, tracker);
+        const int64_t per_day = want->unit() == TimeUnit::kNano ? temporal::kNanosPerDay : temporal::kMicrosPerDay;
+        for (int64_t r = 0; r < column->length(); ++r) {
+          if (column->is_null(r)) {
+            b->append_null();
+          } else {
+            static_cast<Int64Builder*>(b.get())->append(column->value<int32_t>(r) * per_day);
+          }
+        }
+        return b->finish();
+      }
       if (have.id() == TypeId::kTimestamp && have.unit() == TimeUnit::kNano && want->unit() == TimeUnit::kMicro) {
         auto b = make_builder(want, tracker);
         for (int64_t r = 0; r < column->length(); ++r) {

@@ -13,8 +13,11 @@ namespace braid::delta {
 namespace {
 
 const std::set<std::string_view>& supported_reader_features() {
+  // typeWidening: files written before a column was widened keep the narrow type; the scan
+  // widens their values to the table's type (delta/scan.cc, conform()).
   static const std::set<std::string_view> s = {"columnMapping", "deletionVectors", "timestampNtz",
-                                               "v2Checkpoint", "vacuumProtocolCheck"};
+                                               "v2Checkpoint", "vacuumProtocolCheck", "typeWidening",
+                                               "typeWidening-preview"};
   return s;
 }
 
