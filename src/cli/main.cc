@@ -31,6 +31,9 @@ int run(int argc, char** argv) {
   add(add_convert_command(app));
   add(add_describe_command(app));
   add(add_history_command(app));
+  add(add_load_command(app));
+  add(add_vacuum_command(app));
+  add(add_optimize_command(app));
 
   try {
     app.parse(argc, argv);

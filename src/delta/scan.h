@@ -41,10 +41,11 @@ class DeltaScan {
   int64_t files_skipped() const { return skipped_; }
   // The next batch, or nullptr after the last.
   Result<RecordBatchPtr> next();
+  // The rows of one live file (deletion vector applied), in the scan's schema.
+  Result<std::vector<RecordBatchPtr>> read_file(const AddFile& file) const;
 
  private:
   DeltaScan() = default;
-  Result<std::vector<RecordBatchPtr>> read_file(const AddFile& file) const;
 
   SnapshotPtr snapshot_;
   ScanOptions options_;

@@ -1,0 +1,257 @@
+// braid load TABLE FILE...: turns data files into a Delta table (created if absent), in one
+// transaction; braid vacuum and braid optimize: table maintenance.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.h"
+#include "cli/table_source.h"
+#include "common/file_system.h"
+#include "delta/data_writer.h"
+#include "delta/table.h"
+
+namespace braid::cli {
+
+namespace {
+
+struct LoadOptions {
+  std::string table;
+  std::vector<std::string> files;
+  std::string mode = "append";
+  std::string partition_by;
+  std::vector<std::string> properties;
+  SourceOptions source;
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Puts a batch's columns in the table's order (matching names case-insensitively).
+Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, const std::string& file) {
+  std::vector<int> order;
+  for (const auto& f : table.fields()) {
+    int i = batch->schema()->field_index(f->name());
+    if (i < 0) return Status::invalid_argument("'{}' has no column '{}', which the table has", file, f->name());
+    order.push_back(i);
+  }
+  if (static_cast<int>(order.size()) != batch->num_columns()) {
+    for (const auto& f : batch->schema()->fields()) {
+      if (table.field_index(f->name()) < 0) {
+        return Status::invalid_argument("'{}' has a column '{}' the table does not have", file, f->name());
+      }
+    }
+  }
+  BRAID_ASSIGN_OR_RETURN(auto selected, batch->select(order));
+  return RecordBatchPtr(std::make_shared<const RecordBatch>(
+      schema(std::vector<FieldPtr>(table.fields())), selected->num_rows(), selected->columns()));
+}
+
+Status run_load(const LoadOptions& options) {
+  if (options.mode != "append" && options.mode != "overwrite" && options.mode != "error") {
+    return Status::invalid_argument("--mode must be append, overwrite or error, not '{}'", options.mode);
+  }
+  auto fs = local_file_system();
+  const bool exists = delta::DeltaTable::exists(*fs, options.table);
+  if (exists && options.mode == "error") {
+    return Status::already_exists("'{}' is already a Delta table (use --mode append or overwrite)", options.table);
+  }
+  std::vector<std::string> partition_by = split_list(options.partition_by);
+  // The table's schema: the existing table's, or the first file's.
+  delta::SnapshotPtr snap;
+  SchemaPtr table_schema;
+  if (exists) {
+    BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(fs, options.table));
+    BRAID_ASSIGN_OR_RETURN(snap, table.snapshot());
+    table_schema = snap->schema();
+    if (!partition_by.empty() && partition_by != snap->partition_columns()) {
+      return Status::invalid_argument("the table is partitioned by [{}], not [{}]",
+                                      fmt::join(snap->partition_columns(), ","), options.partition_by);
+    }
+  }
+  // Read the inputs in chunks and write data files as they come; commit once at the end.
+  std::vector<delta::AddFile> adds;
+  int64_t rows = 0;
+  delta::StringMap properties;
+  for (const auto& p : options.properties) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos) return Status::invalid_argument("--property must be KEY=VALUE, not '{}'", p);
+    properties.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  delta::TableLayout layout;
+  delta::CreateOptions create;
+  std::optional<delta::NewTable> plan;
+  constexpr int64_t kChunkRows = 1 << 21;
+  for (const auto& file : options.files) {
+    BRAID_ASSIGN_OR_RETURN(auto source, open_table_source(file, options.source));
+    if (!table_schema) {
+      std::vector<FieldPtr> fields;
+      for (const auto& f : source->schema()->fields()) fields.push_back(field(f->name(), f->type(), true));
+      table_schema = schema(std::move(fields));
+    }
+    if (layout.schema == nullptr) {
+      if (snap) {
+        layout = delta::TableLayout::of(*snap);
+      } else {
+        create.partition_columns = partition_by;
+        create.properties = properties;
+        create.operation = "CREATE TABLE AS SELECT";
+        BRAID_ASSIGN_OR_RETURN(plan, delta::plan_new_table(table_schema, create));
+        layout = plan->layout;
+      }
+    }
+    std::vector<RecordBatchPtr> chunk;
+    int64_t chunk_rows = 0;
+    auto flush = [&]() -> Status {
+      if (chunk.empty()) return Status::OK();
+      BRAID_ASSIGN_OR_RETURN(auto written, delta::write_data_files(fs, options.table, layout, chunk));
+      for (auto& a : written) adds.push_back(std::move(a));
+      chunk.clear();
+      chunk_rows = 0;
+      return Status::OK();
+    };
+    while (true) {
+      BRAID_ASSIGN_OR_RETURN(auto batch, source->next());
+      if (!batch) break;
+      BRAID_ASSIGN_OR_RETURN(auto aligned, align(batch, *table_schema, file));
+      rows += aligned->num_rows();
+      chunk_rows += aligned->num_rows();
+      chunk.push_back(std::move(aligned));
+      if (chunk_rows >= kChunkRows) BRAID_RETURN_IF_ERROR(flush());
+    }
+    BRAID_RETURN_IF_ERROR(flush());
+  }
+  if (!table_schema) return Status::invalid_argument("no input files");
+  int64_t version;
+  int64_t bytes = 0;
+  for (const auto& a : adds) bytes += a.size;
+  delta::CommitOptions commit;
+  commit.operation_metrics = {{"numFiles", std::to_string(adds.size())},
+                              {"numOutputRows", std::to_string(rows)},
+                              {"numOutputBytes", std::to_string(bytes)}};
+  auto store = std::make_shared<const delta::LogStore>(fs, options.table);
+  if (!snap) {
+    // A new table: protocol, metadata and data together in version 0.
+    delta::Transaction txn(store, nullptr);
+    txn.set_protocol(plan->protocol);
+    txn.set_metadata(plan->metadata);
+    for (auto& a : adds) txn.add_file(std::move(a));
+    commit.operation = create.operation;
+    commit.operation_parameters = delta::create_parameters(create);
+    auto result = txn.commit(commit);
+    if (!result.ok() && result.status().code() == StatusCode::kConflict) {
+      return Status::already_exists("a Delta table was created at '{}' concurrently; load again to append", options.table);
+    }
+    BRAID_RETURN_IF_ERROR(result.status());
+    version = result->version;
+  } else {
+    delta::Transaction txn(store, snap);
+    commit.operation = "WRITE";
+    if (options.mode == "overwrite") {
+      txn.read_whole_table();
+      for (const auto& f : snap->files()) txn.remove_existing(f);
+      commit.operation_parameters = {{"mode", "Overwrite"}};
+    } else {
+      commit.operation_parameters = {{"mode", "Append"}};
+    }
+    for (auto& a : adds) txn.add_file(std::move(a));
+    BRAID_ASSIGN_OR_RETURN(auto result, txn.commit(commit));
+    version = result.version;
+  }
+  std::fprintf(stderr, "loaded %lld rows into %s: version %lld, %zu files, %s\n", static_cast<long long>(rows),
+               options.table.c_str(), static_cast<long long>(version), adds.size(), format_bytes(bytes).c_str());
+  return Status::OK();
+}
+
+struct VacuumCliOptions {
+  std::string table;
+  double retain_hours = 168;
+  bool dry_run = false;
+  bool force = false;
+};
+
+Status run_vacuum(const VacuumCliOptions& options) {
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(local_file_system(), options.table));
+  delta::VacuumOptions v;
+  v.retain_hours = options.retain_hours;
+  v.dry_run = options.dry_run;
+  v.force = options.force;
+  BRAID_ASSIGN_OR_RETURN(auto result, table.vacuum(v));
+  auto out = stdout_stream();
+  for (const auto& f : result.files) BRAID_RETURN_IF_ERROR(out->write(f + "\n"));
+  BRAID_RETURN_IF_ERROR(out->flush());
+  std::fprintf(stderr, "%s %zu files (%s)\n", options.dry_run ? "would delete" : "deleted", result.files.size(),
+               format_bytes(result.bytes).c_str());
+  return Status::OK();
+}
+
+struct OptimizeCliOptions {
+  std::string table;
+  int64_t target_mb = 128;
+};
+
+Status run_optimize(const OptimizeCliOptions& options) {
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(local_file_system(), options.table));
+  delta::OptimizeOptions o;
+  o.target_file_bytes = options.target_mb << 20;
+  BRAID_ASSIGN_OR_RETURN(auto before, table.snapshot());
+  BRAID_ASSIGN_OR_RETURN(auto result, table.optimize(o));
+  if (result.version < 0) {
+    std::fprintf(stderr, "nothing to optimize: %zu files\n", before->files().size());
+    return Status::OK();
+  }
+  BRAID_ASSIGN_OR_RETURN(auto after, table.snapshot(result.version));
+  std::fprintf(stderr, "optimized: version %lld, %zu files -> %zu files\n", static_cast<long long>(result.version),
+               before->files().size(), after->files().size());
+  return Status::OK();
+}
+
+}  // namespace
+
+CommandRunner add_load_command(CLI::App& app) {
+  auto options = std::make_shared<LoadOptions>();
+  CLI::App* cmd = app.add_subcommand("load", "Write data files (Parquet, CSV) into a Delta table, creating it if absent");
+  cmd->add_option("TABLE", options->table, "The table folder")->required();
+  cmd->add_option("FILE", options->files, "Files to load")->required();
+  cmd->add_option("--mode", options->mode, "append, overwrite or error (when the table exists)")->capture_default_str();
+  cmd->add_option("--partition-by", options->partition_by, "Partition columns of a new table, comma-separated");
+  cmd->add_option("--property", options->properties, "Table property of a new table, KEY=VALUE (repeatable)");
+  add_source_options(*cmd, options->source);
+  return [options] {
+    Status s = run_load(*options);
+    return s.ok() ? 0 : report_error(s.to_string());
+  };
+}
+
+CommandRunner add_vacuum_command(CLI::App& app) {
+  auto options = std::make_shared<VacuumCliOptions>();
+  CLI::App* cmd = app.add_subcommand("vacuum", "Delete files a Delta table no longer references");
+  cmd->add_option("TABLE", options->table, "The table folder")->required();
+  cmd->add_option("--retain", options->retain_hours, "Keep files removed less than HOURS ago")->capture_default_str();
+  cmd->add_flag("--dry-run", options->dry_run, "List the files without deleting them");
+  cmd->add_flag("--force", options->force, "Allow a retention shorter than the table's");
+  return [options] {
+    Status s = run_vacuum(*options);
+    return s.ok() ? 0 : report_error(s.to_string());
+  };
+}
+
+CommandRunner add_optimize_command(CLI::App& app) {
+  auto options = std::make_shared<OptimizeCliOptions>();
+  CLI::App* cmd = app.add_subcommand("optimize", "Compact a Delta table's small files (bin-packing per partition)");
+  cmd->add_option("TABLE", options->table, "The table folder")->required();
+  cmd->add_option("--target-mb", options->target_mb, "Target file size in MiB")->capture_default_str();
+  return [options] {
+    Status s = run_optimize(*options);
+    return s.ok() ? 0 : report_error(s.to_string());
+  };
+}
+
+}  // namespace braid::cli
