@@ -34,7 +34,7 @@ struct ArrowSchema {
   int64_t flags;
   int64_t n_children;
   struct ArrowSchema** children;
-  struct ArrowSchema* dictionary;  // value type of a dictionary-encoded type, else NULL
+  struct ArrowSchema* dictionary;        // value type of a dictionary-encoded type, else NULL
   void (*release)(struct ArrowSchema*);  // NULL marks a released (or moved-from) struct
   void* private_data;                    // the producer's bookkeeping
 };
