@@ -142,15 +142,37 @@ Status run_load(const LoadOptions& options) {
     delta::Transaction txn(store, nullptr);
     txn.set_protocol(plan->protocol);
     txn.set_metadata(plan->metadata);
+    std::vector<delta::AddFile> txn_adds = adds;  // kept for an append if the create loses a race
     for (auto& a : adds) txn.add_file(std::move(a));
     commit.operation = create.operation;
     commit.operation_parameters = delta::create_parameters(create);
     auto result = txn.commit(commit);
     if (!result.ok() && result.status().code() == StatusCode::kConflict) {
-      return Status::already_exists("a Delta table was created at '{}' concurrently; load again to append", options.table);
+      // Another writer created the table first. In append mode our files join it when they fit
+      // its layout exactly (they were written for the table we planned); otherwise they are
+      // left for VACUUM and the user is told why.
+      if (options.mode != "append") {
+        return Status::already_exists("a Delta table was created at '{}' concurrently", options.table);
+      }
+      BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(fs, options.table));
+      BRAID_ASSIGN_OR_RETURN(snap, table.snapshot());
+      const delta::TableLayout theirs = delta::TableLayout::of(*snap);
+      if (theirs.column_mapping != layout.column_mapping || theirs.partition_columns != layout.partition_columns ||
+          !theirs.schema->equals(*layout.schema)) {
+        return Status::already_exists(
+            "a Delta table with a different schema or partitioning was created at '{}' concurrently; load again "
+            "to append to it", options.table);
+      }
+      delta::Transaction append(store, snap);
+      for (auto& a : txn_adds) append.add_file(std::move(a));
+      commit.operation = "WRITE";
+      commit.operation_parameters = {{"mode", "Append"}};
+      BRAID_ASSIGN_OR_RETURN(auto appended, append.commit(commit));
+      version = appended.version;
+    } else {
+      BRAID_RETURN_IF_ERROR(result.status());
+      version = result->version;
     }
-    BRAID_RETURN_IF_ERROR(result.status());
-    version = result->version;
   } else {
     delta::Transaction txn(store, snap);
     commit.operation = "WRITE";

@@ -141,7 +141,8 @@ Result<std::vector<AddFile>> write_data_files(const std::shared_ptr<FileSystem>&
       parts.push_back(std::move(selected));
     }
     const std::string dir = group.folder.empty() ? root : join_path(root, group.folder);
-    if (!group.folder.empty()) BRAID_RETURN_IF_ERROR(fs->create_directories(dir));
+    // The root too: a new table's data files are written before its first commit creates it.
+    BRAID_RETURN_IF_ERROR(fs->create_directories(dir));
     // Split into files of at most max_rows_per_file rows.
     size_t part = 0;
     int64_t offset = 0;
