@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "columnar/column_builder.h"
+#include "delta/snapshot.h"
 #include "columnar/value_text.h"
 #include "common/json_writer.h"
 #include "formats/parquet/parquet_reader.h"
@@ -458,6 +459,17 @@ Status write_checkpoint(const LogStore& store, int64_t version, const std::vecto
   last.version = version;
   last.size = rows;
   return store.write_last_checkpoint(last);
+}
+
+std::vector<Action> checkpoint_actions(const Snapshot& snapshot) {
+  std::vector<Action> state;
+  state.emplace_back(snapshot.protocol());
+  state.emplace_back(snapshot.metadata());
+  for (const auto& [id, t] : snapshot.transactions()) state.emplace_back(t);
+  for (const auto& [name, d] : snapshot.domains()) state.emplace_back(d);
+  for (const auto& f : snapshot.files()) state.emplace_back(f);
+  for (const auto& r : snapshot.tombstones()) state.emplace_back(r);
+  return state;
 }
 
 }  // namespace braid::delta

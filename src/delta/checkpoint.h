@@ -17,8 +17,14 @@
 
 namespace braid::delta {
 
+class Snapshot;
+
 // The actions stored in a checkpoint (sidecars of v2 checkpoints resolved).
 Result<std::vector<Action>> read_checkpoint(const LogStore& store, const CheckpointFiles& checkpoint);
+
+// The table state a checkpoint of `snapshot` holds: protocol, metadata, app transactions, domain
+// metadata, live files and unexpired tombstones.
+std::vector<Action> checkpoint_actions(const Snapshot& snapshot);
 
 // Writes `N.checkpoint.parquet` holding `actions` (protocol, metaData, txn, domainMetadata,
 // live adds, tombstones), then `_last_checkpoint`.

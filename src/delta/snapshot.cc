@@ -242,6 +242,14 @@ class SnapshotLoader {
     std::sort(snap->files_.begin(), snap->files_.end(), [](const AddFile& a, const AddFile& b) {
       return a.path < b.path;
     });
+    // A file is live once: two entries for one path (with different deletion vectors, and no
+    // remove of the older) is a corrupt log, and reading both would return its rows twice.
+    for (size_t i = 1; i < snap->files_.size(); ++i) {
+      if (snap->files_[i].path == snap->files_[i - 1].path) {
+        return Status::corruption("the log of '{}' has two live entries for the file '{}' at version {}",
+                                  store_->root(), snap->files_[i].path, snap->version_);
+      }
+    }
     for (auto& [key, r] : tombstones_) snap->tombstones_.push_back(std::move(r));
     // Timestamp: ICT when present, else the commit file's modification time.
     snap->timestamp_ms_ = 0;

@@ -70,17 +70,6 @@ int64_t bytes_of(const std::vector<AddFile>& files) {
   return n;
 }
 
-std::vector<Action> checkpoint_actions(const Snapshot& snap) {
-  std::vector<Action> state;
-  state.emplace_back(snap.protocol());
-  state.emplace_back(snap.metadata());
-  for (const auto& [id, t] : snap.transactions()) state.emplace_back(t);
-  for (const auto& [name, d] : snap.domains()) state.emplace_back(d);
-  for (const auto& f : snap.files()) state.emplace_back(f);
-  for (const auto& r : snap.tombstones()) state.emplace_back(r);
-  return state;
-}
-
 double property_hours(const Snapshot& snap, std::string_view key, double fallback) {
   // "interval 7 days", "interval 168 hours" (Spark's CalendarInterval text).
   auto v = snap.property(key);

@@ -250,16 +250,7 @@ Result<CommitResult> Transaction::commit(const CommitOptions& options) {
       // Post-commit work never fails the commit: a missing checkpoint only costs replay time.
       if (options.checkpoint_interval > 0 && attempt_version > 0 && attempt_version % options.checkpoint_interval == 0) {
         auto snap = load_snapshot(store_, attempt_version);
-        if (snap.ok()) {
-          std::vector<Action> state;
-          state.emplace_back((*snap)->protocol());
-          state.emplace_back((*snap)->metadata());
-          for (const auto& [id, t] : (*snap)->transactions()) state.emplace_back(t);
-          for (const auto& [name, d] : (*snap)->domains()) state.emplace_back(d);
-          for (const auto& f : (*snap)->files()) state.emplace_back(f);
-          for (const auto& r : (*snap)->tombstones()) state.emplace_back(r);
-          (void)write_checkpoint(*store_, attempt_version, state);
-        }
+        if (snap.ok()) (void)write_checkpoint(*store_, attempt_version, checkpoint_actions(**snap));
       }
       return result;
     }

@@ -407,6 +407,25 @@ TEST_F(DeltaTest, GapsInTheLogAreCorruption) {
   EXPECT_THAT(t.snapshot(), StatusIs(StatusCode::kCorruption, HasSubstr("missing the commit of version 1")));
 }
 
+TEST_F(DeltaTest, AFileLiveTwiceIsCorruption) {
+  // Re-adding a live file with a deletion vector but without removing the old entry would make
+  // a reader return its rows twice: the snapshot refuses the log instead.
+  DeltaTable t = create();
+  ASSERT_OK(t.append({sales(0, 3, "EU")}).status());
+  ASSERT_OK_AND_ASSIGN(auto snap, t.snapshot());
+  ASSERT_EQ(snap->files().size(), 1u);
+  AddFile again = snap->files()[0];
+  DeletionVectorDescriptor dv;
+  dv.storage_type = "i";
+  dv.path_or_inline_dv = "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L";
+  dv.size_in_bytes = 36;
+  dv.cardinality = 2;
+  again.deletion_vector = dv;
+  ASSERT_OK(t.store()->write_commit(2, actions_to_json({Action(again)})));
+  EXPECT_THAT(t.snapshot(), StatusIs(StatusCode::kCorruption, HasSubstr("two live entries for the file")));
+  EXPECT_EQ(read(t, 1).size(), 3u);  // the versions before are still readable
+}
+
 TEST_F(DeltaTest, OptimizeCompactsAndKeepsRows) {
   DeltaTable t = create();
   for (int i = 0; i < 5; ++i) ASSERT_OK(t.append({sales(i * 3, 3, "EU"), sales(100 + i, 1, "US")}).status());
