@@ -56,9 +56,13 @@ Result<ColumnPtr> ColumnBuilder::finish() {
   // A limit crossed while growing is reported here, at a batch boundary.
   for (MemoryTracker* t = tracker_; t != nullptr; t = t->parent()) {
     if (t->limit() > 0 && t->current() > t->limit()) {
-      finish_validity();
-      return Status::out_of_memory("memory limit of {} ({}) exceeded: {} in use", t->name(),
-                                   format_bytes(t->limit()), format_bytes(t->current()));
+      Status error = Status::out_of_memory("memory limit of {} ({}) exceeded: {} in use",
+                                           t->name(), format_bytes(t->limit()),
+                                           format_bytes(t->current()));
+      // Drop what was built (values, offsets, children too), leaving the builder empty as after
+      // any finish().
+      (void)finish_impl();
+      return error;
     }
   }
   return finish_impl();

@@ -133,7 +133,7 @@ std::optional<Int128> rescale(Int128 v, int from_scale, int to_scale, int precis
     Int128 p = kPowers.values[down];
     Int128 q = v / p, r = v % p;
     if (r < 0) r = -r;
-    if (r * 2 >= p) q += v < 0 ? -1 : 1;
+    if (r >= p - r) q += v < 0 ? -1 : 1;  // r * 2 >= p, without overflowing for p = 10^38
     out = q;
   }
   if (!fits_precision(out, precision)) return std::nullopt;

@@ -82,7 +82,7 @@ class CsvTextWriter final : public RowWriter {
         }
         field.clear();
         append_value_text(field, col, row, TextFlavor::kPlain);
-        append_field(field, col.type_id() == TypeId::kString);
+        append_field(field);
       }
       buffer_ += '\n';
       if (buffer_.size() >= kFlushBytes) BRAID_RETURN_IF_ERROR(drain());
@@ -102,15 +102,17 @@ class CsvTextWriter final : public RowWriter {
     if (!options_.header) return;
     for (int c = 0; c < schema_->num_fields(); ++c) {
       if (c) buffer_ += options_.delimiter;
-      append_field(schema_->field(c)->name(), true);
+      append_field(schema_->field(c)->name());
     }
     buffer_ += '\n';
   }
 
-  void append_field(std::string_view text, bool is_string) {
+  void append_field(std::string_view text) {
     bool quote = false;
-    if (is_string && (text.empty() || text == options_.null_string)) {
-      quote = true;  // keep "" (and a string equal to the null text) apart from NULL
+    if (text.empty() || text == options_.null_string) {
+      // Keep "" (an empty string or binary value, and any value whose text is the null text)
+      // apart from NULL.
+      quote = true;
     } else if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) {
       quote = true;
     } else {

@@ -3,8 +3,9 @@
 //   table  aligned columns with a header of names and types, for terminals; long values are
 //          truncated with "…" and at most max_rows rows are shown (the footer gives the total).
 //   csv    RFC 4180: a header line, fields quoted when they hold the delimiter, a quote, a line
-//          break or leading/trailing space; an empty string is written "" so it differs from NULL
-//          (an empty field by default).
+//          break or leading/trailing space; an empty string (or binary) is written "" so it
+//          differs from NULL (an empty field by default), and so is quoted any value whose text
+//          is the NULL text.
 //   jsonl  one JSON object per row, keys in column order (see value_text.h for each type).
 //
 // Thread-safety: a RowWriter is used by one thread at a time.

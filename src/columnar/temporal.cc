@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "columnar/physical_types.h"
+
 namespace braid::temporal {
 
 namespace {
@@ -10,6 +12,12 @@ int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
+}
+
+// a mod b in [0, b) for b > 0; never overflows, unlike a - floor_div(a, b) * b.
+int64_t floor_mod(int64_t a, int64_t b) {
+  int64_t r = a % b;
+  return r < 0 ? r + b : r;
 }
 
 void append_digits(std::string& out, int64_t value, int width) {
@@ -91,8 +99,7 @@ bool parse_time_part(Scanner& sc, int64_t& nanos) {
       int n;
       if (!sc.digits(1, 9, frac, &n)) return false;
       for (int i = n; i < 9; ++i) frac *= 10;
-      int64_t ignored;
-      sc.digits(0, 100, ignored);  // digits past nanoseconds are truncated
+      while (sc.peek() >= '0' && sc.peek() <= '9') ++sc.pos;  // digits past nanoseconds: truncated
     }
   }
   if (h > 23 || m > 59 || sec > 59) return false;
@@ -105,12 +112,10 @@ bool to_unit(int64_t days, int64_t nanos_of_day, int64_t offset_seconds, TimeUni
   const int64_t per_day = unit == TimeUnit::kNano ? kNanosPerDay : kMicrosPerDay;
   const int64_t of_day = unit == TimeUnit::kNano ? nanos_of_day : nanos_of_day / 1000;
   const int64_t offset = offset_seconds * units_per_second(unit);
-  int64_t v;
-  if (__builtin_mul_overflow(days, per_day, &v) || __builtin_add_overflow(v, of_day, &v) ||
-      __builtin_sub_overflow(v, offset, &v)) {
-    return false;
-  }
-  out = v;
+  // In 128 bits: days * per_day alone may leave int64 on the earliest day that still fits.
+  const Int128 v = Int128{days} * per_day + of_day - offset;
+  if (v < INT64_MIN || v > INT64_MAX) return false;
+  out = static_cast<int64_t>(v);
   return true;
 }
 
@@ -170,9 +175,9 @@ void append_date(std::string& out, int64_t days) {
 void append_time(std::string& out, int64_t value, TimeUnit unit, const TextStyle& style,
                  bool utc) {
   const int64_t per_second = units_per_second(unit);
-  int64_t seconds = floor_div(value, per_second);
-  int64_t frac = value - seconds * per_second;
-  seconds = ((seconds % 86400) + 86400) % 86400;
+  const int64_t of_day = floor_mod(value, 86400 * per_second);
+  const int64_t seconds = of_day / per_second;
+  const int64_t frac = of_day % per_second;
   append_digits(out, seconds / 3600, 2);
   out += ':';
   append_digits(out, seconds / 60 % 60, 2);
@@ -185,10 +190,9 @@ void append_time(std::string& out, int64_t value, TimeUnit unit, const TextStyle
 void append_timestamp(std::string& out, int64_t value, TimeUnit unit, const TextStyle& style,
                       bool utc) {
   const int64_t per_day = unit == TimeUnit::kNano ? kNanosPerDay : kMicrosPerDay;
-  int64_t days = floor_div(value, per_day);
-  append_date(out, days);
+  append_date(out, floor_div(value, per_day));
   out += style.date_time_separator;
-  append_time(out, value - days * per_day, unit, style, utc);
+  append_time(out, floor_mod(value, per_day), unit, style, utc);
 }
 
 std::optional<int32_t> parse_date(std::string_view text) {
@@ -206,7 +210,8 @@ std::optional<ParsedTimestamp> parse_timestamp(std::string_view text, TimeUnit u
   if (!parse_date_part(sc, days)) return std::nullopt;
   if (sc.take(' ') || sc.take('T')) {
     if (!parse_time_part(sc, nanos)) return std::nullopt;
-    while (sc.take(' ')) {
+    const size_t after_time = sc.pos;
+    while (sc.take(' ')) {  // spaces may separate the zone ("10:00:00 UTC")
     }
     if (sc.take('Z') || sc.take('z')) {
       has_zone = true;
@@ -218,11 +223,13 @@ std::optional<ParsedTimestamp> parse_timestamp(std::string_view text, TimeUnit u
       ++sc.pos;
       int64_t hh, mm = 0;
       if (!sc.digits(2, 2, hh)) return std::nullopt;
-      sc.take(':');
-      if (!sc.done() && !sc.digits(2, 2, mm)) return std::nullopt;
+      const bool colon = sc.take(':');
+      if ((colon || !sc.done()) && !sc.digits(2, 2, mm)) return std::nullopt;
       if (hh > 18 || mm > 59) return std::nullopt;
       offset_seconds = (hh * 3600 + mm * 60) * (negative ? -1 : 1);
       has_zone = true;
+    } else {
+      sc.pos = after_time;  // trailing spaces without a zone are not part of a timestamp
     }
   }
   if (!sc.done()) return std::nullopt;

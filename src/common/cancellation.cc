@@ -14,8 +14,11 @@ CancellationToken CancellationToken::child() const {
 
 void CancellationToken::cancel(std::string reason) const {
   if (!state_) return;
+  // The first reason stays, also when it came from an ancestor: check() reports the nearest
+  // cancelled token, which must be the one cancelled first.
+  if (is_cancelled()) return;
   std::lock_guard lock(state_->mutex);
-  if (state_->cancelled.load(std::memory_order_relaxed)) return;  // the first reason stays
+  if (state_->cancelled.load(std::memory_order_relaxed)) return;
   state_->reason = std::move(reason);
   state_->cancelled.store(true, std::memory_order_release);
 }

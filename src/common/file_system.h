@@ -89,8 +89,8 @@ class FileSystem {
   Result<bool> exists(const std::string& path);
   Result<std::string> read_file(const std::string& path);
   Status write_file(const std::string& path, std::string_view contents);
-  // Removes a folder and everything below it.
-  Status remove_all(const std::string& path);
+  // Removes a folder and everything below it (a link is removed, never followed).
+  virtual Status remove_all(const std::string& path);
 };
 
 // The local POSIX file system. One shared instance is enough for a process.

@@ -170,7 +170,7 @@ class LocalFileSystem final : public FileSystem {
     std::string tmp = temp_path_for(path);
     {
       int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      if (fd < 0) return errno_status("creating", tmp);
+      if (fd < 0) return errno_status("creating", path);  // name the file asked for
       LocalWritableFile file(tmp, fd);
       Status s = file.write(contents);
       if (s.ok()) s = file.sync();
@@ -225,7 +225,9 @@ class LocalFileSystem final : public FileSystem {
       std::string_view name = e->d_name;
       if (name == "." || name == "..") continue;
       struct stat st;
-      if (::fstatat(dfd, e->d_name, &st, 0) != 0) {
+      // A link is listed as what it points to; a dangling one as itself.
+      if (::fstatat(dfd, e->d_name, &st, 0) != 0 &&
+          (errno != ENOENT || ::fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)) {
         if (errno == ENOENT) continue;  // removed while listing
         Status s = errno_status("listing", join_path(dir, name));
         ::closedir(d);
@@ -257,6 +259,17 @@ class LocalFileSystem final : public FileSystem {
       return Status::io_error("creating folder '{}': a file is in the way", path);
     }
     return Status::OK();
+  }
+
+  Status remove_all(const std::string& path) override {
+    // lstat, not stat: recursing through a link to a folder would empty the folder it points to.
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) return errno_status("reading the status of", path);
+    if (S_ISDIR(st.st_mode)) {
+      BRAID_ASSIGN_OR_RETURN(auto entries, list(path));
+      for (const auto& e : entries) BRAID_RETURN_IF_ERROR(remove_all(join_path(path, e.name)));
+    }
+    return remove(path);
   }
 
   Status remove(const std::string& path) override {

@@ -1,7 +1,9 @@
 // MemoryFileSystem: an in-memory FileSystem for tests, with fault injection.
 //
-// Files live in a map from path to contents; folders exist implicitly when a file is below them
-// or explicitly after create_directories. A fault hook, when set, is asked before every
+// Files live in a map from path to contents, folders in a set filled by create_directories. It
+// behaves like a disk where tests can tell the difference: a file is created only in an existing
+// folder, a file and a folder never share a path, a non-empty folder cannot be removed, and a
+// closed WritableFile writes nothing more. A fault hook, when set, is asked before every
 // mutating or reading operation and may fail it, which is how tests simulate a full disk, a
 // lost commit race or a crash between two writes.
 // Thread-safety: all methods may be called concurrently.
@@ -35,17 +37,28 @@ class MemoryFileSystem final : public FileSystem {
   // Every file path, sorted.
   std::vector<std::string> all_files() const;
 
+  // Sets a file's modification time, so tests can age files (log and VACUUM retention).
+  Status set_modified_ms(const std::string& path, int64_t modified_ms);
+
  private:
   friend class MemoryWritableFile;
   Status fault(std::string_view op, const std::string& path) const;
   bool is_directory_locked(const std::string& path) const;
+  // Whether the folder that would hold `path` exists.
+  bool parent_exists_locked(const std::string& path) const;
   void store(const std::string& path, std::string contents);
+
+  // A file: its contents (shared with open readers) and its modification time, read off the
+  // wall clock when written so retention rules see the same ages they would on a disk.
+  struct Entry {
+    std::shared_ptr<const std::string> data;
+    int64_t modified_ms = 0;
+  };
 
   mutable std::mutex mutex_;
   FaultHook hook_;
-  std::map<std::string, std::shared_ptr<const std::string>> files_;
+  std::map<std::string, Entry> files_;
   std::set<std::string> directories_;
-  int64_t clock_ms_ = 0;  // a logical clock for modification times
 };
 
 }  // namespace braid

@@ -1,5 +1,6 @@
 #include "common/memory_tracker.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -27,7 +28,7 @@ MemoryTracker::MemoryTracker(std::string name, int64_t limit_bytes, MemoryTracke
     : name_(std::move(name)), limit_(limit_bytes > 0 ? limit_bytes : 0), parent_(parent) {}
 
 MemoryTracker::~MemoryTracker() {
-  // Whatever is still counted here was handed to longer-lived owners; stop counting it above.
+  // Bytes still counted here (consumed and never released) stop counting in the ancestors.
   int64_t left = current();
   if (parent_ != nullptr && left > 0) parent_->release(left);
 }
@@ -83,7 +84,8 @@ std::string format_bytes(int64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(bytes);
   int u = 0;
-  while ((v >= 1024.0 || v <= -1024.0) && u < 4) {
+  // Move up a unit when the value would print as "1024.0" of this one.
+  while (u < 4 && std::abs(v) >= (u == 0 ? 1024.0 : 1023.95)) {
     v /= 1024.0;
     ++u;
   }

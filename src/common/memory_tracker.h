@@ -4,6 +4,8 @@
 // ancestor, so a limit anywhere on the path applies. Columnar buffers reserve on allocation and
 // release when freed, which is how operators report peak memory and how a query that would exceed
 // its limit fails with kOutOfMemory instead of being killed by the operating system.
+// Lifetime: buffers and builders keep a plain pointer to their tracker, so a tracker must outlive
+// everything counted on it (and a child tracker must not outlive its parent).
 // Thread-safety: every method may be called concurrently.
 #pragma once
 

@@ -21,6 +21,21 @@ int default_concurrency() {
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
+// Runs `fn`, turning an exception it throws into the Status that explains it: errors never
+// vanish inside a worker, and no exception leaves parallel work.
+template <typename F>
+Status call_catching(F&& fn) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_memory("allocation failed in a parallel task");
+  } catch (const std::exception& e) {
+    return Status::internal("uncaught exception in a parallel task: {}", e.what());
+  } catch (...) {
+    return Status::internal("uncaught non-standard exception in a parallel task");
+  }
+}
+
 }  // namespace
 
 WorkerPool& WorkerPool::shared() {
@@ -85,7 +100,8 @@ TaskGroup::TaskGroup(WorkerPool& pool) : TaskGroup(pool, Options{}) {}
 TaskGroup::TaskGroup(WorkerPool& pool, Options options)
     : pool_(pool),
       max_concurrency_(options.max_concurrency),
-      token_(options.cancellation.child()) {}
+      parent_token_(std::move(options.cancellation)),
+      token_(parent_token_.child()) {}
 
 TaskGroup::~TaskGroup() {
   bool busy;
@@ -118,15 +134,7 @@ std::function<Status()> TaskGroup::take_locked() {
 
 Status TaskGroup::run(const std::function<Status()>& task) {
   if (Status cancelled = token_.check(); !cancelled.ok()) return cancelled;
-  try {
-    return task();
-  } catch (const std::bad_alloc&) {
-    return Status::out_of_memory("allocation failed in a parallel task");
-  } catch (const std::exception& e) {
-    return Status::internal("uncaught exception in a parallel task: {}", e.what());
-  } catch (...) {
-    return Status::internal("uncaught non-standard exception in a parallel task");
-  }
+  return call_catching(task);
 }
 
 void TaskGroup::finish_locked(Status status) {
@@ -159,10 +167,16 @@ Status TaskGroup::wait() {
   Status result = std::move(first_error_);
   first_error_ = Status::OK();
   if (result.ok()) result = token_.check();  // cancelled from outside with no task failing
+  // The next round starts clean. No task is running, so none holds the old token; a cancelled
+  // parent token still cancels the new one.
+  if (token_.is_cancelled()) token_ = parent_token_.child();
   return result;
 }
 
-void TaskGroup::cancel(std::string reason) { token_.cancel(std::move(reason)); }
+void TaskGroup::cancel(std::string reason) {
+  std::lock_guard lock(pool_.mutex_);  // wait() may be replacing the token
+  token_.cancel(std::move(reason));
+}
 
 Status parallel_for(size_t n, const std::function<Status(size_t)>& body, int max_parallelism,
                     WorkerPool& pool) {
@@ -170,8 +184,10 @@ Status parallel_for(size_t n, const std::function<Status(size_t)>& body, int max
   size_t tasks = static_cast<size_t>(max_parallelism > 0 ? max_parallelism : pool.concurrency());
   tasks = std::min(tasks, n);
   if (tasks == 1) {
-    for (size_t i = 0; i < n; ++i) BRAID_RETURN_IF_ERROR(body(i));
-    return Status::OK();
+    return call_catching([&]() -> Status {
+      for (size_t i = 0; i < n; ++i) BRAID_RETURN_IF_ERROR(body(i));
+      return Status::OK();
+    });
   }
   std::atomic<size_t> next{0};
   TaskGroup group(pool);

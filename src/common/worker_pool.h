@@ -81,12 +81,14 @@ class TaskGroup {
   void spawn(std::function<Status()> task);
 
   // Runs queued tasks on this thread and waits for running ones; returns the first error (or
-  // kCancelled when cancelled from outside). The group can be reused afterwards.
+  // kCancelled when cancelled from outside). The group can be reused afterwards: its error and
+  // its own cancellation are cleared (a cancelled Options::cancellation token stays in force).
   Status wait();
 
   // Skips tasks that have not started; running ones see token().is_cancelled().
   void cancel(std::string reason = "cancelled");
-  // The group's token: tasks poll it to stop early.
+  // The group's token: tasks poll it to stop early. (Between rounds wait() may replace it, so
+  // code outside the group's tasks should not hold on to it across a wait().)
   const CancellationToken& token() const { return token_; }
 
  private:
@@ -102,7 +104,8 @@ class TaskGroup {
 
   WorkerPool& pool_;
   const int max_concurrency_;
-  CancellationToken token_;
+  const CancellationToken parent_token_;  // Options::cancellation
+  CancellationToken token_;               // replaced by wait() once cancelled; guarded as below
   // Guarded by pool_.mutex_:
   std::deque<std::function<Status()>> queued_;
   int running_ = 0;
