@@ -56,39 +56,65 @@ constexpr size_t kMaxRowBytesLimit = size_t{1} << 30;  // field sizes must fit 3
 constexpr size_t kFirstReadBytes = 64 << 10;
 // The sample stops growing past this many bytes (a few rows of a file with huge rows suffice).
 constexpr size_t kMaxSampleBytes = 32 << 20;
+// Room kept in front of read-ahead bytes for the row carried over from the previous chunk.
+constexpr size_t kCarryRoom = 64 << 10;
 
 // A growable byte buffer whose data is followed by kSentinelPadding readable bytes, the first of
-// them a '\n' after seal() (see RowTokenizer).
+// them a '\n' after seal() (see RowTokenizer). It can keep room before its data, so that the
+// row carried over from the previous chunk can be put in front of bytes read ahead.
 class ChunkBuffer {
  public:
-  const char* data() const { return data_.get(); }
+  const char* data() const { return memory_.get() + begin_; }
   size_t size() const { return size_; }
   // Room for n more bytes at data() + size(); commit(n) once they are written.
   char* prepare(size_t n) {
-    const size_t need = size_ + n + internal::kSentinelPadding;
+    const size_t need = begin_ + size_ + n + internal::kSentinelPadding;
     if (need > capacity_) {
       const size_t capacity = std::max(need, capacity_ + capacity_ / 2);
       std::unique_ptr<char[]> grown(new char[capacity]);
-      if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
-      data_ = std::move(grown);
+      if (size_ > 0) std::memcpy(grown.get() + begin_, data(), size_);
+      memory_ = std::move(grown);
       capacity_ = capacity;
     }
-    return data_.get() + size_;
+    return memory_.get() + begin_ + size_;
   }
   void commit(size_t n) { size_ += n; }
   void drop_front(size_t n) {
-    if (n < size_) std::memmove(data_.get(), data_.get() + n, size_ - n);
-    size_ -= std::min(n, size_);
+    n = std::min(n, size_);
+    if (n < size_) std::memmove(memory_.get() + begin_, data() + n, size_ - n);
+    size_ -= n;
+  }
+  // Empties the buffer, keeping `room` bytes free in front of its data.
+  void reset(size_t room) {
+    size_ = 0;
+    begin_ = 0;
+    prepare(room);
+    begin_ = room;
+  }
+  // Puts bytes in front of the data.
+  void prepend(const char* bytes, size_t n) {
+    if (n > begin_) {
+      // More than the room kept: rebuild with enough of it.
+      std::unique_ptr<char[]> grown(new char[n + size_ + internal::kSentinelPadding]);
+      if (size_ > 0) std::memcpy(grown.get() + n, data(), size_);
+      memory_ = std::move(grown);
+      capacity_ = n + size_ + internal::kSentinelPadding;
+      begin_ = n;
+    }
+    begin_ -= n;
+    if (n > 0) std::memcpy(memory_.get() + begin_, bytes, n);
+    size_ += n;
   }
   void seal() {
     prepare(0);
-    std::memset(data_.get() + size_, '\n', internal::kSentinelPadding);
+    std::memset(memory_.get() + begin_ + size_, '\n', internal::kSentinelPadding);
   }
 
  private:
-  std::unique_ptr<char[]> data_;
-  size_t size_ = 0;
+  std::unique_ptr<char[]> memory_;
   size_t capacity_ = 0;
+  size_t begin_ = 0;
+  size_t size_ = 0;
 };
 
 Status check_dialect(const CsvReadOptions& o) {
@@ -140,6 +166,7 @@ class CsvReaderImpl final : public CsvReader {
   bool bom_ = false;
 
   ChunkBuffer buffer_;
+  ChunkBuffer read_ahead_;  // the next chunk's bytes, read while the current one is parsed
   uint64_t buffer_offset_ = 0;  // file offset of buffer_.data()[0], always a row start
   size_t block_bytes_ = 0;
   size_t chunk_bytes_ = 0;   // the usual chunk size
@@ -262,7 +289,9 @@ Status CsvReaderImpl::make_columns(const std::vector<std::string>& header) {
       columns.push_back({unique, nullptr, internal::ValueKind::kString, true});
     }
   }
-  for (const auto& [name, type] : options_.column_types) {
+  for (const auto& given : options_.column_types) {
+    const std::string& name = given.first;
+    const TypePtr& type = given.second;
     auto it = std::find_if(columns.begin(), columns.end(),
                            [&](const ColumnPlan& c) { return c.name == name; });
     if (it == columns.end()) {
@@ -341,7 +370,12 @@ Status CsvReaderImpl::infer_types() {
         candidates[c] = internal::refine_candidates(candidates[c], text);
       }
     }
-    if (!more || !need_bytes || buffer_.size() >= byte_budget) break;
+    // Stop at the sample's byte budget, or at a row longer than allowed (the data pass then
+    // reports it; reading on could mean reading the whole file after an unterminated quote).
+    if (!more || !need_bytes || buffer_.size() >= byte_budget ||
+        buffer_.size() - pos > max_row_bytes_) {
+      break;
+    }
     BRAID_RETURN_IF_ERROR(read_until(buffer_.size() + std::max(chunk_bytes_, kFirstReadBytes)));
   }
   plan_.sampled_rows = sampled;
@@ -418,15 +452,26 @@ Status CsvReaderImpl::parse_chunk() {
   buffer_.seal();
   const char* data = buffer_.data();
   const size_t size = buffer_.size();
-  size_t num_blocks = 1;
-  if (options_.parallel) num_blocks = std::max<size_t>(1, (size + block_bytes_ / 2) / block_bytes_);
+  // Blocks of about block_bytes (even, so there is no sliver at the end). A chunk can hold
+  // more than one block even when parsing serially (the first one holds the inference
+  // sample), and every block makes one batch.
+  const size_t num_blocks = std::max<size_t>(1, (size + block_bytes_ / 2) / block_bytes_);
+  std::vector<size_t> bounds(num_blocks + 1);
+  for (size_t i = 0; i <= num_blocks; ++i) bounds[i] = size * i / num_blocks;
 
+  bool read_ahead = false;
+  size_t read_ahead_bytes = 0;
   std::vector<BlockResult> results(num_blocks);
-  if (num_blocks == 1) {
-    results[0] = internal::decode_block(plan_, data, size, eof, 0, size);
+  if (!options_.parallel || num_blocks == 1) {
+    // One block after the other: each starts where the rows of the previous one ended.
+    size_t begin = 0;
+    for (size_t i = 0; i < num_blocks; ++i) {
+      if (begin >= bounds[i + 1]) continue;  // a row of an earlier block runs past this one
+      results[i] = internal::decode_block(plan_, data, size, eof, begin, bounds[i + 1]);
+      if (!results[i].error.ok() || results[i].incomplete) break;
+      begin = results[i].end;
+    }
   } else {
-    std::vector<size_t> bounds(num_blocks + 1);
-    for (size_t i = 0; i <= num_blocks; ++i) bounds[i] = size * i / num_blocks;
     // 1. The automaton's transitions over each block (the last one's are not needed).
     std::vector<BoundaryMachine::Transitions> transitions(num_blocks - 1);
     BRAID_RETURN_IF_ERROR(parallel_for(num_blocks - 1, [&](size_t i) {
@@ -439,8 +484,24 @@ Status CsvReaderImpl::parse_chunk() {
     for (size_t i = 1; i < num_blocks; ++i) {
       states[i] = static_cast<BoundaryMachine::State>(transitions[i - 1][states[i - 1]]);
     }
-    // 3. Each block parses the rows that start inside it.
-    BRAID_RETURN_IF_ERROR(parallel_for(num_blocks, [&](size_t i) {
+    // 3. Each block parses the rows that start inside it. Meanwhile one task reads the next
+    //    chunk, so that reading does not leave the other threads waiting.
+    read_ahead = !eof && chunk_target_ == chunk_bytes_;
+    if (read_ahead) {
+      read_ahead_bytes = static_cast<size_t>(
+          std::min<uint64_t>(chunk_bytes_, file_size_ - file_pos_));
+      read_ahead_.reset(kCarryRoom);
+      read_ahead_.prepare(read_ahead_bytes);
+    }
+    const size_t tasks = num_blocks + (read_ahead ? 1 : 0);
+    BRAID_RETURN_IF_ERROR(parallel_for(tasks, [&](size_t i) {
+      if (read_ahead) {
+        if (i == 0) {
+          char* out = read_ahead_.prepare(read_ahead_bytes);
+          return file_->read_at(file_pos_, read_ahead_bytes, reinterpret_cast<uint8_t*>(out));
+        }
+        --i;
+      }
       const size_t first =
           machine_.first_row_start(data + bounds[i], bounds[i + 1] - bounds[i], states[i]);
       if (first != std::string::npos) {
@@ -449,6 +510,10 @@ Status CsvReaderImpl::parse_chunk() {
       }
       return Status::OK();
     }));
+    if (read_ahead) {
+      read_ahead_.commit(read_ahead_bytes);
+      file_pos_ += read_ahead_bytes;
+    }
   }
 
   // Results in file order. Each block must start where the rows before it ended: a mismatch
@@ -482,26 +547,30 @@ Status CsvReaderImpl::parse_chunk() {
     return Status::internal("{}: CSV blocks end at byte {}, not at the chunk's end {}", path_,
                             buffer_offset_ + expected_begin, buffer_offset_ + size);
   }
-  for (auto& b : batches) ready_.push_back(std::move(b));
-  if (consumed == 0) {
-    // Not even one row fits: read more, up to the longest row allowed.
-    if (size > max_row_bytes_) {
-      if (open_quote != BlockResult::kNone) {
-        return error_at(open_quote,
-                        fmt::format("row is longer than max_row_bytes ({} bytes): is the quoted "
-                                    "field that starts here missing its closing quote?",
-                                    max_row_bytes_));
-      }
-      return error_at(0, fmt::format("row is longer than max_row_bytes ({} bytes)",
-                                     max_row_bytes_));
+  if (consumed == 0 && size > max_row_bytes_) {
+    // Not even one row fits in the longest row allowed.
+    if (open_quote != BlockResult::kNone) {
+      return error_at(open_quote,
+                      fmt::format("row is longer than max_row_bytes ({} bytes): is the quoted "
+                                  "field that starts here missing its closing quote?",
+                                  max_row_bytes_));
     }
-    chunk_target_ = std::min(size * 2, max_row_bytes_ + 1 + kMinChunkBytes);
-    return Status::OK();
+    return error_at(0, fmt::format("row is longer than max_row_bytes ({} bytes)",
+                                   max_row_bytes_));
   }
-  buffer_.drop_front(consumed);
+  for (auto& b : batches) ready_.push_back(std::move(b));
+  if (read_ahead) {
+    // The next chunk: the row carried over, then the bytes read ahead.
+    read_ahead_.prepend(data + consumed, size - consumed);
+    std::swap(buffer_, read_ahead_);
+  } else {
+    buffer_.drop_front(consumed);
+  }
   buffer_offset_ += consumed;
-  chunk_target_ = chunk_bytes_;
-  if (eof && buffer_.size() == 0) done_ = true;
+  // When not even one row fitted, read more before trying again.
+  chunk_target_ = consumed == 0 ? std::min(size * 2, max_row_bytes_ + 1 + kMinChunkBytes)
+                                : chunk_bytes_;
+  if (at_eof() && buffer_.size() == 0) done_ = true;
   return Status::OK();
 }
 

@@ -11,7 +11,8 @@
 // Column types come from `schema`/`column_types` when given, otherwise they are inferred from
 // the first `sample_rows` rows: boolean, int, bigint, double, date, timestamp, else string (a
 // column with only nulls is a string). Timestamps are read as instants in UTC (Spark's TIMESTAMP)
-// unless the column is given a type without a time zone; values without a zone are taken as UTC.
+// unless the column is given a type without a time zone; values without a zone are taken as UTC,
+// and values with one ("Z", "+02:00") are converted to UTC whatever the column's type.
 // Spaces and tabs around values of non-string columns are ignored, and a blank value there is
 // NULL. String columns must be valid UTF-8 (binary columns take any bytes).
 //

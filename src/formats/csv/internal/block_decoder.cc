@@ -2,12 +2,13 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstring>
 
-#include "columnar/column_builder.h"
 #include "columnar/decimal.h"
 #include "columnar/temporal.h"
 #include "columnar/utf8.h"
+#include "formats/csv/internal/column_sinks.h"
 #include "formats/csv/internal/value_parsers.h"
 
 namespace braid::csv::internal {
@@ -40,8 +41,9 @@ Result<ValueKind> value_kind_for(const DataType& type) {
 namespace {
 
 // Rows tokenized before their columns are converted: enough to amortise the per-column
-// dispatch, few enough that the field array stays in the L2 cache.
-constexpr size_t kBatchRows = 1024;
+// dispatch, few enough that the field array stays in the L2 cache (fewer rows for wide files).
+constexpr size_t kMaxBatchRows = 1024;
+constexpr size_t kBatchFields = 16384;
 
 bool all_ascii(const char* p, size_t n) {
   uint64_t bits = 0;
@@ -63,13 +65,12 @@ std::string clip(std::string_view s) {
 
 // A date, or a timestamp at midnight (what Spark writes for dates cast to timestamps).
 bool parse_date_value(std::string_view s, int32_t* out) {
-  if (auto d = parse_date(s)) {
-    *out = *d;
-    return true;
+  if (parse_date(s, out)) return true;
+  int64_t micros;
+  if (!parse_timestamp(s, TimeUnit::kMicro, &micros) || micros % temporal::kMicrosPerDay != 0) {
+    return false;
   }
-  auto ts = parse_timestamp(s, TimeUnit::kMicro);
-  if (!ts || *ts % temporal::kMicrosPerDay != 0) return false;
-  const int64_t days = *ts / temporal::kMicrosPerDay;
+  const int64_t days = micros / temporal::kMicrosPerDay;
   if (days < INT32_MIN || days > INT32_MAX) return false;
   *out = static_cast<int32_t>(days);
   return true;
@@ -83,6 +84,29 @@ bool parse_bool_value(std::string_view s, bool* out) {
   return parse_bool(s, out);
 }
 
+std::unique_ptr<ColumnSink> make_sink(const ColumnPlan& c) {
+  switch (c.kind) {
+    case ValueKind::kString:
+    case ValueKind::kBinary: return std::make_unique<StringColumnSink>(c.type);
+    case ValueKind::kBoolean: return std::make_unique<BooleanColumnSink>(c.type);
+    case ValueKind::kInt8: return std::make_unique<FixedColumnSink<int8_t>>(c.type);
+    case ValueKind::kInt16: return std::make_unique<FixedColumnSink<int16_t>>(c.type);
+    case ValueKind::kInt32:
+    case ValueKind::kDate: return std::make_unique<FixedColumnSink<int32_t>>(c.type);
+    case ValueKind::kInt64:
+    case ValueKind::kTimestamp:
+    case ValueKind::kTime: return std::make_unique<FixedColumnSink<int64_t>>(c.type);
+    case ValueKind::kUInt8: return std::make_unique<FixedColumnSink<uint8_t>>(c.type);
+    case ValueKind::kUInt16: return std::make_unique<FixedColumnSink<uint16_t>>(c.type);
+    case ValueKind::kUInt32: return std::make_unique<FixedColumnSink<uint32_t>>(c.type);
+    case ValueKind::kUInt64: return std::make_unique<FixedColumnSink<uint64_t>>(c.type);
+    case ValueKind::kFloat32: return std::make_unique<FixedColumnSink<float>>(c.type);
+    case ValueKind::kFloat64: return std::make_unique<FixedColumnSink<double>>(c.type);
+    case ValueKind::kDecimal: return std::make_unique<FixedColumnSink<Int128>>(c.type);
+  }
+  return nullptr;
+}
+
 class BlockDecoder {
  public:
   BlockDecoder(const ReadPlan& plan, const char* data, size_t size, bool eof)
@@ -91,15 +115,16 @@ class BlockDecoder {
         tokenizer_(plan.dialect, data, size, eof),
         num_columns_(static_cast<uint32_t>(plan.columns.size())),
         stride_(num_columns_ + 1),
-        fields_(kBatchRows * stride_) {
-    builders_.reserve(num_columns_);
-    for (const auto& c : plan.columns) builders_.push_back(make_builder(c.type));
+        batch_rows_(std::clamp<size_t>(kBatchFields / stride_, 1, kMaxBatchRows)),
+        fields_(batch_rows_ * stride_) {
+    sinks_.reserve(num_columns_);
+    for (const auto& c : plan.columns) sinks_.push_back(make_sink(c));
   }
 
   BlockResult decode(size_t begin, size_t stop);
 
  private:
-  bool is_null(const FieldRef& f) const { return is_null_field(plan_, f); }
+  [[gnu::always_inline]] bool is_null(const FieldRef& f) const { return is_null_field(plan_, f); }
   // The field's text with escapes resolved (valid until the next call).
   std::string_view text_of(const FieldRef& f) {
     if (!f.escaped()) return f.raw();
@@ -122,71 +147,72 @@ class BlockDecoder {
   const uint32_t num_columns_;
   // Fields per row slot: one more than the columns, to see where an extra field starts.
   const uint32_t stride_;
+  const size_t batch_rows_;
   std::vector<FieldRef> fields_;
-  std::vector<std::unique_ptr<ColumnBuilder>> builders_;
+  std::vector<std::unique_ptr<ColumnSink>> sinks_;
   std::string scratch_;
   bool ascii_ = false;  // the batch's bytes are all ASCII: strings need no UTF-8 check
 };
 
 template <typename T, typename Parse>
 int64_t BlockDecoder::convert_fixed(size_t c, size_t rows, Parse parse) {
-  auto& b = static_cast<PrimitiveBuilder<T>&>(*builders_[c]);
-  b.reserve(static_cast<int64_t>(rows));
+  auto& sink = static_cast<FixedColumnSink<T>&>(*sinks_[c]);
+  sink.begin_batch(rows);
   const FieldRef* f = fields_.data() + c;
   for (size_t r = 0; r < rows; ++r, f += stride_) {
     if (is_null(*f)) {
-      b.append_null();
+      sink.append_null();
       continue;
     }
     const std::string_view s = trim_blanks(text_of(*f));
     if (s.empty()) {  // a blank value of a non-string column is NULL
-      b.append_null();
+      sink.append_null();
       continue;
     }
     T v;
     if (!parse(s, &v)) return static_cast<int64_t>(r);
-    b.unsafe_append(v);
+    sink.append(v);
   }
   return -1;
 }
 
 int64_t BlockDecoder::convert_binary(size_t c, size_t rows, bool validate_utf8) {
-  auto& b = static_cast<BinaryBuilder&>(*builders_[c]);
-  b.reserve(static_cast<int64_t>(rows));
-  int64_t bytes = 0;
+  auto& sink = static_cast<StringColumnSink&>(*sinks_[c]);
+  size_t bytes = 0;
   for (size_t r = 0; r < rows; ++r) bytes += field(r, c).size;
-  b.reserve_data(bytes);
+  sink.begin_batch(rows, bytes);
   const bool check = validate_utf8 && !ascii_;
   const FieldRef* f = fields_.data() + c;
   for (size_t r = 0; r < rows; ++r, f += stride_) {
     if (is_null(*f)) {
-      b.append_null();
+      sink.append_null();
       continue;
     }
     const std::string_view s = text_of(*f);
     if (check && !utf8::is_valid(s)) return static_cast<int64_t>(r);
-    b.append(s);
+    sink.append(s, !f->escaped());
   }
+  sink.end_batch();
   return -1;
 }
 
 int64_t BlockDecoder::convert_bool(size_t c, size_t rows) {
-  auto& b = static_cast<BooleanBuilder&>(*builders_[c]);
-  b.reserve(static_cast<int64_t>(rows));
+  auto& sink = static_cast<BooleanColumnSink&>(*sinks_[c]);
+  sink.begin_batch(rows);
   const FieldRef* f = fields_.data() + c;
   for (size_t r = 0; r < rows; ++r, f += stride_) {
     if (is_null(*f)) {
-      b.append_null();
+      sink.append_null();
       continue;
     }
     const std::string_view s = trim_blanks(text_of(*f));
     if (s.empty()) {
-      b.append_null();
+      sink.append_null();
       continue;
     }
     bool v;
     if (!parse_bool_value(s, &v)) return static_cast<int64_t>(r);
-    b.append(v);
+    sink.append(v);
   }
   return -1;
 }
@@ -210,10 +236,12 @@ int64_t BlockDecoder::convert(size_t c, size_t rows) {
     case ValueKind::kUInt32: return convert_fixed<uint32_t>(c, rows, integer(static_cast<uint32_t*>(nullptr)));
     case ValueKind::kUInt64: return convert_fixed<uint64_t>(c, rows, integer(static_cast<uint64_t*>(nullptr)));
     case ValueKind::kFloat32: return convert_fixed<float>(c, rows, parse_float);
-    case ValueKind::kFloat64: return convert_fixed<double>(c, rows, parse_double);
+    case ValueKind::kFloat64:
+      return convert_fixed<double>(c, rows, [](std::string_view s, double* v) { return parse_double(s, v); });
     case ValueKind::kDecimal: {
       const int precision = col.type->precision(), scale = col.type->scale();
       return convert_fixed<Int128>(c, rows, [precision, scale](std::string_view s, Int128* v) {
+        if (fast::short_decimal128(s, precision, scale, v)) return true;
         auto d = decimal::parse(s, precision, scale);
         if (!d) return false;
         *v = *d;
@@ -224,10 +252,7 @@ int64_t BlockDecoder::convert(size_t c, size_t rows) {
     case ValueKind::kTimestamp: {
       const TimeUnit unit = col.type->unit();
       return convert_fixed<int64_t>(c, rows, [unit](std::string_view s, int64_t* v) {
-        auto t = parse_timestamp(s, unit);
-        if (!t) return false;
-        *v = *t;
-        return true;
+        return parse_timestamp(s, unit, v);
       });
     }
     case ValueKind::kTime: {
@@ -309,7 +334,7 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
     bool failed = false;    // a tokenizer error after the batch's complete rows
     size_t error_offset = 0;
     std::string error;
-    while (rows < kBatchRows && pos < stop) {
+    while (rows < batch_rows_ && pos < stop) {
       const size_t row_start = pos;
       FieldRef* row = &fields_[rows * stride_];
       uint32_t n = 0;
@@ -377,14 +402,21 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
       out.error_offset = error_offset;
       return out;
     }
+    if (total_rows == 0 && rows == batch_rows_ && pos < stop) {
+      // After the first batch, size the buffers for the rest of the block at the same bytes
+      // per row, so they do not regrow (and copy) a dozen times.
+      const double bytes_per_row = static_cast<double>(rows_end - batch_begin) / static_cast<double>(rows);
+      const auto expected = static_cast<size_t>(static_cast<double>(stop - pos) / bytes_per_row * 1.05) + 16;
+      for (auto& sink : sinks_) sink->expect(expected);
+    }
     total_rows += static_cast<int64_t>(rows);
     out.end = pos;
   }
   if (total_rows == 0) return out;
   std::vector<ColumnPtr> columns;
   columns.reserve(num_columns_);
-  for (auto& b : builders_) {
-    auto column = b->finish();
+  for (auto& sink : sinks_) {
+    auto column = sink->finish();
     if (!column.ok()) {
       out.error = column.status();
       return out;

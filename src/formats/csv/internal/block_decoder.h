@@ -63,7 +63,7 @@ struct ReadPlan {
 };
 
 // Whether a field reads as NULL: unquoted and one of the plan's null texts.
-inline bool is_null_field(const ReadPlan& plan, const FieldRef& f) {
+[[gnu::always_inline]] inline bool is_null_field(const ReadPlan& plan, const FieldRef& f) {
   if (f.quoted()) return false;
   if (plan.null_is_empty) return f.size == 0;
   for (const auto& n : plan.null_values) {

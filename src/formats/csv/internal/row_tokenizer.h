@@ -28,6 +28,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace braid::csv::internal {
 
 struct Dialect {
@@ -89,7 +93,10 @@ class RowTokenizer {
  private:
   RowStatus fail(const char* at, std::string message);
   RowStatus incomplete(const char* open_quote);
-  const char* find_quote_or_escape(const char* p) const;
+  const char* find_quote_or_escape(const char* p);
+  uint64_t quote_mask(const char* data) const;
+  uint64_t separator_mask(const char* data) const;
+  const char* find_field_end(const char* p);
 
   Dialect dialect_;
   const char* data_;
@@ -97,6 +104,18 @@ class RowTokenizer {
   bool eof_;
   // stop_[c]: c ends an unquoted field (the delimiter or '\n').
   std::array<bool, 256> stop_{};
+#if defined(__SSE2__)
+  __m128i delimiter_vector_;
+  __m128i newline_vector_;
+  __m128i quote_vector_;
+  __m128i escape_vector_;  // the quote again when quotes are doubled
+#endif
+  // The separators of data[window_, window_ + 64) (see find_field_end).
+  const char* window_ = nullptr;
+  uint64_t window_mask_ = 0;
+  // The quotes (and escapes) of data[quote_window_, quote_window_ + 64).
+  const char* quote_window_ = nullptr;
+  uint64_t quote_window_mask_ = 0;
   size_t error_offset_ = 0;
   std::string error_;
   size_t open_quote_ = std::string::npos;
