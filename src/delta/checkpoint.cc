@@ -472,4 +472,44 @@ std::vector<Action> checkpoint_actions(const Snapshot& snapshot) {
   return state;
 }
 
+Result<int64_t> cleanup_expired_log(const LogStore& store, int64_t cutoff_ms) {
+  BRAID_ASSIGN_OR_RETURN(auto listing, store.list());
+  // The newest complete checkpoint written before the cutoff: everything it makes redundant
+  // may go.
+  // A file system that cannot date its files (modified_ms 0) never has its log cleaned up.
+  auto expired_at = [cutoff_ms](int64_t modified_ms) { return modified_ms > 0 && modified_ms <= cutoff_ms; };
+  std::optional<int64_t> keep_from;
+  for (const auto& cp : listing.checkpoints) {
+    if (!cp.complete) continue;
+    bool expired = true;
+    for (const auto& path : cp.paths) {
+      BRAID_ASSIGN_OR_RETURN(auto info, store.fs()->stat(path));
+      expired = expired && expired_at(info.modified_ms);
+    }
+    if (expired) keep_from = cp.version;
+  }
+  int64_t removed = 0;
+  auto remove = [&](const std::string& path) -> Status {
+    Status s = store.fs()->remove(path);
+    if (s.ok()) ++removed;
+    return s.code() == StatusCode::kNotFound ? Status::OK() : s;  // a concurrent cleanup got it
+  };
+  // Temporary files of commits whose writer died between writing and linking (".NAME.PID.N.tmp").
+  BRAID_ASSIGN_OR_RETURN(auto entries, store.fs()->list(store.log_dir()));
+  for (const auto& e : entries) {
+    if (!e.is_directory && e.name.starts_with(".") && e.name.ends_with(".tmp") && expired_at(e.modified_ms)) {
+      BRAID_RETURN_IF_ERROR(remove(join_path(store.log_dir(), e.name)));
+    }
+  }
+  if (!keep_from) return removed;
+  for (const auto& commit : listing.commits) {
+    if (commit.version < *keep_from && expired_at(commit.modified_ms)) BRAID_RETURN_IF_ERROR(remove(commit.path));
+  }
+  for (const auto& cp : listing.checkpoints) {
+    if (cp.version >= *keep_from) continue;
+    for (const auto& path : cp.paths) BRAID_RETURN_IF_ERROR(remove(path));
+  }
+  return removed;
+}
+
 }  // namespace braid::delta

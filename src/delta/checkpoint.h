@@ -30,4 +30,11 @@ std::vector<Action> checkpoint_actions(const Snapshot& snapshot);
 // live adds, tombstones), then `_last_checkpoint`.
 Status write_checkpoint(const LogStore& store, int64_t version, const std::vector<Action>& actions);
 
+// Metadata cleanup (Spark's delta.enableExpiredLogCleanup): deletes the commits and checkpoints
+// older than the newest checkpoint that is itself older than `cutoff_ms`, when they too are older
+// than the cutoff. Every version from that checkpoint on stays readable; older ones can no longer
+// be time-travelled to. Also deletes the temporary files of commits whose writer died. Returns
+// the number of files deleted.
+Result<int64_t> cleanup_expired_log(const LogStore& store, int64_t cutoff_ms);
+
 }  // namespace braid::delta

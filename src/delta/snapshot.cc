@@ -1,6 +1,8 @@
 #include "delta/snapshot.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <deque>
 #include <set>
 #include <unordered_map>
 
@@ -118,6 +120,19 @@ std::optional<int64_t> Snapshot::transaction_version(const std::string& app_id) 
   return it->second.version;
 }
 
+double Snapshot::property_hours(std::string_view key, double fallback) const {
+  auto v = property(key);
+  if (!v) return fallback;
+  double n = 0;
+  if (std::sscanf(v->c_str(), "interval %lf", &n) != 1 || n < 0) return fallback;
+  if (v->find("week") != std::string::npos) return n * 24 * 7;
+  if (v->find("day") != std::string::npos) return n * 24;
+  if (v->find("hour") != std::string::npos) return n;
+  if (v->find("minute") != std::string::npos) return n / 60;
+  if (v->find("second") != std::string::npos) return n / 3600;
+  return fallback;
+}
+
 int64_t Snapshot::total_size() const {
   int64_t total = 0;
   for (const auto& f : files_) total += f.size;
@@ -143,6 +158,7 @@ class SnapshotLoader {
     for (const auto& c : listing.commits) {
       if (c.version >= first && c.version <= version) commits.push_back(&c);
     }
+    BRAID_RETURN_IF_ERROR(fill_listing_gaps(first, version, commits));
     for (size_t i = 0; i < commits.size(); ++i) {
       if (commits[i]->version != first + static_cast<int64_t>(i)) {
         return Status::corruption("the log of '{}' is missing the commit of version {}", store_->root(),
@@ -183,6 +199,35 @@ class SnapshotLoader {
   }
 
  private:
+  // A folder listing taken while other writers commit may miss a commit that was linked during
+  // it yet show a later one (readdir order is the file system's hash order, and POSIX leaves
+  // entries added mid-listing unspecified). Commits are never removed below the newest version,
+  // so a gap is probed by name before it is called corruption.
+  Status fill_listing_gaps(int64_t first, int64_t version, std::vector<const LogFile*>& commits) {
+    const int64_t last = commits.empty() ? first - 1 : commits.back()->version;
+    if (static_cast<int64_t>(commits.size()) == last - first + 1) return Status::OK();
+    std::vector<const LogFile*> filled;
+    size_t next = 0;
+    for (int64_t v = first; v <= std::min(last, version); ++v) {
+      if (next < commits.size() && commits[next]->version == v) {
+        filled.push_back(commits[next++]);
+        continue;
+      }
+      const std::string path = store_->commit_path(v);
+      auto info = store_->fs()->stat(path);
+      if (!info.ok()) {
+        if (info.status().code() == StatusCode::kNotFound) {
+          return Status::corruption("the log of '{}' is missing the commit of version {}", store_->root(), v);
+        }
+        return info.status();
+      }
+      probed_.push_back(LogFile{path, v, info->size, info->modified_ms});
+      filled.push_back(&probed_.back());
+    }
+    commits = std::move(filled);
+    return Status::OK();
+  }
+
   static std::string key_of(const std::string& path, const std::optional<DeletionVectorDescriptor>& dv) {
     std::string key = decode_path(path);
     if (dv) {
@@ -264,6 +309,7 @@ class SnapshotLoader {
   }
 
   std::shared_ptr<const LogStore> store_;
+  std::deque<LogFile> probed_;  // commits found by fill_listing_gaps (stable addresses)
   std::unordered_map<std::string, AddFile> files_;
   std::unordered_map<std::string, RemoveFile> tombstones_;
   bool have_protocol_ = false;

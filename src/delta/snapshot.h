@@ -37,6 +37,9 @@ class Snapshot {
   ColumnMappingMode column_mapping() const { return column_mapping_; }
   // A table property (metaData.configuration), or nullopt.
   std::optional<std::string> property(std::string_view key) const;
+  // A duration property ("interval 7 days", Spark's CalendarInterval text) in hours, or
+  // `fallback` when absent or unreadable.
+  double property_hours(std::string_view key, double fallback) const;
 
   // Live files, sorted by path.
   const std::vector<AddFile>& files() const { return files_; }

@@ -70,22 +70,6 @@ int64_t bytes_of(const std::vector<AddFile>& files) {
   return n;
 }
 
-double property_hours(const Snapshot& snap, std::string_view key, double fallback) {
-  // "interval 7 days", "interval 168 hours" (Spark's CalendarInterval text).
-  auto v = snap.property(key);
-  if (!v) return fallback;
-  std::string s = *v;
-  double n = 0;
-  std::string unit;
-  if (std::sscanf(s.c_str(), "interval %lf %*s", &n) != 1) return fallback;
-  if (s.find("week") != std::string::npos) return n * 24 * 7;
-  if (s.find("day") != std::string::npos) return n * 24;
-  if (s.find("hour") != std::string::npos) return n;
-  if (s.find("minute") != std::string::npos) return n / 60;
-  if (s.find("second") != std::string::npos) return n / 3600;
-  return fallback;
-}
-
 }  // namespace
 
 Protocol protocol_for(const Schema& schema, const StringMap& properties) {
@@ -458,7 +442,7 @@ Result<CommitResult> DeltaTable::optimize(const OptimizeOptions& options) const 
 
 Result<VacuumResult> DeltaTable::vacuum(const VacuumOptions& options) const {
   BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
-  const double configured = property_hours(*snap, "delta.deletedFileRetentionDuration", 168);
+  const double configured = snap->property_hours("delta.deletedFileRetentionDuration", 168);
   if (options.retain_hours < configured && !options.force) {
     return Status::invalid_argument(
         "refusing to vacuum with a retention of {} hours: the table keeps removed files for {} hours "

@@ -76,7 +76,7 @@ bool Transaction::is_blind_append() const {
          !metadata_ && !protocol_;
 }
 
-std::string Transaction::commit_info_json(const CommitOptions& options, int64_t attempt_version) const {
+std::string Transaction::commit_info_json(const CommitOptions& options) const {
   JsonWriter w;
   w.begin_object();
   w.field("timestamp", now_ms());
@@ -104,7 +104,6 @@ std::string Transaction::commit_info_json(const CommitOptions& options, int64_t 
   }
   w.field("engineInfo", std::string("braid/") + kVersion);
   w.field("txnId", new_uuid());
-  (void)attempt_version;
   w.end_object();
   return w.take();
 }
@@ -219,19 +218,17 @@ Result<CommitResult> Transaction::commit(const CommitOptions& options) {
   if (snapshot_) {
     BRAID_RETURN_IF_ERROR(check_writable(protocol_ ? *protocol_ : snapshot_->protocol()).with_context(store_->root()));
   }
-  int64_t attempt_version = read_version() + 1;
-  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
-    result.attempts = attempt;
-    std::string text;
-    {
-      JsonWriter ci;
-      ci.begin_object();
-      ci.key("commitInfo");
-      ci.raw(commit_info_json(options, attempt_version));
-      ci.end_object();
-      text = ci.take();
-      text += '\n';
-    }
+  // The commit's contents do not depend on the version it lands at (readVersion is the version
+  // read, as in Spark), so they are built once; a rebase only moves the target version.
+  std::string text;
+  {
+    JsonWriter ci;
+    ci.begin_object();
+    ci.key("commitInfo");
+    ci.raw(commit_info_json(options));
+    ci.end_object();
+    text = ci.take();
+    text += '\n';
     std::vector<Action> actions;
     if (protocol_) actions.emplace_back(*protocol_);
     if (metadata_) actions.emplace_back(*metadata_);
@@ -244,13 +241,26 @@ Result<CommitResult> Transaction::commit(const CommitOptions& options) {
     for (const auto& r : removes_) actions.emplace_back(r);
     for (const auto& a : adds_) actions.emplace_back(a);
     text += actions_to_json(actions);
-    Status s = store_->write_commit(attempt_version, text);
+  }
+  int64_t attempt_version = read_version() + 1;
+  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
+    result.attempts = attempt;
+    // A version another writer already took is checked without paying for a write first: under
+    // contention most versions are taken by the time a loser gets to them.
+    Status s = store_->fs()->stat(store_->commit_path(attempt_version)).ok()
+                   ? Status::already_exists("version {} exists", attempt_version)
+                   : store_->write_commit(attempt_version, text);
     if (s.ok()) {
       result.version = attempt_version;
       // Post-commit work never fails the commit: a missing checkpoint only costs replay time.
       if (options.checkpoint_interval > 0 && attempt_version > 0 && attempt_version % options.checkpoint_interval == 0) {
         auto snap = load_snapshot(store_, attempt_version);
-        if (snap.ok()) (void)write_checkpoint(*store_, attempt_version, checkpoint_actions(**snap));
+        if (snap.ok() && write_checkpoint(*store_, attempt_version, checkpoint_actions(**snap)).ok() &&
+            (*snap)->property("delta.enableExpiredLogCleanup").value_or("true") != "false") {
+          // Spark's default log retention is 30 days.
+          const double hours = (*snap)->property_hours("delta.logRetentionDuration", 30 * 24);
+          (void)cleanup_expired_log(*store_, now_ms() - static_cast<int64_t>(hours * 3600 * 1000));
+        }
       }
       return result;
     }

@@ -43,7 +43,7 @@ struct CommitOptions {
   std::optional<std::string> user_metadata;
   StringMap tags;
   IsolationLevel isolation = IsolationLevel::kSerializable;
-  int max_attempts = 100;                 // rebases before giving up
+  int max_attempts = 10000;               // versions tried (1 + rebases) before giving up
   int64_t checkpoint_interval = 10;       // checkpoint when version % interval == 0 (0: never)
 };
 
@@ -87,7 +87,7 @@ class Transaction {
  private:
   // kConflict when the winning commit at `version` conflicts with this transaction.
   Status check_conflicts(int64_t version, const std::vector<Action>& winner, IsolationLevel isolation) const;
-  std::string commit_info_json(const CommitOptions& options, int64_t attempt_version) const;
+  std::string commit_info_json(const CommitOptions& options) const;
   bool is_blind_append() const;
 
   std::shared_ptr<const LogStore> store_;

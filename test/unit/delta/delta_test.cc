@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <thread>
 
 #include "columnar/column_builder.h"
@@ -399,12 +402,103 @@ TEST_F(DeltaTest, CheckpointsAreReadBack) {
   EXPECT_THAT(t.snapshot(5), StatusIs(StatusCode::kNotFound, HasSubstr("cannot be reconstructed")));
 }
 
+// Log cleanup goes by file age: these tests use the local file system, which dates files.
+class DeltaLogCleanupTest : public DeltaTest {
+ protected:
+  void SetUp() override {
+    root_ = (std::filesystem::temp_directory_path() /
+             ("braid-log-cleanup-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+                .string();
+    std::filesystem::remove_all(root_);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  DeltaTable create_local(const std::string& name, StringMap properties) {
+    CreateOptions o;
+    o.properties = std::move(properties);
+    auto t = DeltaTable::create(local_file_system(), root_ + "/" + name, sales_schema(), o);
+    EXPECT_TRUE(t.ok()) << t.status().to_string();
+    return *t;
+  }
+  std::string root_;
+};
+
+TEST_F(DeltaLogCleanupTest, ExpiredLogFilesAreCleanedUpBehindACheckpoint) {
+  DeltaTable t = create_local("t", {});
+  for (int i = 0; i < 25; ++i) ASSERT_OK(t.append({sales(i, 1, "EU")}).status());
+  // A dead writer's temporary commit file.
+  ASSERT_OK(local_file_system()->write_file(t.store()->log_dir() + "/.00000000000000000026.json.1.2a.tmp", "{"));
+  const auto before = read(t);
+  // Nothing is older than a cutoff in the past.
+  ASSERT_OK_AND_ASSIGN(int64_t none, cleanup_expired_log(*t.store(), now_ms() - 3600 * 1000));
+  EXPECT_EQ(none, 0);
+  // Everything is older than a cutoff in the future: all before checkpoint 20 goes.
+  ASSERT_OK_AND_ASSIGN(int64_t removed, cleanup_expired_log(*t.store(), now_ms() + 3600 * 1000));
+  EXPECT_EQ(removed, 20 + 1 + 1);  // commits 0..19, checkpoint 10, the temporary file
+  ASSERT_OK_AND_ASSIGN(auto listing, t.store()->list());
+  ASSERT_EQ(listing.commits.front().version, 20);
+  ASSERT_EQ(listing.checkpoints.size(), 1u);
+  EXPECT_EQ(listing.checkpoints[0].version, 20);
+  EXPECT_EQ(read(t), before);
+  EXPECT_EQ(read(t, 20).size(), 20u);
+  EXPECT_THAT(t.snapshot(15), StatusIs(StatusCode::kNotFound, HasSubstr("cannot be reconstructed")));
+}
+
+TEST_F(DeltaLogCleanupTest, CommitsCleanUpTheLogByTheTablesRetention) {
+  // A zero retention: the cleanup after checkpoint 10 removes commits 0..9 at once.
+  DeltaTable t = create_local("t", {{"delta.logRetentionDuration", "interval 0 hours"}});
+  for (int i = 0; i < 11; ++i) ASSERT_OK(t.append({sales(i, 1, "EU")}).status());
+  ASSERT_OK_AND_ASSIGN(auto listing, t.store()->list());
+  EXPECT_EQ(listing.commits.front().version, 10);
+  EXPECT_EQ(read(t).size(), 11u);
+  // Disabled: the log keeps everything.
+  DeltaTable kept = create_local(
+      "kept", {{"delta.logRetentionDuration", "interval 0 hours"}, {"delta.enableExpiredLogCleanup", "false"}});
+  for (int i = 0; i < 11; ++i) ASSERT_OK(kept.append({sales(i, 1, "EU")}).status());
+  ASSERT_OK_AND_ASSIGN(auto all, kept.store()->list());
+  EXPECT_EQ(all.commits.front().version, 0);
+}
+
 TEST_F(DeltaTest, GapsInTheLogAreCorruption) {
   DeltaTable t = create();
   ASSERT_OK(t.append({sales(0, 1, "EU")}).status());
   ASSERT_OK(t.append({sales(1, 1, "EU")}).status());
   ASSERT_OK(fs_->remove(t.store()->commit_path(1)));
   EXPECT_THAT(t.snapshot(), StatusIs(StatusCode::kCorruption, HasSubstr("missing the commit of version 1")));
+}
+
+// A file system whose folder listings leave out one name, as a listing taken while another
+// writer links that commit may do.
+class ListingMissesAFile final : public FileSystem {
+ public:
+  ListingMissesAFile(std::shared_ptr<FileSystem> base, std::string hidden)
+      : base_(std::move(base)), hidden_(std::move(hidden)) {}
+  Result<std::unique_ptr<RandomAccessFile>> open_read(const std::string& p) override { return base_->open_read(p); }
+  Result<std::unique_ptr<WritableFile>> open_write(const std::string& p) override { return base_->open_write(p); }
+  Status put_if_absent(const std::string& p, std::string_view c) override { return base_->put_if_absent(p, c); }
+  Status rename(const std::string& f, const std::string& t, bool r) override { return base_->rename(f, t, r); }
+  Result<FileInfo> stat(const std::string& p) override { return base_->stat(p); }
+  Status create_directories(const std::string& p) override { return base_->create_directories(p); }
+  Status remove(const std::string& p) override { return base_->remove(p); }
+  Result<std::vector<FileInfo>> list(const std::string& dir) override {
+    BRAID_ASSIGN_OR_RETURN(auto entries, base_->list(dir));
+    std::erase_if(entries, [&](const FileInfo& e) { return e.name == hidden_; });
+    return entries;
+  }
+
+ private:
+  std::shared_ptr<FileSystem> base_;
+  std::string hidden_;
+};
+
+TEST_F(DeltaTest, ACommitMissingFromTheListingIsReadByName) {
+  DeltaTable t = create();
+  for (int i = 0; i < 3; ++i) ASSERT_OK(t.append({sales(i, 1, "EU")}).status());
+  auto racy = std::make_shared<ListingMissesAFile>(fs_, "00000000000000000002.json");
+  ASSERT_OK_AND_ASSIGN(DeltaTable seen, DeltaTable::open(racy, "t"));
+  ASSERT_OK_AND_ASSIGN(auto snap, seen.snapshot());
+  EXPECT_EQ(snap->version(), 3);
+  EXPECT_THAT(read(seen), ElementsAre(0, 1, 2));
 }
 
 TEST_F(DeltaTest, AFileLiveTwiceIsCorruption) {
