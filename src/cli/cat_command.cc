@@ -45,7 +45,7 @@ Status run_cat(const CatOptions& options) {
 
 CommandRunner add_cat_command(CLI::App& app) {
   auto options = std::make_shared<CatOptions>();
-  CLI::App* cmd = app.add_subcommand("cat", "Print the rows of a data file (Parquet, CSV)");
+  CLI::App* cmd = app.add_subcommand("cat", "Print the rows of a data file (Parquet, CSV) or a Delta table");
   cmd->add_option("FILE", options->path, "The file to read")->required();
   cmd->add_option("--format,-f", options->format, "Output format: table, csv or jsonl")
       ->capture_default_str();
