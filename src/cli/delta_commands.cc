@@ -8,6 +8,7 @@
 #include "columnar/row_output.h"
 #include "columnar/temporal.h"
 #include "common/file_system.h"
+#include "delta/history.h"
 #include "delta/schema_json.h"
 #include "delta/snapshot.h"
 
@@ -137,51 +138,8 @@ struct HistoryOptions {
 
 Status run_history(const HistoryOptions& options) {
   auto store = std::make_shared<const delta::LogStore>(local_file_system(), options.path);
-  BRAID_ASSIGN_OR_RETURN(auto listing, store->list());
-  BRAID_ASSIGN_OR_RETURN(auto times, delta::commit_timestamps(*store));
-  auto s = schema({field("version", int64(), false), field("timestamp", timestamp(TimeUnit::kMicro, "UTC")),
-                   field("operation", string_type()), field("operationParameters", string_type()),
-                   field("operationMetrics", string_type()), field("userMetadata", string_type()),
-                   field("engineInfo", string_type()), field("isolationLevel", string_type()),
-                   field("isBlindAppend", boolean()), field("readVersion", int64())});
-  std::vector<std::unique_ptr<ColumnBuilder>> b;
-  for (const auto& f : s->fields()) b.push_back(make_builder(f->type()));
-  auto str = [&](int i, const std::optional<std::string>& v) {
-    v ? static_cast<BinaryBuilder*>(b[static_cast<size_t>(i)].get())->append(*v) : b[static_cast<size_t>(i)]->append_null();
-  };
-  int64_t rows = 0;
-  for (auto it = listing.commits.rbegin(); it != listing.commits.rend(); ++it) {
-    if (options.limit >= 0 && rows >= options.limit) break;
-    BRAID_ASSIGN_OR_RETURN(std::string text, store->fs()->read_file(it->path));
-    BRAID_ASSIGN_OR_RETURN(auto actions, delta::parse_actions(text, it->path));
-    std::optional<delta::CommitInfo> info;
-    for (auto& a : actions) {
-      if (auto* ci = std::get_if<delta::CommitInfo>(&a)) info = std::move(*ci);
-    }
-    static_cast<Int64Builder*>(b[0].get())->append(it->version);
-    int64_t ts = it->modified_ms;
-    for (const auto& t : times) {
-      if (t.version == it->version) ts = t.timestamp_ms;
-    }
-    static_cast<Int64Builder*>(b[1].get())->append(ts * 1000);
-    delta::CommitInfo none;
-    const delta::CommitInfo& ci = info ? *info : none;
-    str(2, ci.operation);
-    str(3, ci.operation_parameters);
-    str(4, ci.operation_metrics);
-    str(5, ci.user_metadata);
-    str(6, ci.engine_info);
-    str(7, ci.isolation_level);
-    ci.is_blind_append ? static_cast<BooleanBuilder*>(b[8].get())->append(*ci.is_blind_append) : b[8]->append_null();
-    ci.read_version ? static_cast<Int64Builder*>(b[9].get())->append(*ci.read_version) : b[9]->append_null();
-    ++rows;
-  }
-  std::vector<ColumnPtr> columns;
-  for (auto& builder : b) {
-    BRAID_ASSIGN_OR_RETURN(auto c, builder->finish());
-    columns.push_back(std::move(c));
-  }
-  return print(RecordBatch(s, rows, std::move(columns)), options.format, 48);
+  BRAID_ASSIGN_OR_RETURN(auto batch, delta::history(*store, options.limit));
+  return print(*batch, options.format, 48);
 }
 
 }  // namespace
