@@ -1,0 +1,368 @@
+#include "exec/ops/hash_aggregate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+#include "exec/ops/gather.h"
+#include "exec/ops/row_keys.h"
+
+namespace braid::exec {
+
+namespace {
+
+// The unique (group, value) pairs of one DISTINCT aggregate that one morsel found in one
+// partition.
+struct DistinctPairs {
+  std::vector<uint32_t> position;  // index of the group in the morsel's list for the partition
+  std::vector<RowRef> rows;        // a row holding the value
+  std::vector<char> bytes;         // the encoded value
+  std::vector<int64_t> offsets{0};
+
+  std::string_view value(size_t i) const {
+    return {bytes.data() + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i])};
+  }
+  int64_t memory_bytes() const {
+    return static_cast<int64_t>(position.capacity() * 4 + rows.capacity() * sizeof(RowRef) +
+                                bytes.capacity() + offsets.capacity() * 8);
+  }
+};
+
+// Phase 1 result for one morsel.
+struct MorselAggregate {
+  explicit MorselAggregate(MemoryTracker* tracker) : memory(tracker) {}
+  KeyTable groups;
+  std::vector<RowRef> first_row;  // per local group
+  std::vector<std::unique_ptr<Accumulator>> accumulators;  // per aggregate; null for DISTINCT
+  std::vector<std::vector<uint32_t>> partition_groups;     // local groups of each partition
+  std::vector<std::vector<DistinctPairs>> distinct;         // [aggregate][partition]
+  MemoryReservation memory;
+};
+
+class HashAggregation {
+ public:
+  HashAggregation(const Table& input, const std::vector<int>& keys,
+                  const std::vector<AggregateSpec>& aggregates, const ExecContext& context)
+      : input_(input), keys_(keys), aggregates_(aggregates), context_(context) {}
+
+  Result<Table> run();
+
+ private:
+  Status prepare();
+  Result<std::unique_ptr<Accumulator>> new_accumulator(size_t a) const {
+    const AggregateSpec& spec = aggregates_[a];
+    return make_accumulator(spec, input_types_[a], &sources_[a], labels_[a]);
+  }
+  Status aggregate_morsel(const Morsel& morsel, MorselAggregate* out) const;
+  Result<RecordBatchPtr> merge_partition(uint32_t partition) const;
+  Result<RecordBatchPtr> finish_groups(const std::vector<RowRef>& first_rows, uint32_t groups,
+                                       std::vector<std::unique_ptr<Accumulator>>& accs) const;
+
+  const Table& input_;
+  const std::vector<int>& keys_;
+  const std::vector<AggregateSpec>& aggregates_;
+  const ExecContext& context_;
+
+  SchemaPtr output_schema_;
+  std::vector<std::vector<const Column*>> key_sources_;  // [key][batch]
+  std::vector<TypePtr> input_types_;                     // per aggregate (null for count(*))
+  std::vector<std::vector<const Column*>> sources_;      // [aggregate][batch]
+  std::vector<std::string> labels_;
+  std::optional<KeyEncoder> key_encoder_;
+  std::vector<std::optional<KeyEncoder>> value_encoders_;  // DISTINCT aggregates
+  std::vector<size_t> distinct_;                           // indices of DISTINCT aggregates
+  int partition_bits_ = 0;
+  std::vector<Morsel> morsels_;
+  std::vector<std::unique_ptr<MorselAggregate>> partials_;
+};
+
+bool is_distinct(const AggregateSpec& spec) {
+  return spec.distinct && (spec.kind == AggregateKind::kCount || spec.kind == AggregateKind::kSum ||
+                           spec.kind == AggregateKind::kAvg);
+}
+
+Status HashAggregation::prepare() {
+  BRAID_RETURN_IF_ERROR(validate_table(input_, "aggregate input"));
+  BRAID_ASSIGN_OR_RETURN(output_schema_, hash_aggregate_schema(*input_.schema, keys_, aggregates_));
+  std::vector<TypePtr> key_types;
+  for (int k : keys_) {
+    key_types.push_back(input_.schema->field(k)->type());
+    key_sources_.push_back(column_sources(input_.batches, k));
+  }
+  BRAID_ASSIGN_OR_RETURN(auto encoder, KeyEncoder::make(key_types));
+  key_encoder_.emplace(std::move(encoder));
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    const AggregateSpec& spec = aggregates_[a];
+    const bool star = spec.kind == AggregateKind::kCountStar;
+    input_types_.push_back(star ? nullptr : input_.schema->field(spec.column)->type());
+    sources_.push_back(star ? std::vector<const Column*>{}
+                            : column_sources(input_.batches, spec.column));
+    labels_.push_back(star ? std::string("count(*)")
+                           : fmt::format("{}({}{})", aggregate_kind_name(spec.kind),
+                                         is_distinct(spec) ? "DISTINCT " : "",
+                                         input_.schema->field(spec.column)->name()));
+    value_encoders_.emplace_back();
+    if (is_distinct(spec)) {
+      BRAID_ASSIGN_OR_RETURN(auto value_encoder, KeyEncoder::make({input_types_.back()}));
+      value_encoders_.back().emplace(std::move(value_encoder));
+      distinct_.push_back(a);
+    }
+  }
+  morsels_ = split_morsels(input_, context_.morsel_rows);
+  partition_bits_ = keys_.empty() ? 0 : hash_partition_bits(input_.num_rows());
+  return Status::OK();
+}
+
+Status HashAggregation::aggregate_morsel(const Morsel& morsel, MorselAggregate* out) const {
+  const uint32_t partitions = 1u << partition_bits_;
+  const auto n = static_cast<size_t>(morsel.length);
+  MemoryReservation scratch(context_.memory);
+  std::vector<uint32_t> row_group(n);
+  std::vector<uint32_t> position;  // of each local group in its partition's list
+  out->partition_groups.resize(partitions);
+  bool inserted = false;
+  if (keys_.empty()) {
+    out->groups.find_or_insert({}, KeyEncoder::hash_bytes({}), &inserted);
+    out->first_row.push_back({morsel.batch, static_cast<uint32_t>(morsel.start)});
+    out->partition_groups[0].push_back(0);
+    position.push_back(0);
+  } else {
+    std::vector<const Column*> columns;
+    for (const auto& s : key_sources_) columns.push_back(s[morsel.batch]);
+    EncodedKeys keys;
+    key_encoder_->encode(columns, morsel.start, morsel.length, &keys);
+    BRAID_RETURN_IF_ERROR(scratch.resize(keys.memory_bytes() + static_cast<int64_t>(n) * 4));
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t hash = keys.hashes[i];
+      const uint32_t g = out->groups.find_or_insert(keys.key(static_cast<int64_t>(i)), hash,
+                                                    &inserted);
+      if (inserted) {
+        out->first_row.push_back(
+            {morsel.batch, static_cast<uint32_t>(morsel.start + static_cast<int64_t>(i))});
+        auto& list = out->partition_groups[hash_partition(hash, partition_bits_)];
+        position.push_back(static_cast<uint32_t>(list.size()));
+        list.push_back(g);
+      }
+      row_group[i] = g;
+    }
+  }
+  const uint32_t groups = out->groups.size();
+  int64_t state_bytes = out->groups.memory_bytes() + static_cast<int64_t>(groups) * 12;
+
+  out->accumulators.resize(aggregates_.size());
+  out->distinct.resize(aggregates_.size());
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    if (is_distinct(aggregates_[a])) continue;
+    BRAID_ASSIGN_OR_RETURN(out->accumulators[a], new_accumulator(a));
+    out->accumulators[a]->resize(groups);
+    BRAID_RETURN_IF_ERROR(out->accumulators[a]->update(morsel.batch, morsel.start, morsel.length,
+                                                       row_group.data()));
+    state_bytes += out->accumulators[a]->memory_bytes();
+  }
+
+  // DISTINCT aggregates: the morsel's unique (group, non-NULL value) pairs, by partition.
+  std::string composite;
+  for (size_t a : distinct_) {
+    auto& pairs = out->distinct[a];
+    pairs.resize(partitions);
+    const Column& column = *sources_[a][morsel.batch];
+    EncodedKeys values;
+    value_encoders_[a]->encode({&column}, morsel.start, morsel.length, &values);
+    KeyTable seen;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t row = morsel.start + static_cast<int64_t>(i);
+      if (!column.is_valid(row)) continue;
+      const std::string_view value = values.key(static_cast<int64_t>(i));
+      const uint32_t g = row_group[i];
+      composite.assign(reinterpret_cast<const char*>(&g), 4);
+      composite.append(value);
+      seen.find_or_insert(composite, KeyEncoder::hash_bytes(composite), &inserted);
+      if (!inserted) continue;
+      DistinctPairs& p = pairs[hash_partition(out->groups.hash(g), partition_bits_)];
+      p.position.push_back(position[g]);
+      p.rows.push_back({morsel.batch, static_cast<uint32_t>(row)});
+      p.bytes.insert(p.bytes.end(), value.begin(), value.end());
+      p.offsets.push_back(static_cast<int64_t>(p.bytes.size()));
+    }
+    for (const auto& p : pairs) state_bytes += p.memory_bytes();
+  }
+  return out->memory.resize(state_bytes);
+}
+
+void normalize_floating_keys(const Column& column) {
+  // The column was just gathered: its buffers are ours to fix before anyone sees them.
+  const auto fix = [&](auto zero) {
+    using T = decltype(zero);
+    T* values = column.buffer(1)->mutable_as<T>() + column.offset();
+    for (int64_t i = 0; i < column.length(); ++i) {
+      if (values[i] == 0) {
+        values[i] = 0;
+      } else if (std::isnan(values[i])) {
+        values[i] = std::numeric_limits<T>::quiet_NaN();
+      }
+    }
+  };
+  if (column.type_id() == TypeId::kFloat32) fix(0.0f);
+  if (column.type_id() == TypeId::kFloat64) fix(0.0);
+}
+
+Result<RecordBatchPtr> HashAggregation::finish_groups(
+    const std::vector<RowRef>& first_rows, uint32_t groups,
+    std::vector<std::unique_ptr<Accumulator>>& accs) const {
+  std::vector<ColumnPtr> columns;
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    BRAID_ASSIGN_OR_RETURN(auto column, gather(input_.schema->field(keys_[k])->type(),
+                                               key_sources_[k], first_rows.data(), groups,
+                                               context_.memory));
+    normalize_floating_keys(*column);
+    columns.push_back(std::move(column));
+  }
+  for (auto& acc : accs) {
+    acc->resize(groups);
+    BRAID_ASSIGN_OR_RETURN(auto column, acc->finish(context_.memory));
+    columns.push_back(std::move(column));
+  }
+  return std::make_shared<const RecordBatch>(output_schema_, groups, std::move(columns));
+}
+
+Result<RecordBatchPtr> HashAggregation::merge_partition(uint32_t partition) const {
+  MemoryReservation memory(context_.memory);
+  KeyTable table;
+  std::vector<RowRef> first_rows;
+  std::vector<std::unique_ptr<Accumulator>> accs(aggregates_.size());
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    BRAID_ASSIGN_OR_RETURN(accs[a], new_accumulator(a));
+  }
+  // Size the table once for what the morsels suggest: at most all their groups, and (when groups
+  // repeat across morsels) not much more than the largest morsel has.
+  size_t all_groups = 0;
+  size_t largest = 0;
+  size_t key_bytes = 0;
+  for (const auto& partial : partials_) {
+    const auto& list = partial->partition_groups[partition];
+    all_groups += list.size();
+    largest = std::max(largest, list.size());
+    if (!list.empty()) key_bytes = partial->groups.key(list[0]).size();
+  }
+  const size_t expected = std::min(all_groups, largest * 8);
+  table.reserve(expected, expected * key_bytes);
+  first_rows.reserve(expected);
+  BRAID_RETURN_IF_ERROR(memory.resize(table.memory_bytes()));
+  std::vector<KeyTable> distinct_seen(aggregates_.size());
+  std::vector<uint32_t> global;
+  std::string composite;
+  bool inserted = false;
+  for (const auto& partial : partials_) {
+    const auto& list = partial->partition_groups[partition];
+    if (list.empty()) continue;
+    global.resize(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      const uint32_t local = list[i];
+      global[i] = table.find_or_insert(partial->groups.key(local), partial->groups.hash(local),
+                                       &inserted);
+      if (inserted) first_rows.push_back(partial->first_row[local]);
+    }
+    int64_t bytes = table.memory_bytes() + static_cast<int64_t>(first_rows.capacity() * 8);
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      accs[a]->resize(table.size());
+      if (partial->accumulators[a] != nullptr) {
+        BRAID_RETURN_IF_ERROR(
+            accs[a]->merge(*partial->accumulators[a], list.data(), global.data(), list.size()));
+      } else {
+        const DistinctPairs& pairs = partial->distinct[a][partition];
+        for (size_t j = 0; j < pairs.rows.size(); ++j) {
+          const uint32_t g = global[pairs.position[j]];
+          composite.assign(reinterpret_cast<const char*>(&g), 4);
+          composite.append(pairs.value(j));
+          distinct_seen[a].find_or_insert(composite, KeyEncoder::hash_bytes(composite),
+                                          &inserted);
+          if (inserted) {
+            BRAID_RETURN_IF_ERROR(accs[a]->update(pairs.rows[j].batch, pairs.rows[j].row, 1, &g));
+          }
+        }
+        bytes += distinct_seen[a].memory_bytes();
+      }
+      bytes += accs[a]->memory_bytes();
+    }
+    BRAID_RETURN_IF_ERROR(memory.resize(bytes));
+    BRAID_RETURN_IF_ERROR(context_.cancellation.check());
+  }
+  // No group keys: one row even without input.
+  const uint32_t groups = keys_.empty() ? 1 : table.size();
+  if (groups == 0) return RecordBatchPtr();
+  return finish_groups(first_rows, groups, accs);
+}
+
+Result<Table> HashAggregation::run() {
+  BRAID_RETURN_IF_ERROR(prepare());
+  partials_.resize(morsels_.size());
+  BRAID_RETURN_IF_ERROR(context_.parallel_for(morsels_.size(), [&](size_t m) -> Status {
+    partials_[m] = std::make_unique<MorselAggregate>(context_.memory);
+    return aggregate_morsel(morsels_[m], partials_[m].get());
+  }));
+  const uint32_t partitions = 1u << partition_bits_;
+  std::vector<RecordBatchPtr> batches(partitions);
+  BRAID_RETURN_IF_ERROR(context_.parallel_for(partitions, [&](size_t p) -> Status {
+    BRAID_ASSIGN_OR_RETURN(batches[p], merge_partition(static_cast<uint32_t>(p)));
+    return Status::OK();
+  }));
+  partials_.clear();
+  Table out{output_schema_, {}};
+  for (auto& b : batches) {
+    if (b != nullptr) out.batches.push_back(std::move(b));
+  }
+  return compact(out, 64 * 1024, context_);
+}
+
+}  // namespace
+
+Result<SchemaPtr> hash_aggregate_schema(const Schema& input, const std::vector<int>& group_keys,
+                                        const std::vector<AggregateSpec>& aggregates) {
+  std::vector<FieldPtr> fields;
+  for (int k : group_keys) {
+    if (k < 0 || k >= input.num_fields()) {
+      return Status::invalid_argument("group key column {} is out of range (the input has {})", k,
+                                      input.num_fields());
+    }
+    fields.push_back(input.field(k));
+  }
+  for (const auto& spec : aggregates) {
+    TypePtr input_type;
+    if (spec.kind != AggregateKind::kCountStar) {
+      if (spec.column < 0 || spec.column >= input.num_fields()) {
+        return Status::invalid_argument("{} input column {} is out of range (the input has {})",
+                                        aggregate_kind_name(spec.kind), spec.column,
+                                        input.num_fields());
+      }
+      input_type = input.field(spec.column)->type();
+    }
+    BRAID_ASSIGN_OR_RETURN(auto type, aggregate_result_type(spec.kind, input_type)
+                                          .with_context_f("aggregate '{}'", spec.name));
+    const bool nullable =
+        spec.kind != AggregateKind::kCount && spec.kind != AggregateKind::kCountStar;
+    fields.push_back(field(spec.name, type, nullable));
+  }
+  return schema(std::move(fields));
+}
+
+Result<Table> hash_aggregate(const Table& input, const std::vector<int>& group_keys,
+                             const std::vector<AggregateSpec>& aggregates,
+                             const ExecContext& context) {
+  return HashAggregation(input, group_keys, aggregates, context).run();
+}
+
+Result<Table> distinct(const Table& input, const ExecContext& context) {
+  BRAID_RETURN_IF_ERROR(validate_table(input, "distinct input"));
+  std::vector<int> keys(static_cast<size_t>(input.schema->num_fields()));
+  std::iota(keys.begin(), keys.end(), 0);
+  BRAID_ASSIGN_OR_RETURN(auto out, hash_aggregate(input, keys, {}, context));
+  out.schema = input.schema;
+  for (auto& b : out.batches) {
+    b = std::make_shared<const RecordBatch>(input.schema, b->num_rows(), b->columns());
+  }
+  return out;
+}
+
+}  // namespace braid::exec
