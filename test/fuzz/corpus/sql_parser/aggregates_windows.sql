@@ -1,0 +1,5 @@
+SELECT region, sum(amount) FILTER (WHERE amount > 0) AS pos,
+  row_number() OVER (PARTITION BY region ORDER BY ts DESC NULLS LAST) AS rn,
+  avg(x) OVER (w ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), count(DISTINCT c), count(*)
+FROM t GROUP BY ALL HAVING count(*) > 1 WINDOW w AS (PARTITION BY g ORDER BY o)
+QUALIFY rn = 1 ORDER BY 2 DESC LIMIT 10 OFFSET 5

@@ -1,0 +1,6 @@
+INSERT INTO t VALUES (1, 'a'), (2, 'b');
+INSERT INTO TABLE t (a, b) SELECT x, y FROM s;
+INSERT OVERWRITE t PARTITION (region = 'EU') SELECT * FROM s;
+INSERT INTO t REPLACE WHERE day >= '2024-01-01' SELECT * FROM s;
+UPDATE t AS x SET x.a = x.a + 1, b = NULL WHERE id = 3;
+DELETE FROM delta.`/p` WHERE d < '2020-01-01';

@@ -1,0 +1,1 @@
+region = upper(:region) AND txn_id IS NOT NULL

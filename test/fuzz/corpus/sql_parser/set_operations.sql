@@ -1,0 +1,5 @@
+-- comments /* nested /* */ */
+WITH a AS (SELECT 1 AS x), b (y) AS (SELECT x FROM a)
+SELECT y FROM b UNION ALL SELECT 2 INTERSECT SELECT 3 EXCEPT (SELECT 4 ORDER BY 1 LIMIT 1)
+MINUS VALUES (5) ORDER BY 1;
+SELECT * FROM VALUES (1, 'a'), (2, 'b') AS t(id, name), range(1, 10, 2) r, t@v3, u TIMESTAMP AS OF '2024-01-01'
