@@ -47,12 +47,12 @@ test: test-release test-asan test-tsan
 test-release: build
 	cd build/release && $(CTEST)
 
-# Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, then every fuzz target
+# Unit and SQL logic tests again under AddressSanitizer + UndefinedBehaviorSanitizer, then every fuzz target
 # for FUZZ_SECONDS each (same build: the libraries carry libFuzzer's coverage instrumentation).
 FUZZ_SECONDS ?= 30
 test-asan: deps build/asan/build.ninja
-	cmake --build build/asan -j $(JOBS) --target braid_unit_tests braid_fuzzers
-	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST) -L unit
+	cmake --build build/asan -j $(JOBS) --target braid_unit_tests braid_sqllogictest braid_fuzzers
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST) -L 'unit|sql'
 	scripts/run-fuzzers build/asan $(FUZZ_SECONDS)
 
 # Concurrency tests under ThreadSanitizer.

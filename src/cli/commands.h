@@ -19,6 +19,7 @@ CommandRunner add_history_command(CLI::App& app);
 CommandRunner add_load_command(CLI::App& app);
 CommandRunner add_vacuum_command(CLI::App& app);
 CommandRunner add_optimize_command(CLI::App& app);
+CommandRunner add_sql_command(CLI::App& app);
 
 // Prints "braid: error: <message>" to stderr and returns 1.
 int report_error(const std::string& message);

@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   add(add_load_command(app));
   add(add_vacuum_command(app));
   add(add_optimize_command(app));
+  add(add_sql_command(app));
 
   try {
     app.parse(argc, argv);

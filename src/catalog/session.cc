@@ -1,0 +1,684 @@
+#include "catalog/session.h"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "columnar/column_builder.h"
+#include "columnar/temporal.h"
+#include "delta/history.h"
+#include "delta/schema_json.h"
+#include "delta/snapshot.h"
+#include "formats/csv/csv_reader.h"
+#include "formats/parquet/parquet_reader.h"
+#include "sql/binder.h"
+#include "sql/executor.h"
+#include "sql/merge.h"
+#include "sql/parser.h"
+
+namespace braid::catalog {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int64_t now_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string at(sql::SourcePosition pos) {
+  return pos.line > 0 ? fmt::format("line {}, column {}: ", pos.line, pos.column) : std::string();
+}
+
+Status error_at(sql::SourcePosition pos, Status s) {
+  if (s.ok() || pos.line == 0 || s.message().starts_with("line ")) return s;
+  return Status(s.code(), at(pos) + s.message());
+}
+
+// Paths matching a glob in its last component ("data/part-*.parquet"), sorted; the path itself
+// when it has no wildcard.
+Result<std::vector<std::string>> expand_glob(FileSystem& fs, const std::string& pattern) {
+  const auto slash = pattern.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : pattern.substr(0, slash);
+  const std::string base = slash == std::string::npos ? pattern : pattern.substr(slash + 1);
+  if (dir.find_first_of("*?[") != std::string::npos) {
+    return Status::not_implemented("'{}': wildcards are supported in the file name only, not in folders", pattern);
+  }
+  if (base.find_first_of("*?[") == std::string::npos) {
+    auto info = fs.stat(pattern);
+    if (!info.ok()) return Status::not_found("'{}': no such file", pattern);
+    if (!info->is_directory) return std::vector<std::string>{pattern};
+    // A folder: every data file in it.
+    BRAID_ASSIGN_OR_RETURN(auto entries, fs.list(pattern));
+    std::vector<std::string> out;
+    for (const auto& e : entries) {
+      if (!e.is_directory && !e.name.starts_with(".") && !e.name.starts_with("_")) out.push_back(join_path(pattern, e.name));
+    }
+    std::sort(out.begin(), out.end());
+    if (out.empty()) return Status::not_found("'{}': the folder holds no data files", pattern);
+    return out;
+  }
+  BRAID_ASSIGN_OR_RETURN(auto entries, fs.list(dir));
+  std::vector<std::string> out;
+  for (const auto& e : entries) {
+    if (!e.is_directory && ::fnmatch(base.c_str(), e.name.c_str(), 0) == 0) {
+      out.push_back(slash == std::string::npos ? e.name : join_path(dir, e.name));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  if (out.empty()) return Status::not_found("no file matches '{}'", pattern);
+  return out;
+}
+
+bool parse_bool(const std::string& v) { return lower(v) == "true" || v == "1"; }
+
+sql::PlanPtr scan_plan(sql::ScanNode scan) {
+  for (int i = 0; i < scan.source_schema->num_fields(); ++i) scan.columns.push_back(i);
+  auto schema = scan.source_schema;
+  return sql::make_plan(std::move(scan), schema);
+}
+
+// A table of string rows (DESCRIBE, SHOW).
+Result<StatementResult> string_rows(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<FieldPtr> fields;
+  std::vector<std::unique_ptr<BinaryBuilder>> builders;
+  for (const auto& n : names) {
+    fields.push_back(field(n, string_type()));
+    builders.push_back(std::make_unique<BinaryBuilder>(string_type()));
+  }
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < names.size(); ++c) builders[c]->append(row[c]);
+  }
+  std::vector<ColumnPtr> columns;
+  for (auto& b : builders) {
+    BRAID_ASSIGN_OR_RETURN(auto c, b->finish());
+    columns.push_back(std::move(c));
+  }
+  StatementResult r;
+  r.has_rows = true;
+  r.schema = schema(std::move(fields));
+  r.batches.push_back(std::make_shared<const RecordBatch>(r.schema, static_cast<int64_t>(rows.size()), std::move(columns)));
+  return r;
+}
+
+}  // namespace
+
+// ---- name resolution
+
+class Session::Resolver final : public sql::Resolver {
+ public:
+  explicit Resolver(Session& session) : session_(session) { eval_.now_micros = now_micros(); }
+
+  void start_statement() {
+    eval_.now_micros = now_micros();
+    context_.eval = eval_;
+  }
+  const sql::QueryContext& query_context() const { return context_; }
+
+  Result<sql::ResolvedRelation> resolve(const sql::TableName& name, const std::optional<int64_t>& version,
+                                        const std::optional<std::string>& timestamp) override {
+    if (name.path_format == "parquet" || name.path_format == "csv") return file_relation(name);
+    if (name.is_path() && name.path_format != "delta") {
+      return Status::not_implemented("reading {} files is not supported", name.path_format);
+    }
+    if (!name.is_path() && name.parts.size() == 1 && !version && !timestamp) {
+      auto it = session_.views_.find(lower(name.parts[0]));
+      if (it != session_.views_.end()) return sql::ResolvedRelation{it->second.plan, ""};
+    }
+    BRAID_ASSIGN_OR_RETURN(std::string path, table_path(name));
+    BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(session_.database_->fs(), path));
+    delta::SnapshotPtr snap;
+    if (timestamp) {
+      auto ts = temporal::parse_timestamp(*timestamp, TimeUnit::kMicro);
+      if (!ts) return Status::invalid_argument("TIMESTAMP AS OF '{}' is not a timestamp", *timestamp);
+      BRAID_ASSIGN_OR_RETURN(snap, delta::load_snapshot_at(table.store(), ts->value / 1000));
+    } else {
+      BRAID_ASSIGN_OR_RETURN(snap, table.snapshot(version));
+    }
+    sql::ScanNode scan;
+    scan.source = sql::DeltaSource{snap};
+    scan.source_schema = snap->schema();
+    return sql::ResolvedRelation{scan_plan(std::move(scan)), path};
+  }
+
+  // The folder of a table named in SQL: a path reference or a warehouse table.
+  Result<std::string> table_path(const sql::TableName& name) const {
+    if (name.path_format == "delta") {
+      if (!delta::DeltaTable::exists(*session_.database_->fs(), name.path)) {
+        return Status::not_found("'{}' is not a Delta table", name.path);
+      }
+      return name.path;
+    }
+    if (name.is_path()) return Status::invalid_argument("{}.`{}` is not a Delta table", name.path_format, name.path);
+    if (name.parts.size() > 2) return Status::not_found("table {} does not exist", fmt::format("{}", fmt::join(name.parts, ".")));
+    return session_.database_->table_path(name.parts.back());
+  }
+
+  Result<ColumnPtr> parameter(const std::string& name) override {
+    auto it = session_.parameters_.find(lower(name));
+    if (it == session_.parameters_.end()) return Status::not_found("no value is bound to the parameter :{}", name);
+    return it->second;
+  }
+
+  Result<exec::Table> run(const sql::PlanPtr& plan) override { return sql::execute_plan(*plan, context_); }
+
+  const exec::EvalContext& eval_context() const override { return eval_; }
+
+ private:
+  Result<sql::ResolvedRelation> file_relation(const sql::TableName& name) {
+    auto fs = session_.database_->fs();
+    BRAID_ASSIGN_OR_RETURN(auto paths, expand_glob(*fs, name.path));
+    sql::FileSource source;
+    source.paths = paths;
+    sql::ScanNode scan;
+    if (name.path_format == "parquet") {
+      source.format = sql::FileSource::Format::kParquet;
+      BRAID_ASSIGN_OR_RETURN(auto file, parquet::ParquetFile::open(fs, paths[0]));
+      scan.source_schema = file->schema();
+    } else {
+      source.format = sql::FileSource::Format::kCsv;
+      csv::CsvReadOptions options;
+      // read_csv's named options arrive as "name=value" parts.
+      for (const auto& part : name.parts) {
+        const auto eq = part.find('=');
+        const std::string key = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
+        if (key == "header") {
+          source.header = options.header = parse_bool(value);
+        } else if (key == "delimiter" || key == "sep" || key == "delim") {
+          if (value.size() != 1) return Status::invalid_argument("read_csv: the delimiter must be one character, not '{}'", value);
+          source.delimiter = options.delimiter = value[0];
+        } else if (key == "nullstr" || key == "nullvalue") {
+          source.null_values = options.null_values = {value};
+        } else {
+          return Status::invalid_argument("read_csv: unknown option '{}' (header, delimiter, nullstr)", key);
+        }
+      }
+      BRAID_ASSIGN_OR_RETURN(auto reader, csv::CsvReader::open(fs, paths[0], options));
+      scan.source_schema = reader->schema();
+    }
+    scan.source = std::move(source);
+    return sql::ResolvedRelation{scan_plan(std::move(scan)), ""};
+  }
+
+  Session& session_;
+  exec::EvalContext eval_;
+  sql::QueryContext context_;
+};
+
+// ---- session
+
+Result<std::unique_ptr<Session>> Session::open(const std::string& warehouse) {
+  BRAID_ASSIGN_OR_RETURN(auto db, Database::open(warehouse));
+  return std::make_unique<Session>(std::move(db));
+}
+
+Session::Session(std::shared_ptr<Database> database)
+    : database_(std::move(database)), resolver_(std::make_unique<Resolver>(*this)) {}
+
+Session::~Session() = default;
+
+void Session::set_parameter(const std::string& name, ColumnPtr value) { parameters_[lower(name)] = std::move(value); }
+
+Status Session::set_parameter_sql(const std::string& name, std::string_view expression) {
+  BRAID_ASSIGN_OR_RETURN(auto parsed, sql::parse_expression(expression));
+  resolver_->start_statement();
+  BRAID_ASSIGN_OR_RETURN(auto bound, sql::bind_scalar(*parsed, {}, *resolver_));
+  BRAID_ASSIGN_OR_RETURN(auto value, exec::evaluate_constant(bound, resolver_->eval_context()));
+  set_parameter(name, value);
+  return Status::OK();
+}
+
+std::vector<std::string> Session::view_names() const {
+  std::vector<std::string> out;
+  for (const auto& [key, view] : views_) out.push_back(view.name);
+  return out;
+}
+
+Result<StatementResult> Session::execute(std::string_view sql_text) {
+  BRAID_ASSIGN_OR_RETURN(auto statement, sql::parse_statement(sql_text));
+  return execute(*statement);
+}
+
+namespace {
+
+// The columns of a table as expressions see them.
+std::vector<sql::BoundColumn> table_columns(const Schema& s, const std::string& qualifier) {
+  std::vector<sql::BoundColumn> out;
+  for (int i = 0; i < s.num_fields(); ++i) out.push_back({qualifier, s.field(i)->name(), s.field(i)->type()});
+  return out;
+}
+
+// A RowPredicate from a bound boolean expression.
+delta::RowPredicate row_predicate(exec::ExprPtr predicate, const exec::EvalContext& eval) {
+  return [predicate = std::move(predicate), &eval](const RecordBatch& batch) -> Result<std::vector<bool>> {
+    std::vector<bool> mask(static_cast<size_t>(batch.num_rows()), false);
+    if (!predicate) {
+      mask.assign(mask.size(), true);
+      return mask;
+    }
+    BRAID_ASSIGN_OR_RETURN(ColumnPtr value, predicate->evaluate(batch, eval));
+    BRAID_ASSIGN_OR_RETURN(auto rows, exec::true_rows(value));
+    for (int32_t r : rows) mask[static_cast<size_t>(r)] = true;
+    return mask;
+  };
+}
+
+}  // namespace
+
+Result<StatementResult> Session::execute(const sql::Statement& statement) {
+  resolver_->start_statement();
+  auto result = std::visit([&](const auto& node) { return run(node, statement); }, statement.node);
+  if (!result.ok()) return error_at(statement.pos, result.status());
+  return result;
+}
+
+}  // namespace braid::catalog
+
+namespace braid::catalog {
+
+Result<StatementResult> Session::rows_of(const sql::PlanPtr& plan) {
+  BRAID_ASSIGN_OR_RETURN(exec::Table table, sql::execute_plan(*plan, resolver_->query_context()));
+  StatementResult r;
+  r.has_rows = true;
+  r.schema = plan->schema;
+  r.batches = std::move(table.batches);
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::QueryStatement& s, const sql::Statement&) {
+  BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.query, *resolver_));
+  return rows_of(plan);
+}
+
+Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::Statement&) {
+  if (s.using_format && lower(*s.using_format) != "delta") {
+    return Status::not_implemented("CREATE TABLE ... USING {}: braid tables are Delta tables (USING DELTA)", *s.using_format);
+  }
+  std::string path;
+  if (s.name.path_format == "delta") {
+    path = s.name.path;
+  } else if (s.location) {
+    path = *s.location;
+  } else {
+    if (s.name.is_path() || s.name.parts.size() > 2) return Status::invalid_argument("cannot create a table named {}", sql::to_sql(s.name));
+    BRAID_RETURN_IF_ERROR(check_table_name(s.name.parts.back()));
+    auto existing = database_->table_path(s.name.parts.back());
+    path = existing.ok() ? *existing : database_->new_table_path(s.name.parts.back());
+  }
+  const std::string display = sql::to_sql(s.name);
+  const bool exists = delta::DeltaTable::exists(*database_->fs(), path);
+  if (exists && s.if_not_exists) {
+    StatementResult r;
+    r.summary = fmt::format("table {} already exists: nothing done", display);
+    return r;
+  }
+  if (exists && !s.or_replace) return Status::already_exists("table {} already exists (at '{}')", display, path);
+  if (exists && s.or_replace) return Status::not_implemented("CREATE OR REPLACE of an existing table is not supported yet");
+  delta::CreateOptions options;
+  options.partition_columns = s.partitioned_by;
+  for (const auto& [k, v] : s.properties) options.properties.emplace_back(k, v);
+  options.description = s.comment;
+  std::vector<RecordBatchPtr> initial;
+  SchemaPtr table_schema;
+  if (s.as_query) {
+    options.operation = "CREATE TABLE AS SELECT";
+    BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.as_query, *resolver_));
+    BRAID_ASSIGN_OR_RETURN(auto rows, rows_of(plan));
+    table_schema = plan->schema;
+    initial = std::move(rows.batches);
+  } else {
+    if (s.columns.empty()) return Status::invalid_argument("CREATE TABLE {} needs columns or AS SELECT", display);
+    std::vector<FieldPtr> fields;
+    for (const auto& c : s.columns) {
+      BRAID_ASSIGN_OR_RETURN(auto type, sql::to_type(c.type));
+      fields.push_back(field(c.name, type, !c.not_null));
+    }
+    table_schema = schema(std::move(fields));
+  }
+  BRAID_RETURN_IF_ERROR(database_->fs()->create_directories(path));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial));
+  int64_t rows = 0;
+  for (const auto& b : initial) rows += b->num_rows();
+  StatementResult r;
+  r.summary = s.as_query ? fmt::format("created table {} with {} rows", display, rows) : fmt::format("created table {}", display);
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::DropTable& s, const sql::Statement&) {
+  auto path = resolver_->table_path(s.name);
+  StatementResult r;
+  if (!path.ok()) {
+    if (s.if_exists && path.status().code() == StatusCode::kNotFound) {
+      r.summary = fmt::format("table {} does not exist: nothing done", sql::to_sql(s.name));
+      return r;
+    }
+    return path.status();
+  }
+  BRAID_RETURN_IF_ERROR(database_->fs()->remove_all(*path));
+  r.summary = fmt::format("dropped table {}", sql::to_sql(s.name));
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&) {
+  if (!s.ctes.empty()) return Status::not_implemented("WITH before INSERT is not supported yet; put the WITH inside the query");
+  if (!s.partition.empty()) return Status::not_implemented("INSERT ... PARTITION (...) is not supported yet");
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  const SchemaPtr& target = snap->schema();
+  BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.query, *resolver_));
+  if (!s.columns.empty()) {
+    // Named columns: the others are NULL.
+    if (s.columns.size() != static_cast<size_t>(plan->schema->num_fields())) {
+      return Status::invalid_argument("INSERT names {} columns but the query gives {}", s.columns.size(), plan->schema->num_fields());
+    }
+    std::vector<exec::ExprPtr> exprs;
+    for (int i = 0; i < target->num_fields(); ++i) {
+      const auto& f = target->field(i);
+      int source = -1;
+      for (size_t k = 0; k < s.columns.size(); ++k) {
+        if (lower(s.columns[k]) == lower(f->name())) source = static_cast<int>(k);
+      }
+      if (source < 0) {
+        exprs.push_back(exec::null_literal(f->type()));
+      } else {
+        const auto& sf = plan->schema->field(source);
+        exprs.push_back(exec::column_ref(source, sf->type(), sf->name()));
+      }
+    }
+    for (const auto& c : s.columns) {
+      bool found = false;
+      for (int i = 0; i < target->num_fields(); ++i) found = found || lower(target->field(i)->name()) == lower(c);
+      if (!found) return Status::invalid_argument("INSERT names column '{}', which the table does not have", c);
+    }
+    std::vector<FieldPtr> fields;
+    for (const auto& e : exprs) fields.push_back(field("c", e->type()));
+    plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
+  }
+  BRAID_ASSIGN_OR_RETURN(plan, sql::cast_to_schema(plan, target, "INSERT INTO " + sql::to_sql(s.table)));
+  BRAID_ASSIGN_OR_RETURN(auto rows, rows_of(plan));
+  int64_t n = 0;
+  for (const auto& b : rows.batches) n += b->num_rows();
+  StatementResult r;
+  if (s.replace_where) {
+    BRAID_ASSIGN_OR_RETURN(auto pred, sql::bind_scalar(*s.replace_where, table_columns(*target, ""), *resolver_));
+    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where({}, row_predicate(pred, resolver_->eval_context()), rows.batches));
+    r.summary = fmt::format("replaced {} rows with {} rows in {} (version {})", result.rows_matched, n, sql::to_sql(s.table),
+                            result.commit.version);
+    return r;
+  }
+  BRAID_ASSIGN_OR_RETURN(auto commit, s.overwrite ? table.overwrite(rows.batches) : table.append(rows.batches));
+  r.summary = fmt::format("{} {} rows into {} (version {})", s.overwrite ? "overwrote with" : "inserted", n,
+                          sql::to_sql(s.table), commit.version);
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&) {
+  if (!s.ctes.empty()) return Status::not_implemented("WITH before UPDATE is not supported yet");
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  const SchemaPtr target = snap->schema();
+  auto columns = table_columns(*target, s.alias ? *s.alias : s.table.parts.empty() ? "" : s.table.parts.back());
+  exec::ExprPtr where;
+  if (s.where) {
+    BRAID_ASSIGN_OR_RETURN(where, sql::bind_scalar(*s.where, columns, *resolver_));
+  }
+  // SET values are computed over the row and a trailing "matched" flag: IF(matched, new, old),
+  // so a value that would fail (a bad cast) fails only on rows that are updated.
+  auto with_flag = columns;
+  with_flag.push_back({"", "__matched", boolean()});
+  const auto flag = exec::column_ref(static_cast<int>(columns.size()), boolean(), "__matched");
+  std::vector<exec::ExprPtr> values;
+  for (int i = 0; i < target->num_fields(); ++i) {
+    values.push_back(exec::column_ref(i, target->field(i)->type(), target->field(i)->name()));
+  }
+  for (const auto& a : s.assignments) {
+    const std::string name = a.column.back();
+    int index = -1;
+    for (int i = 0; i < target->num_fields(); ++i) {
+      if (lower(target->field(i)->name()) == lower(name)) index = i;
+    }
+    if (index < 0) return Status::invalid_argument("{}UPDATE sets column `{}`, which {} does not have", at(a.pos), name, sql::to_sql(s.table));
+    BRAID_ASSIGN_OR_RETURN(auto value, sql::bind_scalar(*a.value, with_flag, *resolver_));
+    const auto& type = target->field(index)->type();
+    if (!value->type()->equals(*type)) {
+      BRAID_ASSIGN_OR_RETURN(value, exec::make_cast(value, type, false));
+    }
+    BRAID_ASSIGN_OR_RETURN(values[static_cast<size_t>(index)],
+                           exec::make_call("if", {flag, value, values[static_cast<size_t>(index)]}));
+  }
+  const auto& eval = resolver_->eval_context();
+  delta::RowUpdater updater = [&](const RecordBatch& batch, const std::vector<bool>& matched) -> Result<RecordBatchPtr> {
+    BooleanBuilder b;
+    for (bool m : matched) b.append(m);
+    std::vector<ColumnPtr> cols = batch.columns();
+    BRAID_ASSIGN_OR_RETURN(auto flag_column, b.finish());
+    cols.push_back(flag_column);
+    std::vector<FieldPtr> fields = batch.schema()->fields();
+    fields.push_back(field("__matched", boolean()));
+    RecordBatch extended(schema(std::move(fields)), batch.num_rows(), std::move(cols));
+    std::vector<ColumnPtr> out;
+    for (const auto& v : values) {
+      BRAID_ASSIGN_OR_RETURN(auto c, v->evaluate(extended, eval));
+      out.push_back(std::move(c));
+    }
+    return std::make_shared<const RecordBatch>(batch.schema(), batch.num_rows(), std::move(out));
+  };
+  std::vector<parquet::ColumnPredicate> skipping;
+  if (s.where) skipping = sql::skipping_predicates(*s.where, columns, *resolver_);
+  BRAID_ASSIGN_OR_RETURN(auto result, table.update_where(skipping, row_predicate(where, eval), updater));
+  StatementResult r;
+  r.summary = fmt::format("updated {} rows of {}{}", result.rows_matched, sql::to_sql(s.table),
+                          result.commit.version >= 0 ? fmt::format(" (version {})", result.commit.version) : "");
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&) {
+  if (!s.ctes.empty()) return Status::not_implemented("WITH before DELETE is not supported yet");
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  auto columns = table_columns(*snap->schema(), s.alias ? *s.alias : s.table.parts.empty() ? "" : s.table.parts.back());
+  exec::ExprPtr where;
+  if (s.where) {
+    BRAID_ASSIGN_OR_RETURN(where, sql::bind_scalar(*s.where, columns, *resolver_));
+  }
+  std::vector<parquet::ColumnPredicate> skipping;
+  if (s.where) skipping = sql::skipping_predicates(*s.where, columns, *resolver_);
+  BRAID_ASSIGN_OR_RETURN(auto result, table.delete_where(skipping, row_predicate(where, resolver_->eval_context())));
+  StatementResult r;
+  r.summary = fmt::format("deleted {} rows from {}{}", result.rows_matched, sql::to_sql(s.table),
+                          result.commit.version >= 0 ? fmt::format(" (version {})", result.commit.version) : "");
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Merge& s, const sql::Statement&) {
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.target));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  BRAID_ASSIGN_OR_RETURN(auto m, sql::execute_merge(s, table, *resolver_, resolver_->query_context()));
+  StatementResult r;
+  r.summary = fmt::format("MERGE into {}: {} rows inserted, {} updated, {} deleted; {} of {} files read, {} rewritten{}",
+                          sql::to_sql(s.target), m.inserted, m.updated, m.deleted, m.files_read, m.files_total,
+                          m.files_removed, m.version >= 0 ? fmt::format(" (version {})", m.version) : " (no change)");
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statement&) {
+  if (!s.temporary) return Status::not_implemented("only temporary views are supported (CREATE TEMP VIEW)");
+  if (s.name.is_path() || s.name.parts.size() != 1) return Status::invalid_argument("a view name is one identifier");
+  const std::string key = lower(s.name.parts[0]);
+  StatementResult r;
+  if (views_.count(key)) {
+    if (s.if_not_exists) {
+      r.summary = fmt::format("view {} already exists: nothing done", s.name.parts[0]);
+      return r;
+    }
+    if (!s.or_replace) return Status::already_exists("view {} already exists", s.name.parts[0]);
+  }
+  BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.query, *resolver_));
+  if (!s.columns.empty()) {
+    if (s.columns.size() != static_cast<size_t>(plan->schema->num_fields())) {
+      return Status::invalid_argument("view {} names {} columns but its query has {}", s.name.parts[0], s.columns.size(),
+                                      plan->schema->num_fields());
+    }
+    std::vector<exec::ExprPtr> exprs;
+    std::vector<FieldPtr> fields;
+    for (int i = 0; i < plan->schema->num_fields(); ++i) {
+      const auto& f = plan->schema->field(i);
+      exprs.push_back(exec::column_ref(i, f->type(), f->name()));
+      fields.push_back(field(s.columns[static_cast<size_t>(i)].name, f->type()));
+    }
+    plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
+  }
+  views_[key] = View{s.name.parts[0], plan};
+  r.summary = fmt::format("created view {}", s.name.parts[0]);
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::DropView& s, const sql::Statement&) {
+  StatementResult r;
+  const std::string name = s.name.parts.empty() ? s.name.path : s.name.parts.back();
+  if (!views_.erase(lower(name))) {
+    if (s.if_exists) {
+      r.summary = fmt::format("view {} does not exist: nothing done", name);
+      return r;
+    }
+    return Status::not_found("view {} does not exist", name);
+  }
+  r.summary = fmt::format("dropped view {}", name);
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Describe& s, const sql::Statement&) {
+  if (s.kind == sql::DescribeKind::kTable) {
+    BRAID_ASSIGN_OR_RETURN(auto rel, resolver_->resolve(s.table, std::nullopt, std::nullopt));
+    std::vector<std::vector<std::string>> rows;
+    const Schema& schema = *rel.plan->schema;
+    for (int i = 0; i < schema.num_fields(); ++i) {
+      rows.push_back({schema.field(i)->name(), delta::spark_type_name(*schema.field(i)->type()), ""});
+    }
+    return string_rows({"col_name", "data_type", "comment"}, rows);
+  }
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  if (s.kind == sql::DescribeKind::kHistory) {
+    int64_t limit = -1;
+    if (s.limit) {
+      BRAID_ASSIGN_OR_RETURN(auto e, sql::bind_scalar(*s.limit, {}, *resolver_));
+      BRAID_ASSIGN_OR_RETURN(auto v, exec::evaluate_constant(e, resolver_->eval_context()));
+      BRAID_ASSIGN_OR_RETURN(auto as_long, exec::make_cast(exec::literal(v), int64(), false));
+      BRAID_ASSIGN_OR_RETURN(auto n, exec::evaluate_constant(as_long, resolver_->eval_context()));
+      limit = n->value<int64_t>(0);
+    }
+    BRAID_ASSIGN_OR_RETURN(auto batch, delta::history(*table.store(), limit));
+    StatementResult r;
+    r.has_rows = true;
+    r.schema = batch->schema();
+    r.batches.push_back(batch);
+    return r;
+  }
+  BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  std::string partitions;
+  for (const auto& p : snap->partition_columns()) partitions += (partitions.empty() ? "" : ",") + p;
+  return string_rows({"format", "location", "version", "partitionColumns", "numFiles", "sizeInBytes", "minReaderVersion",
+                      "minWriterVersion"},
+                     {{"delta", path, std::to_string(snap->version()), partitions, std::to_string(snap->files().size()),
+                       std::to_string(snap->total_size()), std::to_string(snap->protocol().min_reader_version),
+                       std::to_string(snap->protocol().min_writer_version)}});
+}
+
+Result<StatementResult> Session::run(const sql::Show& s, const sql::Statement&) {
+  if (s.kind == sql::ShowKind::kColumns) {
+    BRAID_ASSIGN_OR_RETURN(auto rel, resolver_->resolve(s.table, std::nullopt, std::nullopt));
+    std::vector<std::vector<std::string>> rows;
+    for (int i = 0; i < rel.plan->schema->num_fields(); ++i) rows.push_back({rel.plan->schema->field(i)->name()});
+    return string_rows({"col_name"}, rows);
+  }
+  std::vector<std::vector<std::string>> rows;
+  auto matches = [&](const std::string& name) {
+    if (!s.pattern) return true;
+    // Spark's SHOW TABLES LIKE: '*' is any text and '|' separates alternatives.
+    std::string pattern = *s.pattern;
+    size_t start = 0;
+    while (true) {
+      const auto bar = pattern.find('|', start);
+      std::string alt = pattern.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+      if (::fnmatch(lower(alt).c_str(), lower(name).c_str(), 0) == 0) return true;
+      if (bar == std::string::npos) return false;
+      start = bar + 1;
+    }
+  };
+  if (s.kind == sql::ShowKind::kTables) {
+    BRAID_ASSIGN_OR_RETURN(auto tables, database_->list_tables());
+    for (const auto& t : tables) {
+      if (matches(t)) rows.push_back({"default", t, "false"});
+    }
+  }
+  for (const auto& name : view_names()) {
+    if (matches(name)) rows.push_back(s.kind == sql::ShowKind::kTables ? std::vector<std::string>{"", name, "true"}
+                                                                       : std::vector<std::string>{"", name, "true"});
+  }
+  BRAID_ASSIGN_OR_RETURN(auto r, string_rows({"namespace", s.kind == sql::ShowKind::kTables ? "tableName" : "viewName", "isTemporary"}, rows));
+  // isTemporary is a boolean in Spark.
+  auto batch = r.batches[0];
+  BooleanBuilder b;
+  for (const auto& row : rows) b.append(row[2] == "true");
+  BRAID_ASSIGN_OR_RETURN(auto flags, b.finish());
+  r.schema = schema({r.schema->field(0), r.schema->field(1), field("isTemporary", boolean())});
+  r.batches[0] = std::make_shared<const RecordBatch>(r.schema, batch->num_rows(),
+                                                     std::vector<ColumnPtr>{batch->column(0), batch->column(1), flags});
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Optimize& s, const sql::Statement&) {
+  if (s.where || !s.zorder_by.empty()) return Status::not_implemented("OPTIMIZE ... WHERE / ZORDER BY is not supported yet");
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  BRAID_ASSIGN_OR_RETURN(auto commit, table.optimize());
+  StatementResult r;
+  r.summary = commit.version >= 0 ? fmt::format("optimized {} (version {})", sql::to_sql(s.table), commit.version)
+                                  : fmt::format("{} is already compact: nothing done", sql::to_sql(s.table));
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&) {
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  delta::VacuumOptions options;
+  if (s.retain_hours) options.retain_hours = *s.retain_hours;
+  options.dry_run = s.dry_run;
+  BRAID_ASSIGN_OR_RETURN(auto result, table.vacuum(options));
+  if (s.dry_run) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : result.files) rows.push_back({f});
+    return string_rows({"path"}, rows);
+  }
+  StatementResult r;
+  r.summary = fmt::format("vacuumed {}: {} files deleted ({} bytes)", sql::to_sql(s.table), result.files.size(), result.bytes);
+  return r;
+}
+
+Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement&) {
+  const auto* q = s.statement->as<sql::QueryStatement>();
+  if (!q) return Status::not_implemented("EXPLAIN of statements other than queries is not supported yet");
+  BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*q->query, *resolver_));
+  return string_rows({"plan"}, {{sql::explain(*plan)}});
+}
+
+Result<StatementResult> Session::run(const sql::SetOption& s, const sql::Statement&) {
+  StatementResult r;
+  r.summary = s.value ? fmt::format("set {} = {} (no effect in braid)", s.key, *s.value) : "no options";
+  return r;
+}
+
+}  // namespace braid::catalog

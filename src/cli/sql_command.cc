@@ -1,0 +1,93 @@
+// braid sql "..." | braid sql -f file.sql: runs SQL statements in one session over a warehouse.
+//
+// Queries print their rows on stdout (each query's result in turn); DDL and DML print one line
+// on stderr saying what they did. The first failing statement stops the run: its error goes to
+// stderr with the statement's line:column in the script, and the exit status is 1.
+#include <fmt/core.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "catalog/session.h"
+#include "cli/commands.h"
+#include "columnar/row_output.h"
+#include "common/file_system.h"
+#include "sql/parser.h"
+
+namespace braid::cli {
+
+namespace {
+
+struct SqlOptions {
+  std::string sql;
+  std::string file;
+  std::string warehouse = ".";
+  std::vector<std::string> params;
+  std::string format = "table";
+};
+
+Status run_sql(const SqlOptions& options) {
+  std::string text = options.sql;
+  if (!options.file.empty()) {
+    std::ifstream in(options.file, std::ios::binary);
+    if (!in) return Status::not_found("cannot read '{}'", options.file);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  if (text.empty()) return Status::invalid_argument("give SQL text or -f FILE");
+  BRAID_ASSIGN_OR_RETURN(RowFormat format, parse_row_format(options.format));
+  BRAID_ASSIGN_OR_RETURN(auto session, catalog::Session::open(options.warehouse));
+  for (const auto& p : options.params) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) return Status::invalid_argument("--param '{}': expected name=value", p);
+    // A value is a string unless it reads as a number or a SQL literal.
+    const std::string name = p.substr(0, eq), value = p.substr(eq + 1);
+    Status s = session->set_parameter_sql(name, value);
+    if (!s.ok()) {
+      std::string quoted = "'";
+      for (char c : value) quoted += c == '\'' ? std::string("\\'") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+      quoted += "'";
+      BRAID_RETURN_IF_ERROR(session->set_parameter_sql(name, quoted));
+    }
+  }
+  auto parsed = sql::parse_statements(text);
+  if (!parsed.ok()) return parsed.status();
+  auto out = stdout_stream();
+  for (const auto& statement : *parsed) {
+    auto result = session->execute(*statement);
+    // Positions in errors are already the script's: the whole script was parsed at once.
+    if (!result.ok()) return result.status();
+    if (result->has_rows) {
+      RowOutputOptions row_options;
+      row_options.format = format;
+      row_options.max_rows = -1;
+      auto writer = make_row_writer(result->schema, *out, row_options);
+      for (const auto& b : result->batches) BRAID_RETURN_IF_ERROR(writer->write(*b));
+      BRAID_RETURN_IF_ERROR(writer->finish());
+    } else if (!result->summary.empty()) {
+      std::fprintf(stderr, "%s\n", result->summary.c_str());
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+CommandRunner add_sql_command(CLI::App& app) {
+  auto options = std::make_shared<SqlOptions>();
+  CLI::App* cmd = app.add_subcommand("sql", "Run SQL statements over a warehouse of Delta tables");
+  cmd->add_option("SQL", options->sql, "Statements, separated by ';'");
+  cmd->add_option("-f,--file", options->file, "Read the statements from a file");
+  cmd->add_option("--warehouse,-w", options->warehouse, "Folder of Delta tables (a table `t` is DIR/t/)")
+      ->capture_default_str();
+  cmd->add_option("--param,-p", options->params, "name=value, bound to :name (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--format", options->format, "Output format of query rows: table, csv or jsonl")->capture_default_str();
+  return [options] {
+    Status s = run_sql(*options);
+    if (!s.ok()) return report_error(s.to_string());
+    return 0;
+  };
+}
+
+}  // namespace braid::cli

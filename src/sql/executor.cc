@@ -1,0 +1,343 @@
+#include "sql/executor.h"
+
+#include <fmt/core.h>
+
+#include "columnar/take.h"
+#include "delta/scan.h"
+#include "exec/ops/hash_aggregate.h"
+#include "exec/ops/hash_join.h"
+#include "exec/ops/sort.h"
+#include "exec/ops/window.h"
+#include "formats/csv/csv_reader.h"
+#include "formats/parquet/parquet_reader.h"
+
+namespace braid::sql {
+
+namespace {
+
+using exec::Table;
+
+// Every batch with `schema` (same columns, the plan's names).
+Table with_schema(Table t, const SchemaPtr& schema) {
+  for (auto& b : t.batches) {
+    if (b->schema() != schema) b = std::make_shared<const RecordBatch>(schema, b->num_rows(), b->columns());
+  }
+  t.schema = schema;
+  return t;
+}
+
+// Evaluates `exprs` over every batch, in parallel: one output column per expression.
+Result<Table> project(const Table& input, const std::vector<exec::ExprPtr>& exprs, const SchemaPtr& schema,
+                      const QueryContext& ctx) {
+  Table out{schema, std::vector<RecordBatchPtr>(input.batches.size())};
+  BRAID_RETURN_IF_ERROR(ctx.exec.parallel_for(input.batches.size(), [&](size_t i) -> Status {
+    const RecordBatch& batch = *input.batches[i];
+    std::vector<ColumnPtr> columns;
+    columns.reserve(exprs.size());
+    for (const auto& e : exprs) {
+      BRAID_ASSIGN_OR_RETURN(ColumnPtr c, e->evaluate(batch, ctx.eval));
+      columns.push_back(std::move(c));
+    }
+    out.batches[i] = std::make_shared<const RecordBatch>(schema, batch.num_rows(), std::move(columns));
+    return Status::OK();
+  }));
+  return out;
+}
+
+// The input's columns followed by `exprs`; `first` receives the index of the first added column.
+Result<Table> append_columns(const Table& input, const std::vector<exec::ExprPtr>& exprs, const QueryContext& ctx,
+                             int* first) {
+  std::vector<exec::ExprPtr> all;
+  std::vector<FieldPtr> fields;
+  for (int i = 0; i < input.schema->num_fields(); ++i) {
+    const auto& f = input.schema->field(i);
+    all.push_back(exec::column_ref(i, f->type(), f->name()));
+    fields.push_back(f);
+  }
+  *first = static_cast<int>(all.size());
+  for (size_t k = 0; k < exprs.size(); ++k) {
+    all.push_back(exprs[k]);
+    fields.push_back(field(fmt::format("_e{}", k), exprs[k]->type()));
+  }
+  return project(input, all, schema(std::move(fields)), ctx);
+}
+
+Result<Table> run_scan(const ScanNode& scan, const SchemaPtr& out_schema, const QueryContext& ctx) {
+  std::vector<std::string> names;
+  for (int c : scan.columns) names.push_back(scan.source_schema->field(c)->name());
+  Table raw;
+  if (const auto* d = std::get_if<DeltaSource>(&scan.source)) {
+    delta::ScanOptions options;
+    options.columns = names;
+    options.predicates = scan.skipping;
+    options.tracker = ctx.exec.memory;
+    BRAID_ASSIGN_OR_RETURN(raw.batches, delta::read_table(d->snapshot, options));
+  } else if (const auto* f = std::get_if<FileSource>(&scan.source)) {
+    for (const auto& path : f->paths) {
+      std::vector<RecordBatchPtr> part;
+      if (f->format == FileSource::Format::kParquet) {
+        parquet::ParquetReadOptions options;
+        options.columns = names;
+        options.predicates = scan.skipping;
+        options.tracker = ctx.exec.memory;
+        BRAID_ASSIGN_OR_RETURN(part, parquet::read_parquet(local_file_system(), path, options));
+      } else {
+        csv::CsvReadOptions options;
+        options.header = f->header;
+        options.delimiter = f->delimiter;
+        options.null_values = f->null_values;
+        options.schema = scan.source_schema;
+        BRAID_ASSIGN_OR_RETURN(auto all, csv::read_csv(local_file_system(), path, options));
+        for (auto& b : all) {
+          BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
+          part.push_back(std::move(selected));
+        }
+      }
+      for (auto& b : part) raw.batches.push_back(std::move(b));
+    }
+  } else {
+    for (const auto& b : std::get<ValuesSource>(scan.source).batches) {
+      BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
+      raw.batches.push_back(std::move(selected));
+    }
+  }
+  return with_schema(std::move(raw), out_schema);
+}
+
+Result<Table> run_filter(const FilterNode& f, const QueryContext& ctx) {
+  BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*f.input, ctx));
+  std::vector<RecordBatchPtr> out(input.batches.size());
+  BRAID_RETURN_IF_ERROR(ctx.exec.parallel_for(input.batches.size(), [&](size_t i) -> Status {
+    const auto& batch = input.batches[i];
+    BRAID_ASSIGN_OR_RETURN(ColumnPtr mask, f.predicate->evaluate(*batch, ctx.eval));
+    BRAID_ASSIGN_OR_RETURN(std::vector<int32_t> rows, exec::true_rows(mask));
+    if (static_cast<int64_t>(rows.size()) == batch->num_rows()) {
+      out[i] = batch;
+      return Status::OK();
+    }
+    if (rows.empty()) return Status::OK();
+    BRAID_ASSIGN_OR_RETURN(out[i], take(*batch, std::vector<int64_t>(rows.begin(), rows.end()), ctx.exec.memory));
+    return Status::OK();
+  }));
+  std::erase(out, nullptr);
+  return Table{input.schema, std::move(out)};
+}
+
+Result<Table> run_aggregate(const AggregateNode& a, const SchemaPtr& schema, const QueryContext& ctx) {
+  BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*a.input, ctx));
+  // Keys and arguments as columns: [keys..., arguments...].
+  std::vector<exec::ExprPtr> exprs = a.keys;
+  std::vector<int> keys;
+  for (size_t i = 0; i < a.keys.size(); ++i) keys.push_back(static_cast<int>(i));
+  std::vector<exec::AggregateSpec> specs;
+  for (size_t i = 0; i < a.aggregates.size(); ++i) {
+    const auto& agg = a.aggregates[i];
+    exec::AggregateSpec spec;
+    spec.kind = agg.kind;
+    spec.distinct = agg.distinct;
+    spec.ignore_nulls = agg.ignore_nulls;
+    spec.name = schema->field(static_cast<int>(a.keys.size() + i))->name();
+    if (agg.argument) {
+      spec.column = static_cast<int>(exprs.size());
+      exprs.push_back(agg.argument);
+    }
+    specs.push_back(std::move(spec));
+  }
+  std::vector<FieldPtr> fields;
+  for (size_t i = 0; i < exprs.size(); ++i) fields.push_back(field(fmt::format("_a{}", i), exprs[i]->type()));
+  BRAID_ASSIGN_OR_RETURN(Table projected, project(input, exprs, braid::schema(std::move(fields)), ctx));
+  BRAID_ASSIGN_OR_RETURN(Table out, exec::hash_aggregate(projected, keys, specs, ctx.exec));
+  return with_schema(std::move(out), schema);
+}
+
+Result<Table> run_join(const JoinNode& j, const SchemaPtr& schema, const QueryContext& ctx) {
+  BRAID_ASSIGN_OR_RETURN(Table left, execute_plan(*j.left, ctx));
+  BRAID_ASSIGN_OR_RETURN(Table right, execute_plan(*j.right, ctx));
+  const int left_width = left.schema->num_fields(), right_width = right.schema->num_fields();
+  exec::JoinResidual residual;
+  if (j.residual) {
+    // Candidates are left columns then right columns, as the residual was bound.
+    residual = [&](const RecordBatch& candidates) -> Result<std::vector<bool>> {
+      auto view = std::make_shared<const RecordBatch>(
+          candidates.schema(), candidates.num_rows(),
+          std::vector<ColumnPtr>(candidates.columns().begin(), candidates.columns().begin() + left_width + right_width));
+      BRAID_ASSIGN_OR_RETURN(ColumnPtr mask, j.residual->evaluate(*view, ctx.eval));
+      BRAID_ASSIGN_OR_RETURN(auto rows, exec::true_rows(mask));
+      std::vector<bool> keep(static_cast<size_t>(candidates.num_rows()), false);
+      for (int32_t r : rows) keep[static_cast<size_t>(r)] = true;
+      return keep;
+    };
+  }
+  Table out;
+  if (j.kind == JoinNode::Kind::kCross) {
+    BRAID_ASSIGN_OR_RETURN(out, exec::cross_join(left, right, residual, ctx.exec));
+  } else {
+    int left_first = 0, right_first = 0;
+    BRAID_ASSIGN_OR_RETURN(Table l, append_columns(left, j.left_keys, ctx, &left_first));
+    BRAID_ASSIGN_OR_RETURN(Table r, append_columns(right, j.right_keys, ctx, &right_first));
+    std::vector<int> lk, rk;
+    for (size_t i = 0; i < j.left_keys.size(); ++i) {
+      lk.push_back(left_first + static_cast<int>(i));
+      rk.push_back(right_first + static_cast<int>(i));
+    }
+    exec::JoinOptions options;
+    options.null_safe = j.null_safe;
+    if (j.residual) {
+      // The joined candidates hold the key columns too: map them back to the bound layout.
+      const int lw = l.schema->num_fields();
+      options.residual = [&, lw](const RecordBatch& candidates) -> Result<std::vector<bool>> {
+        std::vector<ColumnPtr> cols;
+        std::vector<FieldPtr> fields;
+        for (int i = 0; i < left_width; ++i) cols.push_back(candidates.column(i));
+        for (int i = 0; i < right_width; ++i) cols.push_back(candidates.column(lw + i));
+        for (size_t i = 0; i < cols.size(); ++i) fields.push_back(field(fmt::format("c{}", i), cols[i]->type()));
+        RecordBatch view(braid::schema(std::move(fields)), candidates.num_rows(), std::move(cols));
+        BRAID_ASSIGN_OR_RETURN(ColumnPtr mask, j.residual->evaluate(view, ctx.eval));
+        BRAID_ASSIGN_OR_RETURN(auto rows, exec::true_rows(mask));
+        std::vector<bool> keep(static_cast<size_t>(candidates.num_rows()), false);
+        for (int32_t row : rows) keep[static_cast<size_t>(row)] = true;
+        return keep;
+      };
+    }
+    exec::JoinType type = exec::JoinType::kInner;
+    switch (j.kind) {
+      case JoinNode::Kind::kInner: type = exec::JoinType::kInner; break;
+      case JoinNode::Kind::kLeft: type = exec::JoinType::kLeft; break;
+      case JoinNode::Kind::kRight: type = exec::JoinType::kRight; break;
+      case JoinNode::Kind::kFull: type = exec::JoinType::kFull; break;
+      case JoinNode::Kind::kLeftSemi: type = exec::JoinType::kLeftSemi; break;
+      case JoinNode::Kind::kLeftAnti: type = exec::JoinType::kLeftAnti; break;
+      case JoinNode::Kind::kCross: break;
+    }
+    BRAID_ASSIGN_OR_RETURN(Table joined, exec::hash_join(l, r, lk, rk, type, options, ctx.exec));
+    // Drop the key columns again.
+    std::vector<int> keep;
+    for (int i = 0; i < left_width; ++i) keep.push_back(i);
+    if (type != exec::JoinType::kLeftSemi && type != exec::JoinType::kLeftAnti) {
+      for (int i = 0; i < right_width; ++i) keep.push_back(l.schema->num_fields() + i);
+    }
+    out.schema = schema;
+    for (const auto& b : joined.batches) {
+      BRAID_ASSIGN_OR_RETURN(auto selected, b->select(keep));
+      out.batches.push_back(std::move(selected));
+    }
+  }
+  return with_schema(std::move(out), schema);
+}
+
+Result<Table> run_sort(const SortNode& s, const QueryContext& ctx) {
+  BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*s.input, ctx));
+  int first = 0;
+  BRAID_ASSIGN_OR_RETURN(Table keyed, append_columns(input, s.keys, ctx, &first));
+  std::vector<exec::SortKey> keys;
+  for (size_t i = 0; i < s.keys.size(); ++i) {
+    keys.push_back({first + static_cast<int>(i), static_cast<bool>(s.ascending[i]), static_cast<bool>(s.nulls_first[i])});
+  }
+  BRAID_ASSIGN_OR_RETURN(Table sorted, exec::sort(keyed, keys, s.limit, 0, ctx.exec));
+  std::vector<int> keep;
+  for (int i = 0; i < first; ++i) keep.push_back(i);
+  Table out{input.schema, {}};
+  for (const auto& b : sorted.batches) {
+    BRAID_ASSIGN_OR_RETURN(auto selected, b->select(keep));
+    out.batches.push_back(std::move(selected));
+  }
+  return with_schema(std::move(out), input.schema);
+}
+
+Result<Table> run_window(const WindowNode& w, const SchemaPtr& schema, const QueryContext& ctx) {
+  BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*w.input, ctx));
+  const int width = input.schema->num_fields();
+  // Computed columns: partition keys, order keys, arguments, defaults.
+  std::vector<exec::ExprPtr> exprs;
+  std::vector<int> partition;
+  for (const auto& e : w.partition_keys) {
+    partition.push_back(width + static_cast<int>(exprs.size()));
+    exprs.push_back(e);
+  }
+  std::vector<exec::SortKey> order;
+  for (size_t i = 0; i < w.order_keys.size(); ++i) {
+    order.push_back({width + static_cast<int>(exprs.size()), static_cast<bool>(w.ascending[i]),
+                     static_cast<bool>(w.nulls_first[i])});
+    exprs.push_back(w.order_keys[i]);
+  }
+  std::vector<exec::WindowSpec> specs;
+  for (size_t i = 0; i < w.functions.size(); ++i) {
+    const auto& f = w.functions[i];
+    exec::WindowSpec spec;
+    spec.kind = f.kind;
+    spec.aggregate = f.aggregate;
+    spec.offset = f.offset;
+    spec.name = schema->field(width + static_cast<int>(i))->name();
+    if (f.argument) {
+      spec.column = width + static_cast<int>(exprs.size());
+      exprs.push_back(f.argument);
+    }
+    if (f.default_value) {
+      spec.default_column = width + static_cast<int>(exprs.size());
+      exprs.push_back(f.default_value);
+    }
+    specs.push_back(std::move(spec));
+  }
+  int first = 0;
+  BRAID_ASSIGN_OR_RETURN(Table extended, append_columns(input, exprs, ctx, &first));
+  BRAID_ASSIGN_OR_RETURN(Table windowed, exec::window(extended, partition, order, specs, ctx.exec));
+  // Keep the input columns and the function results.
+  const int extended_width = extended.schema->num_fields();
+  std::vector<int> keep;
+  for (int i = 0; i < width; ++i) keep.push_back(i);
+  for (size_t i = 0; i < specs.size(); ++i) keep.push_back(extended_width + static_cast<int>(i));
+  Table out{schema, {}};
+  for (const auto& b : windowed.batches) {
+    BRAID_ASSIGN_OR_RETURN(auto selected, b->select(keep));
+    out.batches.push_back(std::move(selected));
+  }
+  return with_schema(std::move(out), schema);
+}
+
+}  // namespace
+
+Result<Table> execute_plan(const PlanNode& plan, const QueryContext& ctx) {
+  BRAID_RETURN_IF_ERROR(ctx.exec.cancellation.check());
+  return std::visit(
+      [&](const auto& node) -> Result<Table> {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, ScanNode>) {
+          return run_scan(node, plan.schema, ctx);
+        } else if constexpr (std::is_same_v<T, FilterNode>) {
+          BRAID_ASSIGN_OR_RETURN(Table t, run_filter(node, ctx));
+          return with_schema(std::move(t), plan.schema);
+        } else if constexpr (std::is_same_v<T, ProjectNode>) {
+          BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*node.input, ctx));
+          return project(input, node.expressions, plan.schema, ctx);
+        } else if constexpr (std::is_same_v<T, AggregateNode>) {
+          return run_aggregate(node, plan.schema, ctx);
+        } else if constexpr (std::is_same_v<T, JoinNode>) {
+          return run_join(node, plan.schema, ctx);
+        } else if constexpr (std::is_same_v<T, SortNode>) {
+          BRAID_ASSIGN_OR_RETURN(Table t, run_sort(node, ctx));
+          return with_schema(std::move(t), plan.schema);
+        } else if constexpr (std::is_same_v<T, LimitNode>) {
+          BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*node.input, ctx));
+          BRAID_ASSIGN_OR_RETURN(Table t, exec::limit(input, node.limit, node.offset));
+          return with_schema(std::move(t), plan.schema);
+        } else if constexpr (std::is_same_v<T, WindowNode>) {
+          return run_window(node, plan.schema, ctx);
+        } else if constexpr (std::is_same_v<T, UnionNode>) {
+          std::vector<Table> inputs;
+          for (const auto& in : node.inputs) {
+            BRAID_ASSIGN_OR_RETURN(Table t, execute_plan(*in, ctx));
+            inputs.push_back(std::move(t));
+          }
+          BRAID_ASSIGN_OR_RETURN(Table t, exec::union_all(inputs));
+          return with_schema(std::move(t), plan.schema);
+        } else {
+          static_assert(std::is_same_v<T, DistinctNode>);
+          BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*node.input, ctx));
+          BRAID_ASSIGN_OR_RETURN(Table t, exec::distinct(input, ctx.exec));
+          return with_schema(std::move(t), plan.schema);
+        }
+      },
+      plan.node);
+}
+
+}  // namespace braid::sql

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# braid sql: statements from the command line and from a file, output formats, parameters,
+# messages on stderr for DDL/DML, and the first failing statement stopping the run with its
+# line:column in the script.
+# Usage: sql_test.sh PATH/TO/braid
+set -euo pipefail
+braid="$1"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
+wh="$tmp/wh"
+mkdir -p "$wh"
+
+# A query prints rows; DDL/DML print nothing on stdout and one line each on stderr.
+out=$("$braid" sql -w "$wh" --format csv "CREATE TABLE t (id INT, region STRING) USING DELTA PARTITIONED BY (region);
+  INSERT INTO t VALUES (1, 'eu'), (2, 'us'), (3, 'eu');
+  SELECT region, count(*) AS n FROM t GROUP BY region ORDER BY region" 2> "$tmp/err")
+expect_eq "$out" "$(printf 'region,n\neu,2\nus,1')" "query rows"
+expect_eq "$(wc -l < "$tmp/err")" "2" "one stderr line per DDL/DML statement"
+grep -q "inserted 3 rows" "$tmp/err" || fail "INSERT summary: $(cat "$tmp/err")"
+[ -d "$wh/t/_delta_log" ] || fail "the table lives in WAREHOUSE/t"
+
+# Parameters are bound values, typed from their text.
+out=$("$braid" sql -w "$wh" --format csv --param region=eu --param min=1 \
+  "SELECT id FROM t WHERE region = :region AND id > :min ORDER BY id")
+expect_eq "$out" "$(printf 'id\n3')" "parameters"
+
+# jsonl output.
+out=$("$braid" sql -w "$wh" --format jsonl "SELECT id, region FROM t WHERE id = 2")
+expect_eq "$out" '{"id":2,"region":"us"}' "jsonl"
+
+# MERGE reports its effect.
+"$braid" sql -w "$wh" "MERGE INTO t USING (SELECT 2 AS id, 'us' AS region) AS s ON t.id = s.id
+  WHEN MATCHED THEN DELETE WHEN NOT MATCHED THEN INSERT *" 2> "$tmp/err" > /dev/null
+grep -q "0 rows inserted, 0 updated, 1 deleted" "$tmp/err" || fail "MERGE summary: $(cat "$tmp/err")"
+
+# A script file: several statements in order in one session (a view from one is used by the next).
+cat > "$tmp/script.sql" <<'SQL'
+-- a comment
+CREATE TEMP VIEW big AS SELECT * FROM t WHERE id > 1;
+
+SELECT count(*) AS n FROM big;
+SELECT nope FROM big;
+SELECT 1;
+SQL
+set +e
+out=$("$braid" sql -w "$wh" --format csv -f "$tmp/script.sql" 2> "$tmp/err")
+status=$?
+set -e
+expect_eq "$status" "1" "a failing statement fails the run"
+expect_eq "$out" "$(printf 'n\n1')" "rows before the failure are printed, none after"
+grep -q "line 5, column 8" "$tmp/err" || fail "the error gives the script's line:column: $(cat "$tmp/err")"
+grep -q "nope" "$tmp/err" || fail "the error names the column: $(cat "$tmp/err")"
+
+# Syntax errors point at the position and say what was expected.
+set +e
+"$braid" sql -w "$wh" "SELECT FROM t" 2> "$tmp/err"
+status=$?
+set -e
+expect_eq "$status" "1" "syntax error exit status"
+grep -q "line 1, column 8: expected" "$tmp/err" || fail "syntax error message: $(cat "$tmp/err")"
+
+# A missing table and a missing warehouse are clear errors, not crashes.
+set +e
+"$braid" sql -w "$wh" "SELECT * FROM missing" 2> "$tmp/err"; s1=$?
+"$braid" sql -w "$tmp/nowhere" "SELECT 1" 2> "$tmp/err2"; s2=$?
+set -e
+expect_eq "$s1" "1" "missing table"
+grep -q "missing" "$tmp/err" || fail "missing table message: $(cat "$tmp/err")"
+expect_eq "$s2" "1" "missing warehouse"
+
+# Tables written by SQL are Delta tables the other commands read.
+expect_eq "$("$braid" cat "$wh/t" --format csv | tail -n +2 | sort | tr '\n' ' ')" "1,eu 3,eu " "braid cat of a SQL-written table"
+echo "sql cli: ok"

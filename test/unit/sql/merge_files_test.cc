@@ -1,0 +1,132 @@
+// MERGE rewrites only the files that hold a changed row, and reads only the files that may hold
+// a match: asserted from the add/remove actions of the commit it writes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "catalog/session.h"
+#include "delta/actions.h"
+#include "delta/log_store.h"
+#include "support/status_matchers.h"
+
+namespace braid::catalog {
+namespace {
+
+using ::testing::HasSubstr;
+
+class MergeFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("braid-merge-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_);
+    auto s = Session::open(root_.string());
+    ASSERT_OK(s.status());
+    session_ = std::move(*s);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  void run(const std::string& sql) {
+    auto r = session_->execute(sql);
+    ASSERT_TRUE(r.ok()) << sql << "\n" << r.status().to_string();
+  }
+  // The add and remove actions of the table's latest commit.
+  void last_commit(const std::string& table, std::vector<delta::AddFile>& adds, std::vector<delta::RemoveFile>& removes) {
+    delta::LogStore store(local_file_system(), (root_ / table).string());
+    auto listing = store.list();
+    ASSERT_OK(listing.status());
+    auto text = store.read_commit(listing->commits.back().version);
+    ASSERT_OK(text.status());
+    auto actions = delta::parse_actions(*text, "commit");
+    ASSERT_OK(actions.status());
+    for (auto& a : *actions) {
+      if (auto* add = std::get_if<delta::AddFile>(&a)) adds.push_back(*add);
+      if (auto* rm = std::get_if<delta::RemoveFile>(&a)) removes.push_back(*rm);
+    }
+  }
+
+  std::filesystem::path root_;
+  std::unique_ptr<Session> session_;
+};
+
+TEST_F(MergeFilesTest, OnlyTheMatchedPartitionsFilesAreRewritten) {
+  run("CREATE TABLE t (id INT, region STRING, v STRING) USING DELTA PARTITIONED BY (region)");
+  for (const char* region : {"eu", "us", "apac", "latam"}) {
+    run(std::string("INSERT INTO t SELECT CAST(id AS INT), '") + region + "', 'old' FROM range(100)");
+  }
+  run("CREATE TEMP VIEW src AS SELECT * FROM VALUES (5, 'eu', 'new'), (500, 'eu', 'ins') AS s(id, region, v)");
+  auto merged = session_->execute("MERGE INTO t USING src AS s ON t.region = s.region AND t.id = s.id "
+                                  "WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT *");
+  ASSERT_OK(merged.status());
+  // Only the eu partition's file was read: the others were ruled out by its partition values.
+  EXPECT_THAT(merged->summary, HasSubstr("1 of 4 files read, 1 rewritten"));
+  std::vector<delta::AddFile> adds;
+  std::vector<delta::RemoveFile> removes;
+  last_commit("t", adds, removes);
+  ASSERT_EQ(removes.size(), 1u);
+  EXPECT_THAT(removes[0].path, HasSubstr("region=eu/"));
+  for (const auto& a : adds) EXPECT_THAT(a.path, HasSubstr("region=eu/"));
+  auto r = session_->execute("SELECT count(*), sum(CASE WHEN v = 'new' THEN 1 ELSE 0 END), "
+                             "sum(CASE WHEN v = 'ins' THEN 1 ELSE 0 END) FROM t");
+  ASSERT_OK(r.status());
+  ASSERT_EQ(r->batches.size(), 1u);
+  EXPECT_EQ(r->batches[0]->column(0)->value<int64_t>(0), 401);
+  EXPECT_EQ(r->batches[0]->column(1)->value<int64_t>(0), 1);
+  EXPECT_EQ(r->batches[0]->column(2)->value<int64_t>(0), 1);
+}
+
+TEST_F(MergeFilesTest, FilesOutsideTheSourceKeyRangeAreNotTouched) {
+  // Unpartitioned: four files with disjoint id ranges; the source's keys fall in one of them.
+  run("CREATE TABLE t (id BIGINT, v STRING) USING DELTA");
+  for (int f = 0; f < 4; ++f) {
+    run("INSERT INTO t SELECT id, 'old' FROM range(" + std::to_string(f * 1000) + ", " + std::to_string(f * 1000 + 1000) + ")");
+  }
+  auto merged = session_->execute("MERGE INTO t USING (SELECT id, 'new' AS v FROM range(2100, 2110)) AS s ON t.id = s.id "
+                                  "WHEN MATCHED THEN UPDATE SET *");
+  ASSERT_OK(merged.status());
+  // The key statistics (min/max of id per file) rule out three files.
+  EXPECT_THAT(merged->summary, HasSubstr("1 of 4 files read, 1 rewritten"));
+  std::vector<delta::AddFile> adds;
+  std::vector<delta::RemoveFile> removes;
+  last_commit("t", adds, removes);
+  EXPECT_EQ(removes.size(), 1u);
+  auto r = session_->execute("SELECT count(*) FROM t WHERE v = 'new'");
+  ASSERT_OK(r.status());
+  EXPECT_EQ(r->batches[0]->column(0)->value<int64_t>(0), 10);
+}
+
+TEST_F(MergeFilesTest, InsertOnlyMergeRemovesNothing) {
+  run("CREATE TABLE t (id BIGINT, v STRING) USING DELTA");
+  run("INSERT INTO t SELECT id, 'old' FROM range(100)");
+  run("MERGE INTO t USING (SELECT id, 'new' AS v FROM range(90, 120)) AS s ON t.id = s.id "
+      "WHEN NOT MATCHED THEN INSERT *");
+  std::vector<delta::AddFile> adds;
+  std::vector<delta::RemoveFile> removes;
+  last_commit("t", adds, removes);
+  EXPECT_TRUE(removes.empty());
+  EXPECT_FALSE(adds.empty());
+  auto r = session_->execute("SELECT count(*) FROM t");
+  ASSERT_OK(r.status());
+  EXPECT_EQ(r->batches[0]->column(0)->value<int64_t>(0), 120);
+}
+
+TEST_F(MergeFilesTest, MergeRecordsDeltaMetricsInHistory) {
+  run("CREATE TABLE t (id BIGINT, v STRING) USING DELTA");
+  run("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  run("MERGE INTO t USING (SELECT * FROM VALUES (2L, 'B'), (3L, 'x'), (4L, 'D') AS s(id, v)) AS s ON t.id = s.id "
+      "WHEN MATCHED AND s.v = 'x' THEN DELETE WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT *");
+  auto r = session_->execute("DESCRIBE HISTORY t LIMIT 1");
+  ASSERT_OK(r.status());
+  const auto& batch = *r->batches[0];
+  EXPECT_EQ(batch.column(2)->string_value(0), "MERGE");
+  const std::string metrics(batch.column(4)->string_value(0));
+  EXPECT_THAT(metrics, HasSubstr("\"numTargetRowsInserted\":\"1\""));
+  EXPECT_THAT(metrics, HasSubstr("\"numTargetRowsUpdated\":\"1\""));
+  EXPECT_THAT(metrics, HasSubstr("\"numTargetRowsDeleted\":\"1\""));
+  EXPECT_THAT(metrics, HasSubstr("\"numSourceRows\":\"3\""));
+}
+
+}  // namespace
+}  // namespace braid::catalog
