@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "columnar/column_builder.h"
+#include "columnar/take.h"
 #include "columnar/temporal.h"
 #include "delta/history.h"
 #include "delta/schema_json.h"
@@ -131,8 +132,10 @@ class Session::Resolver final : public sql::Resolver {
       return Status::not_implemented("reading {} files is not supported", name.path_format);
     }
     if (!name.is_path() && name.parts.size() == 1 && !version && !timestamp) {
-      auto it = session_.views_.find(lower(name.parts[0]));
-      if (it != session_.views_.end()) return sql::ResolvedRelation{it->second.plan, ""};
+      if (auto view = session_.find_view(lower(name.parts[0]))) {
+        for (const auto& [table, v] : view->pinned) session_.versions_read_[table] = v;
+        return sql::ResolvedRelation{view->plan, ""};
+      }
     }
     BRAID_ASSIGN_OR_RETURN(std::string path, table_path(name));
     BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(session_.database_->fs(), path));
@@ -144,6 +147,7 @@ class Session::Resolver final : public sql::Resolver {
     } else {
       BRAID_ASSIGN_OR_RETURN(snap, table.snapshot(version));
     }
+    session_.versions_read_[path] = snap->version();
     sql::ScanNode scan;
     scan.source = sql::DeltaSource{snap};
     scan.source_schema = snap->schema();
@@ -164,12 +168,17 @@ class Session::Resolver final : public sql::Resolver {
   }
 
   Result<ColumnPtr> parameter(const std::string& name) override {
-    auto it = session_.parameters_.find(lower(name));
-    if (it == session_.parameters_.end()) return Status::not_found("no value is bound to the parameter :{}", name);
-    return it->second;
+    for (const Session* scope = &session_; scope != nullptr; scope = scope->parent_) {
+      auto it = scope->parameters_.find(lower(name));
+      if (it != scope->parameters_.end()) return it->second;
+    }
+    return Status::not_found("no value is bound to the parameter :{}", name);
   }
 
   Result<exec::Table> run(const sql::PlanPtr& plan) override { return sql::execute_plan(*plan, context_); }
+
+  void set_cancellation(CancellationToken token) { context_.exec.cancellation = std::move(token); }
+  void set_memory(MemoryTracker* memory) { context_.exec.memory = memory; }
 
   const exec::EvalContext& eval_context() const override { return eval_; }
 
@@ -221,10 +230,65 @@ Result<std::unique_ptr<Session>> Session::open(const std::string& warehouse) {
   return std::make_unique<Session>(std::move(db));
 }
 
-Session::Session(std::shared_ptr<Database> database)
-    : database_(std::move(database)), resolver_(std::make_unique<Resolver>(*this)) {}
+Session::Session(std::shared_ptr<Database> database, std::string owner)
+    : database_(std::move(database)),
+      owner_(std::move(owner)),
+      memory_(std::make_unique<MemoryTracker>(owner_, 0, &MemoryTracker::process())),
+      resolver_(std::make_unique<Resolver>(*this)) {
+  resolver_->set_memory(memory_.get());
+}
 
 Session::~Session() = default;
+
+std::unique_ptr<Session> Session::new_task(std::string owner) {
+  auto task = std::make_unique<Session>(database_, std::move(owner));
+  task->parent_ = this;
+  return task;
+}
+
+void Session::freeze(std::string holder) {
+  std::unique_lock lock(views_mutex_);
+  frozen_by_ = std::move(holder);
+}
+
+void Session::unfreeze() {
+  std::unique_lock lock(views_mutex_);
+  frozen_by_.reset();
+}
+
+void Session::set_cancellation(CancellationToken token) { resolver_->set_cancellation(std::move(token)); }
+
+int64_t Session::peak_memory_bytes() const { return memory_->peak(); }
+
+std::optional<Session::View> Session::find_view(const std::string& key) const {
+  for (const Session* scope = this; scope != nullptr; scope = scope->parent_) {
+    std::shared_lock lock(scope->views_mutex_);
+    auto it = scope->views_.find(key);
+    if (it != scope->views_.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+Status Session::check_view_change(const std::string& name) const {
+  if (parent_ != nullptr) {
+    std::shared_lock lock(parent_->views_mutex_);
+    if (parent_->views_.count(lower(name))) {
+      return Status::invalid_argument(
+          "view `{}` belongs to the {}; {} cannot create, replace or drop it (a task's views are its own: pick another "
+          "name){}",
+          name, parent_->owner_, owner_,
+          parent_->frozen_by_ ? fmt::format("; the {}'s views are frozen while {} is active", parent_->owner_, *parent_->frozen_by_)
+                              : "");
+    }
+  }
+  std::shared_lock lock(views_mutex_);
+  if (frozen_by_) {
+    return Status::invalid_argument(
+        "view `{}`: the {}'s views are frozen while {} is active; create views of a task inside the task", name, owner_,
+        *frozen_by_);
+  }
+  return Status::OK();
+}
 
 void Session::set_parameter(const std::string& name, ColumnPtr value) { parameters_[lower(name)] = std::move(value); }
 
@@ -237,10 +301,130 @@ Status Session::set_parameter_sql(const std::string& name, std::string_view expr
   return Status::OK();
 }
 
+namespace {
+
+// "42", "-1.5", "2e10", "7L", "3.14BD": a SQL numeric literal and nothing more.
+bool is_number_literal(std::string_view t) {
+  size_t i = t.empty() || t[0] != '-' ? 0 : 1;
+  size_t digits = 0;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    size_t exp = 0;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  const std::string suffix = lower(std::string(t.substr(i)));
+  return suffix.empty() || suffix == "l" || suffix == "s" || suffix == "y" || suffix == "d" || suffix == "bd" ||
+         suffix == "f";
+}
+
+}  // namespace
+
+Status Session::set_parameter_text(const std::string& name, const std::string& text) {
+  // Only unmistakable literals are SQL: 2024-01-01 is a date's text, not 2024 minus 1 minus 1.
+  const std::string l = lower(text);
+  const bool typed = l.rfind("date '", 0) == 0 || l.rfind("timestamp '", 0) == 0 || l.rfind("timestamp_ntz '", 0) == 0 ||
+                     l.rfind("interval ", 0) == 0 || l.rfind("x'", 0) == 0;
+  const bool literal = is_number_literal(text) || l == "true" || l == "false" || l == "null" || typed ||
+                       (!text.empty() && (text[0] == '\'' || text[0] == '"'));
+  if (literal) return set_parameter_sql(name, text);
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("\\'") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+  quoted += "'";
+  return set_parameter_sql(name, quoted);
+}
+
+std::optional<ColumnPtr> Session::parameter_value(const std::string& name) const {
+  const std::string key = lower(name);
+  for (const Session* scope = this; scope != nullptr; scope = scope->parent_) {
+    auto it = scope->parameters_.find(key);
+    if (it != scope->parameters_.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> Session::view_names() const {
+  std::map<std::string, std::string> names;  // by key: a task's view hides the session's
+  for (const Session* scope = this; scope != nullptr; scope = scope->parent_) {
+    std::shared_lock lock(scope->views_mutex_);
+    for (const auto& [key, view] : scope->views_) names.emplace(key, view.name);
+  }
   std::vector<std::string> out;
-  for (const auto& [key, view] : views_) out.push_back(view.name);
+  for (const auto& [key, name] : names) out.push_back(name);
   return out;
+}
+
+Status Session::define_view(const std::string& name, sql::PlanPtr plan, std::map<std::string, int64_t> pinned) {
+  BRAID_RETURN_IF_ERROR(check_view_change(name));
+  std::unique_lock lock(views_mutex_);
+  if (frozen_by_) {
+    lock.unlock();
+    return check_view_change(name);  // frozen since the check
+  }
+  views_[lower(name)] = View{name, std::move(plan), std::move(pinned)};
+  return Status::OK();
+}
+
+Status Session::create_source_view(const std::string& name, const std::string& path, const std::string& format) {
+  if (format != "parquet" && format != "csv" && format != "delta") {
+    return Status::invalid_argument("source {}: unknown format '{}' (parquet, csv, delta)", name, format);
+  }
+  sql::TableName table;
+  table.path_format = format;
+  table.path = path;
+  auto outer_reads = std::move(versions_read_);
+  versions_read_.clear();
+  resolver_->start_statement();
+  auto resolved = resolver_->resolve(table, std::nullopt, std::nullopt);
+  auto pinned = std::move(versions_read_);
+  versions_read_ = std::move(outer_reads);
+  if (!resolved.ok()) return Status(resolved.status()).with_context_f("source {} ({})", name, path);
+  return define_view(name, resolved->plan, std::move(pinned));
+}
+
+Status Session::create_rows_view(const std::string& name, SchemaPtr rows_schema, std::vector<RecordBatchPtr> batches,
+                                 std::map<std::string, int64_t> pinned) {
+  sql::ScanNode scan;
+  scan.source = sql::ValuesSource{std::move(batches)};
+  scan.source_schema = rows_schema;
+  return define_view(name, scan_plan(std::move(scan)), std::move(pinned));
+}
+
+Result<Session::RowCheck> Session::bind_row_check(std::string_view expression, const SchemaPtr& rows_schema) {
+  BRAID_ASSIGN_OR_RETURN(auto parsed, sql::parse_expression(expression));
+  resolver_->start_statement();
+  std::vector<sql::BoundColumn> columns;
+  for (int i = 0; i < rows_schema->num_fields(); ++i) {
+    columns.push_back({"", rows_schema->field(i)->name(), rows_schema->field(i)->type()});
+  }
+  BRAID_ASSIGN_OR_RETURN(exec::ExprPtr bound, sql::bind_scalar(*parsed, columns, *resolver_));
+  if (bound->type()->id() != TypeId::kBoolean) {
+    return Status::invalid_argument("`{}` is of type {}, not BOOLEAN", expression, bound->type()->to_string());
+  }
+  // Evaluated later, possibly after other statements: keep the evaluation context of now.
+  auto eval = std::make_shared<exec::EvalContext>(resolver_->eval_context());
+  eval->memory = nullptr;  // the check may outlive this scope's tracker
+  return RowCheck([bound, eval](const RecordBatch& batch) -> Result<std::vector<int64_t>> {
+    BRAID_ASSIGN_OR_RETURN(ColumnPtr value, bound->evaluate(batch, *eval));
+    BRAID_ASSIGN_OR_RETURN(auto passing, exec::true_rows(value));
+    std::vector<int64_t> failing;
+    size_t next = 0;
+    for (int64_t r = 0; r < batch.num_rows(); ++r) {
+      if (next < passing.size() && passing[next] == r) {
+        ++next;
+      } else {
+        failing.push_back(r);
+      }
+    }
+    return failing;
+  });
 }
 
 Result<StatementResult> Session::execute(std::string_view sql_text) {
@@ -272,10 +456,27 @@ delta::RowPredicate row_predicate(exec::ExprPtr predicate, const exec::EvalConte
   };
 }
 
+// The Delta write options a WriteControl asks for.
+delta::WriteOptions write_options(const sql::WriteControl& control) {
+  delta::WriteOptions options;
+  options.commit.user_metadata = control.user_metadata;
+  options.commit.isolation = control.isolation;
+  options.txn = control.txn;
+  if (options.txn && !options.txn->last_updated) options.txn->last_updated = delta::now_ms();
+  return options;
+}
+
+Status check_guard(const sql::WriteControl& control, const std::vector<RecordBatchPtr>& rows) {
+  if (!control.guard) return Status::OK();
+  for (const auto& b : rows) BRAID_RETURN_IF_ERROR(control.guard(*b));
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<StatementResult> Session::execute(const sql::Statement& statement) {
   resolver_->start_statement();
+  last_write_ = {};
   auto result = std::visit([&](const auto& node) { return run(node, statement); }, statement.node);
   if (!result.ok()) return error_at(statement.pos, result.status());
   return result;
@@ -408,15 +609,36 @@ Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&
   BRAID_ASSIGN_OR_RETURN(auto rows, rows_of(plan));
   int64_t n = 0;
   for (const auto& b : rows.batches) n += b->num_rows();
+  BRAID_RETURN_IF_ERROR(check_guard(write_control_, rows.batches));
+  last_write_.target = path;
   StatementResult r;
+  // Rows count as written only once committed (a txn already applied writes nothing).
+  auto count_written = [&](bool skipped) {
+    last_write_.source_rows = skipped ? 0 : n;
+    last_write_.inserted = skipped ? 0 : n;
+  };
   if (s.replace_where) {
     BRAID_ASSIGN_OR_RETURN(auto pred, sql::bind_scalar(*s.replace_where, table_columns(*target, ""), *resolver_));
-    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where({}, row_predicate(pred, resolver_->eval_context()), rows.batches));
+    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where({}, row_predicate(pred, resolver_->eval_context()), rows.batches,
+                                                            write_options(write_control_)));
+    last_write_.version = result.commit.version;
+    last_write_.skipped = result.commit.skipped;
+    count_written(result.commit.skipped);
+    last_write_.deleted = result.commit.skipped ? 0 : result.rows_matched;
+    last_write_.copied = result.rows_copied;
     r.summary = fmt::format("replaced {} rows with {} rows in {} (version {})", result.rows_matched, n, sql::to_sql(s.table),
                             result.commit.version);
     return r;
   }
-  BRAID_ASSIGN_OR_RETURN(auto commit, s.overwrite ? table.overwrite(rows.batches) : table.append(rows.batches));
+  BRAID_ASSIGN_OR_RETURN(auto commit, s.overwrite ? table.overwrite(rows.batches, write_options(write_control_))
+                                                  : table.append(rows.batches, write_options(write_control_)));
+  last_write_.version = commit.version;
+  last_write_.skipped = commit.skipped;
+  count_written(commit.skipped);
+  if (commit.skipped) {
+    r.summary = fmt::format("{}: this transaction was already committed; nothing written", sql::to_sql(s.table));
+    return r;
+  }
   r.summary = fmt::format("{} {} rows into {} (version {})", s.overwrite ? "overwrote with" : "inserted", n,
                           sql::to_sql(s.table), commit.version);
   return r;
@@ -472,11 +694,17 @@ Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&
       BRAID_ASSIGN_OR_RETURN(auto c, v->evaluate(extended, eval));
       out.push_back(std::move(c));
     }
-    return std::make_shared<const RecordBatch>(batch.schema(), batch.num_rows(), std::move(out));
+    auto updated = std::make_shared<const RecordBatch>(batch.schema(), batch.num_rows(), std::move(out));
+    if (write_control_.guard) {
+      BRAID_ASSIGN_OR_RETURN(auto changed, braid::filter(*updated, matched));
+      BRAID_RETURN_IF_ERROR(write_control_.guard(*changed));
+    }
+    return updated;
   };
   std::vector<parquet::ColumnPredicate> skipping;
   if (s.where) skipping = sql::skipping_predicates(*s.where, columns, *resolver_);
-  BRAID_ASSIGN_OR_RETURN(auto result, table.update_where(skipping, row_predicate(where, eval), updater));
+  BRAID_ASSIGN_OR_RETURN(auto result, table.update_where(skipping, row_predicate(where, eval), updater, write_options(write_control_)));
+  last_write_ = {path, result.commit.version, result.commit.skipped, 0, 0, result.rows_matched, 0, result.rows_copied};
   StatementResult r;
   r.summary = fmt::format("updated {} rows of {}{}", result.rows_matched, sql::to_sql(s.table),
                           result.commit.version >= 0 ? fmt::format(" (version {})", result.commit.version) : "");
@@ -495,7 +723,9 @@ Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&
   }
   std::vector<parquet::ColumnPredicate> skipping;
   if (s.where) skipping = sql::skipping_predicates(*s.where, columns, *resolver_);
-  BRAID_ASSIGN_OR_RETURN(auto result, table.delete_where(skipping, row_predicate(where, resolver_->eval_context())));
+  BRAID_ASSIGN_OR_RETURN(auto result, table.delete_where(skipping, row_predicate(where, resolver_->eval_context()),
+                                                         write_options(write_control_)));
+  last_write_ = {path, result.commit.version, result.commit.skipped, 0, 0, 0, result.rows_matched, result.rows_copied};
   StatementResult r;
   r.summary = fmt::format("deleted {} rows from {}{}", result.rows_matched, sql::to_sql(s.table),
                           result.commit.version >= 0 ? fmt::format(" (version {})", result.commit.version) : "");
@@ -505,7 +735,9 @@ Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&
 Result<StatementResult> Session::run(const sql::Merge& s, const sql::Statement&) {
   BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.target));
   BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
-  BRAID_ASSIGN_OR_RETURN(auto m, sql::execute_merge(s, table, *resolver_, resolver_->query_context()));
+  BRAID_ASSIGN_OR_RETURN(auto m, sql::execute_merge(s, table, *resolver_, resolver_->query_context(), write_control_));
+  last_write_ = {path, m.version, m.skipped, m.source_rows, m.inserted, m.updated, m.deleted, m.copied,
+                 m.source_unchanged, m.source_not_inserted, m.source_updated, m.source_deleted};
   StatementResult r;
   r.summary = fmt::format("MERGE into {}: {} rows inserted, {} updated, {} deleted; {} of {} files read, {} rewritten{}",
                           sql::to_sql(s.target), m.inserted, m.updated, m.deleted, m.files_read, m.files_total,
@@ -518,14 +750,27 @@ Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statem
   if (s.name.is_path() || s.name.parts.size() != 1) return Status::invalid_argument("a view name is one identifier");
   const std::string key = lower(s.name.parts[0]);
   StatementResult r;
-  if (views_.count(key)) {
+  BRAID_RETURN_IF_ERROR(check_view_change(s.name.parts[0]));
+  bool exists = false;
+  {
+    std::shared_lock lock(views_mutex_);
+    exists = views_.count(key) > 0;
+  }
+  if (exists) {
     if (s.if_not_exists) {
       r.summary = fmt::format("view {} already exists: nothing done", s.name.parts[0]);
       return r;
     }
     if (!s.or_replace) return Status::already_exists("view {} already exists", s.name.parts[0]);
   }
-  BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.query, *resolver_));
+  // The versions this view's query reads are its pins; statements using it read them again.
+  auto outer_reads = std::move(versions_read_);
+  versions_read_.clear();
+  auto bound = sql::bind_query(*s.query, *resolver_);
+  auto pinned = std::move(versions_read_);
+  versions_read_ = std::move(outer_reads);
+  for (const auto& [table, v] : pinned) versions_read_[table] = v;
+  BRAID_ASSIGN_OR_RETURN(auto plan, std::move(bound));
   if (!s.columns.empty()) {
     if (s.columns.size() != static_cast<size_t>(plan->schema->num_fields())) {
       return Status::invalid_argument("view {} names {} columns but its query has {}", s.name.parts[0], s.columns.size(),
@@ -540,7 +785,14 @@ Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statem
     }
     plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
   }
-  views_[key] = View{s.name.parts[0], plan};
+  {
+    std::unique_lock lock(views_mutex_);
+    if (frozen_by_) {
+      lock.unlock();  // check_view_change takes the lock itself
+      return check_view_change(s.name.parts[0]);  // frozen while we bound the query
+    }
+    views_[key] = View{s.name.parts[0], plan, std::move(pinned)};
+  }
   r.summary = fmt::format("created view {}", s.name.parts[0]);
   return r;
 }
@@ -548,7 +800,17 @@ Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statem
 Result<StatementResult> Session::run(const sql::DropView& s, const sql::Statement&) {
   StatementResult r;
   const std::string name = s.name.parts.empty() ? s.name.path : s.name.parts.back();
-  if (!views_.erase(lower(name))) {
+  BRAID_RETURN_IF_ERROR(check_view_change(name));
+  size_t erased = 0;
+  {
+    std::unique_lock lock(views_mutex_);
+    if (frozen_by_) {
+      lock.unlock();
+      return check_view_change(name);  // frozen since the check above
+    }
+    erased = views_.erase(lower(name));
+  }
+  if (!erased) {
     if (s.if_exists) {
       r.summary = fmt::format("view {} does not exist: nothing done", name);
       return r;

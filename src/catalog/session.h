@@ -1,28 +1,42 @@
 // Session: runs SQL statements against a Database (a warehouse folder of Delta tables), with
 // the session's temporary views and named parameters.
 //
-// Name resolution goes views → database tables (tasks, with their own views in front, come with
-// the pipeline runner). A view pins the snapshot versions of the tables it reads when it is
-// created, so every statement that uses it sees the same data. Parameters (`:name`) are typed
-// values bound at execution, never spliced into SQL text.
+// Scopes: a Session may have task scopes (Session::new_task), each a Session of its own whose
+// views and parameters sit in front of the session's: name resolution goes task views → session
+// views → database tables, and parameters task → session. A view created in a task is visible to
+// that task only, so any number of tasks can each create a view `staged` at the same moment.
+// While a parallel run is active the session's views are frozen (Session::freeze): creating,
+// replacing or dropping one, from a task or from any thread, fails naming the view and both
+// owners; it never silently replaces another task's view.
+//
+// A view pins the snapshot versions of the tables it reads when it is created, so every
+// statement that uses it sees the same data; versions_read() reports them (for the audit).
+// Parameters (`:name`) are typed values bound at execution, never spliced into SQL text.
 //
 // Statements: queries (SELECT, WITH, VALUES, DESCRIBE, SHOW, EXPLAIN) return rows; DDL and DML
 // (CREATE/DROP TABLE, CTAS, INSERT INTO/OVERWRITE, UPDATE, DELETE, MERGE, CREATE/DROP VIEW,
 // OPTIMIZE, VACUUM) return a one-line summary of their effect.
-// Thread-safety: one statement at a time per session.
+// Thread-safety: one statement at a time per session (and per task scope); task scopes of one
+// session run concurrently with each other.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "braid/result.h"
 #include "catalog/database.h"
+#include "common/cancellation.h"
+#include "common/memory_tracker.h"
 #include "columnar/record_batch.h"
 #include "sql/ast.h"
 #include "sql/plan.h"
+#include "sql/write_control.h"
 
 namespace braid::catalog {
 
@@ -37,15 +51,44 @@ struct StatementResult {
 class Session {
  public:
   static Result<std::unique_ptr<Session>> open(const std::string& warehouse);
-  explicit Session(std::shared_ptr<Database> database);
+  explicit Session(std::shared_ptr<Database> database, std::string owner = "session");
   ~Session();
 
   Database& database() { return *database_; }
+  const std::shared_ptr<Database>& database_ptr() const { return database_; }
+  // Who owns this scope, as errors name it ("session", "task merge_region[region=us-east]").
+  const std::string& owner() const { return owner_; }
+
+  // A task scope in front of this session: its own views and parameters, this session's behind
+  // them. The session must outlive it.
+  std::unique_ptr<Session> new_task(std::string owner);
+  // Freezes this session's views on behalf of `holder` (a run) until unfreeze(): view DDL on
+  // the session then fails naming the view, its owner and the holder.
+  void freeze(std::string holder);
+  void unfreeze();
+
+  // Applies to every DML statement that follows (userMetadata, txn, guard); see WriteControl.
+  void set_write_control(sql::WriteControl control) { write_control_ = std::move(control); }
+  // What the last DML statement wrote.
+  const sql::WriteStats& last_write() const { return last_write_; }
+  // Delta tables read since the last clear, by folder → snapshot version (a view counts with
+  // the versions it pinned).
+  const std::map<std::string, int64_t>& versions_read() const { return versions_read_; }
+  void clear_versions_read() { versions_read_.clear(); }
+  // Queries of this scope poll `token` and stop with kCancelled when it is cancelled.
+  void set_cancellation(CancellationToken token);
+  // Peak bytes counted by the operators of the statements run since the scope was made.
+  int64_t peak_memory_bytes() const;
 
   // Binds `:name` to a value (a 1-row column) for the statements that follow.
   void set_parameter(const std::string& name, ColumnPtr value);
   // Binds `:name` to the value of a constant SQL expression ("'us-east'", "42", "DATE '2024-01-01'").
   Status set_parameter_sql(const std::string& name, std::string_view expression);
+  // Binds `:name` from command-line text: a SQL literal when it reads as one (42, 1.5, true,
+  // 'quoted', DATE '2024-01-01'), otherwise the text as a string (us-east).
+  Status set_parameter_text(const std::string& name, const std::string& text);
+  // The value bound to `:name` in this scope or the session behind it.
+  std::optional<ColumnPtr> parameter_value(const std::string& name) const;
 
   // Runs exactly one statement.
   Result<StatementResult> execute(std::string_view sql);
@@ -54,13 +97,34 @@ class Session {
   // Names of the session's views, sorted.
   std::vector<std::string> view_names() const;
 
+  // Defines view `name` over a Parquet or CSV file or glob, or a Delta folder (format "parquet",
+  // "csv" or "delta"), as a plain scan: queries through it read only the columns they need and
+  // skip row groups and files by their predicates. A Delta folder is pinned at its current version.
+  Status create_source_view(const std::string& name, const std::string& path, const std::string& format);
+  // Defines view `name` as rows already in memory (a pipeline task's staged rows); `pinned` are
+  // the Delta versions the rows were read from.
+  Status create_rows_view(const std::string& name, SchemaPtr schema, std::vector<RecordBatchPtr> batches,
+                          std::map<std::string, int64_t> pinned = {});
+
+  // The rows of a batch for which a boolean SQL expression is not TRUE (FALSE or NULL), as row
+  // indexes. The expression sees the batch's columns and this scope's parameters (bound now).
+  using RowCheck = std::function<Result<std::vector<int64_t>>(const RecordBatch& batch)>;
+  Result<RowCheck> bind_row_check(std::string_view expression, const SchemaPtr& schema);
+
  private:
   class Resolver;
   friend class Resolver;
   struct View {
     std::string name;
     sql::PlanPtr plan;
+    std::map<std::string, int64_t> pinned;  // Delta tables its plan reads → version
   };
+  // The view `key` of this scope or, failing that, of the parent's; nullopt when neither has it.
+  std::optional<View> find_view(const std::string& key) const;
+  // kInvalidArgument when view DDL on `name` may not happen in this scope now.
+  Status check_view_change(const std::string& name) const;
+  // Adds or replaces view `name` of this scope, unless view DDL may not happen here now.
+  Status define_view(const std::string& name, sql::PlanPtr plan, std::map<std::string, int64_t> pinned);
 
   Result<StatementResult> run(const sql::QueryStatement& s, const sql::Statement& st);
   Result<StatementResult> run(const sql::CreateTable& s, const sql::Statement& st);
@@ -81,7 +145,15 @@ class Session {
   Result<StatementResult> rows_of(const sql::PlanPtr& plan);
 
   std::shared_ptr<Database> database_;
+  std::string owner_;
+  Session* parent_ = nullptr;  // the session of a task scope
+  mutable std::shared_mutex views_mutex_;  // guards views_ and frozen_by_
+  std::optional<std::string> frozen_by_;
   std::map<std::string, View> views_;  // by lower-case name
+  sql::WriteControl write_control_;
+  sql::WriteStats last_write_;
+  std::map<std::string, int64_t> versions_read_;
+  std::unique_ptr<MemoryTracker> memory_;
   std::map<std::string, ColumnPtr> parameters_;  // by lower-case name
   std::unique_ptr<Resolver> resolver_;
 };

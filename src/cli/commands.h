@@ -20,6 +20,10 @@ CommandRunner add_load_command(CLI::App& app);
 CommandRunner add_vacuum_command(CLI::App& app);
 CommandRunner add_optimize_command(CLI::App& app);
 CommandRunner add_sql_command(CLI::App& app);
+CommandRunner add_shell_command(CLI::App& app);
+CommandRunner add_run_command(CLI::App& app);
+CommandRunner add_validate_command(CLI::App& app);
+CommandRunner add_audit_command(CLI::App& app);
 
 // Prints "braid: error: <message>" to stderr and returns 1.
 int report_error(const std::string& message);

@@ -35,6 +35,10 @@ int run(int argc, char** argv) {
   add(add_vacuum_command(app));
   add(add_optimize_command(app));
   add(add_sql_command(app));
+  add(add_shell_command(app));
+  add(add_run_command(app));
+  add(add_validate_command(app));
+  add(add_audit_command(app));
 
   try {
     app.parse(argc, argv);

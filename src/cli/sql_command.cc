@@ -41,15 +41,7 @@ Status run_sql(const SqlOptions& options) {
   for (const auto& p : options.params) {
     const auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0) return Status::invalid_argument("--param '{}': expected name=value", p);
-    // A value is a string unless it reads as a number or a SQL literal.
-    const std::string name = p.substr(0, eq), value = p.substr(eq + 1);
-    Status s = session->set_parameter_sql(name, value);
-    if (!s.ok()) {
-      std::string quoted = "'";
-      for (char c : value) quoted += c == '\'' ? std::string("\\'") : c == '\\' ? std::string("\\\\") : std::string(1, c);
-      quoted += "'";
-      BRAID_RETURN_IF_ERROR(session->set_parameter_sql(name, quoted));
-    }
+    BRAID_RETURN_IF_ERROR(session->set_parameter_text(p.substr(0, eq), p.substr(eq + 1)));
   }
   auto parsed = sql::parse_statements(text);
   if (!parsed.ok()) return parsed.status();

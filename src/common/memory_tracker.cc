@@ -1,5 +1,6 @@
 #include "common/memory_tracker.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -54,8 +55,15 @@ Status MemoryTracker::reserve(int64_t bytes) {
   if (bytes <= 0) return Status::OK();
   // Count on the whole path first, then roll back if any limit was crossed; peaks are raised only
   // for reservations that succeed.
-  for (MemoryTracker* t = this; t != nullptr; t = t->parent_) {
+  // The peak is raised with the count this reservation produced, not with a later read of
+  // current(): another thread's over-limit attempt may be counted for a moment before it rolls
+  // back, and must never show up as a peak above the limit.
+  constexpr int kRememberedLevels = 8;
+  int64_t counted[kRememberedLevels];
+  int level = 0;
+  for (MemoryTracker* t = this; t != nullptr; t = t->parent_, ++level) {
     int64_t now = t->current_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    if (level < kRememberedLevels) counted[level] = now;
     if (t->limit_ > 0 && now > t->limit_) {
       for (MemoryTracker* u = this;; u = u->parent_) {
         u->current_.fetch_sub(bytes, std::memory_order_relaxed);
@@ -66,7 +74,11 @@ Status MemoryTracker::reserve(int64_t bytes) {
           format_bytes(t->limit_), format_bytes(now - bytes), format_bytes(bytes));
     }
   }
-  for (MemoryTracker* t = this; t != nullptr; t = t->parent_) t->raise_peak(t->current());
+  level = 0;
+  for (MemoryTracker* t = this; t != nullptr; t = t->parent_, ++level) {
+    int64_t now = level < kRememberedLevels ? counted[level] : t->current();
+    t->raise_peak(t->limit_ > 0 ? std::min(now, t->limit_) : now);
+  }
   return Status::OK();
 }
 

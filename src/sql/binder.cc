@@ -257,9 +257,11 @@ struct ExprContext {
   const std::vector<BoundColumn>* pre_columns = nullptr;
   const std::map<int, int>* key_of_pre_column = nullptr;
   bool aggregated = false;
+  const std::vector<std::string>* unread = nullptr;  // for error messages only
 };
 
-Result<int> resolve_column(const ColumnRef& ref, const std::vector<BoundColumn>& columns, SourcePosition pos) {
+Result<int> resolve_column(const ColumnRef& ref, const std::vector<BoundColumn>& columns, SourcePosition pos,
+                           const std::vector<std::string>* unread = nullptr) {
   const auto& parts = ref.parts;
   std::string name = parts.back();
   std::string qualifier = parts.size() >= 2 ? parts[parts.size() - 2] : "";
@@ -275,9 +277,14 @@ Result<int> resolve_column(const ColumnRef& ref, const std::vector<BoundColumn>&
     found = static_cast<int>(i);
   }
   if (found < 0) {
+    std::string names = join_names(columns);
+    // Columns the scan does not read (nothing referenced them) are input columns all the same.
+    if (unread) {
+      for (const auto& n : *unread) names += (names.empty() ? "" : ", ") + (n.starts_with(".") ? n.substr(1) : n);
+    }
     return error_at(pos, StatusCode::kInvalidArgument,
                     "[UNRESOLVED_COLUMN] cannot resolve column `{}`; the input columns are: {}",
-                    fmt::join(parts, "."), columns.empty() ? "(none)" : join_names(columns));
+                    fmt::join(parts, "."), names.empty() ? "(none)" : names);
   }
   return found;
 }
@@ -289,6 +296,7 @@ class Binder {
   struct Relation {
     PlanPtr plan;
     std::vector<BoundColumn> columns;
+    std::vector<std::string> unread;  // qualified names of columns pruned from scans (for errors)
   };
 
   Result<Relation> bind_query(const Query& q) {
@@ -422,7 +430,7 @@ class Binder {
 
   Result<exec::ExprPtr> bind_node(const ColumnRef& ref, const Expr& e, const ExprContext& c) {
     if (c.aggregated) {
-      BRAID_ASSIGN_OR_RETURN(int pre, resolve_column(ref, *c.pre_columns, e.pos));
+      BRAID_ASSIGN_OR_RETURN(int pre, resolve_column(ref, *c.pre_columns, e.pos, c.unread));
       auto it = c.key_of_pre_column->find(pre);
       if (it == c.key_of_pre_column->end()) {
         return error_at(e.pos, StatusCode::kInvalidArgument,
@@ -432,7 +440,7 @@ class Binder {
       const auto& col = (*c.columns)[static_cast<size_t>(it->second)];
       return exec::column_ref(it->second, col.type, col.name);
     }
-    BRAID_ASSIGN_OR_RETURN(int i, resolve_column(ref, *c.columns, e.pos));
+    BRAID_ASSIGN_OR_RETURN(int i, resolve_column(ref, *c.columns, e.pos, c.unread));
     const auto& col = (*c.columns)[static_cast<size_t>(i)];
     return exec::column_ref(i, col.type, col.name);
   }
@@ -655,6 +663,7 @@ class Binder {
       r.columns[i].qualifier = qualifier;
       if (!names.empty()) r.columns[i].name = names[i];
     }
+    for (auto& n : r.unread) n = qualifier.empty() ? n.substr(n.find('.') + 1) : qualifier + "." + n.substr(n.find('.') + 1);
     if (!names.empty()) {
       r.plan = make_plan(ProjectNode{r.plan, refs_of(r.columns)}, schema_of(r.columns));
     }
@@ -712,7 +721,17 @@ class Binder {
     Relation r;
     r.plan = prune_scan(resolved->plan);
     r.columns = columns_of(*r.plan->schema, "");
+    r.unread = unread_columns(*resolved->plan->schema, *r.plan->schema);
     return r;
+  }
+
+  // Names in `all` that `read` lacks, as ".name" (rename() adds the qualifier).
+  static std::vector<std::string> unread_columns(const Schema& all, const Schema& read) {
+    std::vector<std::string> out;
+    for (int i = 0; i < all.num_fields(); ++i) {
+      if (read.field_index(all.field(i)->name()) < 0) out.push_back("." + all.field(i)->name());
+    }
+    return out;
   }
 
   // A scan of only the columns the query needs (projection pushdown).
@@ -868,6 +887,8 @@ class Binder {
     BRAID_ASSIGN_OR_RETURN(Relation right, bind_from(*j.right));
     std::vector<BoundColumn> both = left.columns;
     both.insert(both.end(), right.columns.begin(), right.columns.end());
+    std::vector<std::string> unread = left.unread;
+    unread.insert(unread.end(), right.unread.begin(), right.unread.end());
     JoinNode node;
     node.left = left.plan;
     node.right = right.plan;
@@ -942,6 +963,7 @@ class Binder {
     }
     const bool left_only = node.kind == JoinNode::Kind::kLeftSemi || node.kind == JoinNode::Kind::kLeftAnti;
     Relation out;
+    out.unread = std::move(unread);
     out.columns = left_only ? left.columns : both;
     out.plan = make_plan(std::move(node), schema_of(out.columns));
     if (using_pairs.empty() || left_only) return out;
@@ -1106,6 +1128,7 @@ Result<Binder::Relation> Binder::bind_table_function(const TableFunction& fn, So
     Relation r;
     r.plan = prune_scan(resolved->plan);
     r.columns = columns_of(*r.plan->schema, "");
+    r.unread = unread_columns(*resolved->plan->schema, *r.plan->schema);
     return r;
   }
   return error_at(pos, StatusCode::kNotFound, "unknown table function '{}' (range, read_parquet, read_csv)", name);
@@ -1144,6 +1167,7 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
   PlanPtr plan = from.plan;
   ExprContext base;
   base.columns = &from.columns;
+  base.unread = &from.unread;
   if (s.where) {
     if (contains_aggregate(*s.where)) {
       return error_at(s.where->pos, StatusCode::kInvalidArgument, "aggregate functions are not allowed in WHERE");
@@ -1268,6 +1292,7 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
     ctx.pre_columns = &from.columns;
     ctx.key_of_pre_column = &key_of_pre_column;
     ctx.aggregated = true;
+    ctx.unread = &from.unread;
     if (s.having) {
       BRAID_ASSIGN_OR_RETURN(auto pred, bind_expr(*s.having, ctx));
       plan = make_plan(FilterNode{plan, pred}, plan->schema);

@@ -149,11 +149,19 @@ Status key_skipping(const std::vector<exec::ExprPtr>& target_keys, const std::ve
 }  // namespace
 
 Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table, Resolver& resolver,
-                                  const QueryContext& context) {
+                                  const QueryContext& context, const WriteControl& control) {
   const exec::EvalContext& eval = context.eval;
   if (!m.ctes.empty()) return Status::not_implemented("WITH before MERGE is not supported yet; use a subquery as the source");
   MergeResult result;
   BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  if (control.txn) {
+    // A rerun of a write that already committed: nothing to do (checked again at commit).
+    auto done = snap->transaction_version(control.txn->app_id);
+    if (done && *done >= control.txn->version) {
+      result.skipped = true;
+      return result;
+    }
+  }
   const SchemaPtr target = snap->schema();
   const int width = target->num_fields();
   const std::string target_name = m.target_alias ? *m.target_alias : m.target.parts.empty() ? "" : m.target.parts.back();
@@ -433,7 +441,10 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   // Outcome per target row: kept, deleted or updated (with its new values).
   std::vector<uint8_t> outcome(static_cast<size_t>(target_count), 0);  // 0 kept, 1 deleted, 2 updated
   std::vector<std::pair<std::vector<int64_t>, RecordBatchPtr>> updates;  // target row ids, new rows
-  auto apply = [&](std::vector<Clause>& clauses, const RecordBatch& batch, const std::vector<int64_t>& tids) -> Status {
+  // Outcome per source row of a matched pair: 0 unchanged, 1 updated its target row, 2 deleted it.
+  std::vector<uint8_t> source_outcome(static_cast<size_t>(source_batch->num_rows()), 0);
+  auto apply = [&](std::vector<Clause>& clauses, const RecordBatch& batch, const std::vector<int64_t>& tids,
+                   const std::vector<int64_t>* sids) -> Status {
     std::vector<int32_t> remaining = all_rows(batch.num_rows());
     for (auto& c : clauses) {
       if (remaining.empty()) break;
@@ -444,6 +455,9 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       remaining = std::move(rest);
       std::vector<int64_t> ids;
       for (int32_t r : hit) ids.push_back(tids[static_cast<size_t>(r)]);
+      if (sids) {
+        for (int32_t r : hit) source_outcome[static_cast<size_t>((*sids)[static_cast<size_t>(r)])] = c.ast->action == MergeAction::kDelete ? 2 : 1;
+      }
       if (c.ast->action == MergeAction::kDelete) {
         for (int64_t id : ids) {
           if (outcome[static_cast<size_t>(id)] == 0) ++result.deleted;
@@ -465,7 +479,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
     std::vector<ColumnPtr> cols = t->columns();
     cols.insert(cols.end(), s->columns().begin(), s->columns().end());
     RecordBatch joined(schema_of(both), static_cast<int64_t>(pair_tid.size()), std::move(cols));
-    BRAID_RETURN_IF_ERROR(apply(matched, joined, pair_tid));
+    BRAID_RETURN_IF_ERROR(apply(matched, joined, pair_tid, &pair_sid));
   }
   if (!by_source.empty()) {
     std::vector<int64_t> unmatched;
@@ -474,7 +488,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
     }
     if (!unmatched.empty()) {
       BRAID_ASSIGN_OR_RETURN(auto rows, take(*all_target, unmatched));
-      BRAID_RETURN_IF_ERROR(apply(by_source, *rows, unmatched));
+      BRAID_RETURN_IF_ERROR(apply(by_source, *rows, unmatched, nullptr));
     }
   }
   std::vector<RecordBatchPtr> to_write;
@@ -498,6 +512,23 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
         to_write.push_back(std::move(inserted));
       }
     }
+  }
+
+  int64_t unmatched_sources = 0;
+  for (size_t r = 0; r < source_outcome.size(); ++r) {
+    if (!source_matched[r]) {
+      ++unmatched_sources;
+    } else if (source_outcome[r] == 0) {
+      ++result.source_unchanged;
+    } else {
+      ++(source_outcome[r] == 1 ? result.source_updated : result.source_deleted);
+    }
+  }
+  result.source_not_inserted = unmatched_sources - result.inserted;
+  if (control.guard) {
+    // Every row this MERGE writes (inserted rows, updated rows) before anything is committed.
+    for (const auto& b : to_write) BRAID_RETURN_IF_ERROR(control.guard(*b));
+    for (const auto& [ids, rows] : updates) BRAID_RETURN_IF_ERROR(control.guard(*rows));
   }
 
   // Files holding an updated or deleted row are rewritten: their kept rows, then the new values.
@@ -560,8 +591,17 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
                               {"numTargetFilesAdded", std::to_string(result.files_added)},
                               {"numTargetFilesRemoved", std::to_string(result.files_removed)},
                               {"numTargetBytesAdded", std::to_string(added_bytes)}};
+  commit.user_metadata = control.user_metadata;
+  commit.isolation = control.isolation;
+  if (control.txn) {
+    txn.read_app_version(control.txn->app_id);
+    delta::SetTransaction t = *control.txn;
+    if (!t.last_updated) t.last_updated = delta::now_ms();
+    txn.set_transaction(std::move(t));
+  }
   BRAID_ASSIGN_OR_RETURN(auto committed, txn.commit(commit));
   result.version = committed.version;
+  result.skipped = committed.skipped;
   return result;
 }
 

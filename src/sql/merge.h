@@ -19,6 +19,7 @@
 #include "sql/ast.h"
 #include "sql/binder.h"
 #include "sql/executor.h"
+#include "sql/write_control.h"
 
 namespace braid::sql {
 
@@ -33,9 +34,18 @@ struct MergeResult {
   int64_t files_added = 0;
   int64_t files_read = 0;   // target files read (the others were ruled out by skipping)
   int64_t files_total = 0;  // live files of the target
+  bool skipped = false;     // the WriteControl's txn had already committed: nothing written
+  // Per source row (see WriteStats): matched but unchanged, unmatched and not inserted, and
+  // matched rows whose target row was updated / deleted.
+  int64_t source_unchanged = 0;
+  int64_t source_not_inserted = 0;
+  int64_t source_updated = 0;
+  int64_t source_deleted = 0;
 };
 
+// `control` adds userMetadata and a txn to the commit and checks the rows written (inserted and
+// updated) with its guard before committing.
 Result<MergeResult> execute_merge(const Merge& merge, const delta::DeltaTable& target, Resolver& resolver,
-                                  const QueryContext& context);
+                                  const QueryContext& context, const WriteControl& control = {});
 
 }  // namespace braid::sql

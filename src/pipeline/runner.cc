@@ -1,0 +1,1061 @@
+#include "pipeline/runner.h"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <simdjson.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "catalog/session.h"
+#include "columnar/take.h"
+#include "columnar/value_text.h"
+#include "common/json_writer.h"
+#include "common/worker_pool.h"
+#include "delta/table.h"
+#include "sql/ast.h"
+#include "sql/parser.h"
+
+namespace braid::pipeline {
+
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string iso_time(int64_t micros) {
+  std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, (micros / 1000) % 1000);
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A task: one row of its flow's for_each.
+struct TaskSpec {
+  const Flow* flow = nullptr;
+  size_t flow_index = 0;
+  size_t index = 0;  // within the flow
+  std::string key;   // "region=us-east,day=2024-01-01"
+  std::vector<std::pair<std::string, ColumnPtr>> params;
+};
+
+// What a flow's DML statement is, for reconciliation.
+struct FlowShape {
+  bool is_merge = false;
+  bool merge_reads_view = false;  // MERGE ... USING <the task's view>
+};
+
+FlowShape shape_of(const Flow& flow) {
+  FlowShape shape;
+  auto parsed = sql::parse_statement(flow.merge);
+  if (!parsed.ok()) return shape;
+  if (const auto* m = (*parsed)->as<sql::Merge>()) {
+    shape.is_merge = true;
+    if (const auto* base = m->source->as<sql::BaseTable>()) {
+      shape.merge_reads_view = !base->name.is_path() && base->name.parts.size() == 1 &&
+                               lower(base->name.parts[0]) == lower(flow.view) && !base->time_travel;
+    }
+  }
+  return shape;
+}
+
+// Up to `limit` rows of a batch as "(a=1, b='x')" for error messages.
+std::string describe_rows(const RecordBatch& batch, const std::vector<int64_t>& rows, size_t limit = 3) {
+  std::string out;
+  for (size_t i = 0; i < rows.size() && i < limit; ++i) {
+    if (!out.empty()) out += ", ";
+    out += "(";
+    for (int c = 0; c < batch.num_columns(); ++c) {
+      if (c > 0) out += ", ";
+      out += batch.schema()->field(c)->name() + "=";
+      const auto& col = *batch.column(c);
+      out += col.is_valid(rows[i]) ? value_text(col, rows[i], TextFlavor::kJson) : "NULL";
+    }
+    out += ")";
+  }
+  if (rows.size() > limit) out += fmt::format(" and {} more", rows.size() - limit);
+  return out;
+}
+
+// Cancels the tokens of tasks that outlive their timeout.
+class Watchdog {
+ public:
+  Watchdog() : thread_([this] { loop(); }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  int watch(CancellationToken token, int64_t timeout_ms, std::string reason) {
+    std::lock_guard lock(mutex_);
+    const int id = next_id_++;
+    entries_[id] = {std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms), std::move(token),
+                    std::move(reason)};
+    changed_.notify_all();
+    return id;
+  }
+  void forget(int id) {
+    std::lock_guard lock(mutex_);
+    entries_.erase(id);
+  }
+
+ private:
+  struct Entry {
+    std::chrono::steady_clock::time_point deadline;
+    CancellationToken token;
+    std::string reason;
+  };
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      auto now = std::chrono::steady_clock::now();
+      auto next = now + std::chrono::seconds(1);
+      for (auto it = entries_.begin(); it != entries_.end();) {
+        if (it->second.deadline <= now) {
+          it->second.token.cancel(it->second.reason);
+          it = entries_.erase(it);
+        } else {
+          next = std::min(next, it->second.deadline);
+          ++it;
+        }
+      }
+      changed_.wait_until(lock, next);
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<int, Entry> entries_;
+  int next_id_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+std::string new_run_id() {
+  const int64_t us = now_us();
+  std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  std::random_device rd;
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z-{:04x}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, rd() & 0xffff);
+}
+
+Status check_run_id(const std::string& id) {
+  if (id.empty() || id.size() > 128) return Status::invalid_argument("a run id must be 1 to 128 characters");
+  for (char c : id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
+      return Status::invalid_argument("run id '{}': only letters, digits, '-', '_' and '.' are allowed", id);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string task_app_id(const std::string& pipeline, const std::string& flow, const std::string& task) {
+  return fmt::format("braid:{}/{}/{}", pipeline, flow, task);
+}
+
+struct Runner::State {
+  PipelineConfig config;
+  RunOptions options;
+  std::shared_ptr<catalog::Database> db;
+  std::unique_ptr<catalog::Session> session;
+  std::vector<FlowShape> shapes;
+  std::string run_id;
+  int64_t txn_version = 0;
+  bool resumed = false;
+  std::unique_ptr<Watchdog> watchdog;
+  std::unique_ptr<TaskGroup> group;
+
+  mutable std::mutex mutex;  // guards everything below
+  std::vector<FlowProgress> progress;
+  std::vector<int> remaining;        // tasks of each flow not finished (-1: not started)
+  std::vector<bool> flow_failed;
+  std::vector<std::vector<TaskRecord>> finals;  // per flow, per task: the last attempt
+  RunReport report;
+  std::string stop_reason;           // set by fail_fast: tasks not started are skipped
+  std::set<std::pair<std::string, std::string>> audited_success;  // (flow, task) with a succeeded audit row in this run
+
+  void log(const std::string& line) {
+    if (options.log) options.log(line);
+  }
+
+  // ---- setup
+
+  Status open(bool for_dry_run) {
+    // Absolute, so the audit and commit metadata name tables unambiguously.
+    const std::string warehouse = std::filesystem::absolute(config.warehouse_path()).lexically_normal().string();
+    auto fs = local_file_system();
+    if (!for_dry_run) BRAID_RETURN_IF_ERROR(fs->create_directories(warehouse));
+    BRAID_ASSIGN_OR_RETURN(db, catalog::Database::open(warehouse));
+    session = std::make_unique<catalog::Session>(db, fmt::format("pipeline {}", config.name));
+    for (const auto& s : config.sources) {
+      BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format));
+    }
+    for (const auto& [name, literal] : config.params) {
+      Status st = session->set_parameter_sql(name, literal);
+      if (!st.ok()) return std::move(st).with_context_f("params.{}", name);
+    }
+    for (const auto& [name, text] : options.params) BRAID_RETURN_IF_ERROR(session->set_parameter_text(name, text));
+    for (const auto& f : config.flows) shapes.push_back(shape_of(f));
+    progress.resize(config.flows.size());
+    for (size_t i = 0; i < config.flows.size(); ++i) progress[i].flow = config.flows[i].name;
+    remaining.assign(config.flows.size(), -1);
+    flow_failed.assign(config.flows.size(), false);
+    finals.resize(config.flows.size());
+    return Status::OK();
+  }
+
+  std::string manifest_path(const std::string& id) const { return db->root() + "/_braid/runs/" + id + ".json"; }
+
+  Status write_manifest(const std::string& status) {
+    JsonWriter w;
+    w.begin_object();
+    w.field("run_id", run_id);
+    w.field("pipeline", config.name);
+    w.field("pipeline_file", config.file);
+    w.field("txn_version", txn_version);
+    w.field("started_at", iso_time(report.started_at_us));
+    w.field("status", status);
+    w.end_object();
+    auto fs = db->fs();
+    BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
+    // Written aside and renamed, so a crash never leaves a torn manifest.
+    const std::string path = manifest_path(run_id);
+    const std::string temp = fmt::format("{}.{}.tmp", path, now_us());
+    BRAID_RETURN_IF_ERROR(fs->write_file(temp, w.str()));
+    return fs->rename(temp, path, true);
+  }
+
+  // Chooses the run id and the txn version: a new run gets a fresh version; a resumed run (or
+  // a run id that exists) reuses the one in its manifest.
+  Status start_run() {
+    std::string id = !options.resume.empty() ? options.resume : options.run_id;
+    if (!options.resume.empty() && !options.run_id.empty() && options.run_id != options.resume) {
+      return Status::invalid_argument("--run-id {} and --resume {} name different runs", options.run_id, options.resume);
+    }
+    if (id.empty()) id = new_run_id();
+    BRAID_RETURN_IF_ERROR(check_run_id(id));
+    run_id = id;
+    auto text = db->fs()->read_file(manifest_path(id));
+    if (text.ok()) {
+      simdjson::dom::parser parser;
+      simdjson::dom::element doc;
+      int64_t version = 0;
+      std::string_view pipeline_name;
+      if (parser.parse(*text).get(doc) || doc["txn_version"].get(version) || doc["pipeline"].get(pipeline_name)) {
+        return Status::corruption("run manifest {} is not readable", manifest_path(id));
+      }
+      if (pipeline_name != config.name) {
+        return Status::invalid_argument("run {} belongs to pipeline '{}', not '{}'", id, pipeline_name, config.name);
+      }
+      txn_version = version;
+      resumed = true;
+      BRAID_RETURN_IF_ERROR(load_audited_successes());
+      log(fmt::format("resuming run {} (tasks it committed are skipped)", id));
+      return Status::OK();
+    }
+    if (text.status().code() != StatusCode::kNotFound) return text.status();
+    if (!options.resume.empty()) {
+      return Status::not_found("there is no run {} to resume (no {})", id, manifest_path(id));
+    }
+    // Versions only grow: a later run's tasks are never mistaken for committed ones.
+    txn_version = now_us();
+    return write_manifest("running");
+  }
+
+  // The tasks of this run the audit already records as succeeded.
+  Status load_audited_successes() {
+    const std::string path = audit_table_path(*db);
+    if (!delta::DeltaTable::exists(*db->fs(), path)) return Status::OK();
+    auto scope = session->new_task("resume audit");
+    BRAID_RETURN_IF_ERROR(scope->set_parameter_sql("run", "'" + run_id + "'"));  // run ids have no quotes
+    BRAID_ASSIGN_OR_RETURN(auto rows, scope->execute("SELECT flow, task FROM delta.`" + path +
+                                                     "` WHERE run_id = :run AND status = 'succeeded'"));
+    for (const auto& b : rows.batches) {
+      for (int64_t r = 0; r < b->num_rows(); ++r) {
+        audited_success.emplace(value_text(*b->column(0), r, TextFlavor::kPlain), value_text(*b->column(1), r, TextFlavor::kPlain));
+      }
+    }
+    return Status::OK();
+  }
+
+  // ---- flows and tasks
+
+  // The tasks of a flow: its for_each rows, evaluated in a scope of their own.
+  Result<std::vector<TaskSpec>> expand(size_t flow_index) {
+    const Flow& flow = config.flows[flow_index];
+    std::vector<TaskSpec> tasks;
+    auto add = [&](std::vector<std::pair<std::string, ColumnPtr>> params) {
+      TaskSpec t;
+      t.flow = &flow;
+      t.flow_index = flow_index;
+      t.index = tasks.size();
+      for (const auto& [name, value] : params) {
+        if (!t.key.empty()) t.key += ",";
+        t.key += name + "=" + (value->is_valid(0) ? value_text(*value, 0, TextFlavor::kPlain) : "NULL");
+      }
+      t.params = std::move(params);
+      tasks.push_back(std::move(t));
+    };
+    auto scope = session->new_task(fmt::format("flow {} for_each", flow.name));
+    if (flow.for_each_sql) {
+      auto rows = scope->execute(*flow.for_each_sql);
+      if (!rows.ok()) return Status(rows.status()).with_context_f("flows.{}.for_each", flow.name);
+      if (!rows->has_rows) return Status::invalid_argument("flows.{}.for_each: not a query", flow.name);
+      for (const auto& b : rows->batches) {
+        for (int64_t r = 0; r < b->num_rows(); ++r) {
+          std::vector<std::pair<std::string, ColumnPtr>> params;
+          for (int c = 0; c < b->num_columns(); ++c) {
+            // A copy counted by no tracker: the value outlives this scope (and its tracker).
+            BRAID_ASSIGN_OR_RETURN(auto value, take(*b->column(c), std::vector<int64_t>{r}, nullptr));
+            params.emplace_back(b->schema()->field(c)->name(), std::move(value));
+          }
+          add(std::move(params));
+        }
+      }
+    } else if (!flow.for_each_rows.empty()) {
+      for (const auto& row : flow.for_each_rows) {
+        std::vector<std::pair<std::string, ColumnPtr>> params;
+        for (const auto& [name, literal] : row) {
+          BRAID_RETURN_IF_ERROR(scope->set_parameter_sql(name, literal));
+          BRAID_ASSIGN_OR_RETURN(auto value, take(**scope->parameter_value(name), std::vector<int64_t>{0}, nullptr));
+          params.emplace_back(name, std::move(value));
+        }
+        add(std::move(params));
+      }
+    } else {
+      add({});
+    }
+    std::set<std::string> keys;
+    for (const auto& t : tasks) {
+      if (!keys.insert(t.key).second) {
+        return Status::invalid_argument("flows.{}.for_each gives two tasks the same parameters ({}): each row must differ",
+                                        flow.name, t.key);
+      }
+    }
+    return tasks;
+  }
+
+  std::optional<std::string> target_path(const Flow& flow) const {
+    static const std::string prefix = "delta.`";
+    if (flow.target.rfind(prefix, 0) == 0 && flow.target.size() > prefix.size()) {
+      return flow.target.substr(prefix.size(), flow.target.size() - prefix.size() - 1);
+    }
+    auto path = db->table_path(flow.target);
+    if (!path.ok()) return std::nullopt;
+    return *path;
+  }
+
+  TaskRecord base_record(const TaskSpec& spec, int attempt) const {
+    TaskRecord rec;
+    rec.run_id = run_id;
+    rec.pipeline = config.name;
+    rec.flow = spec.flow->name;
+    rec.task = spec.key;
+    rec.attempt = attempt;
+    rec.started_at_us = now_us();
+    rec.target = spec.flow->target;
+    return rec;
+  }
+
+  std::string user_metadata(const TaskSpec& spec, const std::map<std::string, int64_t>& sources) const {
+    JsonWriter w;
+    w.begin_object();
+    w.field("run_id", run_id);
+    w.field("pipeline", config.name);
+    w.field("flow", spec.flow->name);
+    w.field("task", spec.key);
+    w.field("view", spec.flow->view);
+    w.key("sources");
+    w.begin_object();
+    for (const auto& [table, version] : sources) w.field(table, version);
+    w.end_object();
+    w.end_object();
+    return w.take();
+  }
+
+  // One attempt: prepare, stage, expectations, view, guarded DML. Fills `rec`; the returned
+  // status is the attempt's error.
+  Status attempt(const TaskSpec& spec, TaskRecord& rec, const CancellationToken& token) {
+    const Flow& flow = *spec.flow;
+    const std::string app_id = task_app_id(config.name, flow.name, spec.key);
+    // Already committed by this run (a resume, or another process on the same run)?
+    if (auto path = target_path(flow)) {
+      auto table = delta::DeltaTable::open(db->fs(), *path);
+      if (table.ok()) {
+        BRAID_ASSIGN_OR_RETURN(auto snap, table->snapshot());
+        auto done = snap->transaction_version(app_id);
+        if (done && *done >= txn_version) {
+          rec.status = "skipped";
+          rec.error = fmt::format("already committed by run {}: nothing written", run_id);
+          if (!audited_success.count({flow.name, spec.key})) {
+            // Committed, but the process died before its audit row was written: record it now.
+            rec.status = "succeeded";
+            rec.error = "recovered on resume: the task's commit is in the table but its audit row was lost with the "
+                        "process that made it (row counts are in the commit's operationMetrics)";
+          }
+          return Status::OK();
+        }
+      }
+    }
+    auto scope = session->new_task(fmt::format("task {}[{}]", flow.name, spec.key));
+    scope->set_cancellation(token);
+    for (const auto& [name, value] : spec.params) scope->set_parameter(name, value);
+    for (const auto& statement : flow.prepare) {
+      auto done = scope->execute(statement);
+      if (!done.ok()) return Status(done.status()).with_context_f("prepare");
+    }
+    BRAID_RETURN_IF_ERROR(token.check());
+
+    // Stage.
+    scope->clear_versions_read();
+    auto staged = scope->execute(flow.stage);
+    if (!staged.ok()) return Status(staged.status()).with_context_f("stage");
+    if (!staged->has_rows) return Status::invalid_argument("stage: not a query");
+    rec.source_versions = scope->versions_read();
+    for (const auto& b : staged->batches) rec.rows_staged += b->num_rows();
+    BRAID_RETURN_IF_ERROR(token.check());
+
+    // Expectations: which rules each row fails.
+    std::vector<RecordBatchPtr> kept = staged->batches, quarantined;
+    std::vector<std::vector<std::string>> quarantined_rules;
+    if (!flow.expectations.empty()) {
+      std::vector<catalog::Session::RowCheck> checks;
+      for (const auto& e : flow.expectations) {
+        auto check = scope->bind_row_check(e.check, staged->schema);
+        if (!check.ok()) return Status(check.status()).with_context_f("expectation '{}'", e.name);
+        checks.push_back(std::move(*check));
+        rec.expectations.push_back({e.name, std::string(expect_action_name(e.action)), 0});
+      }
+      kept.clear();
+      for (const auto& b : staged->batches) {
+        std::vector<std::vector<size_t>> failed(static_cast<size_t>(b->num_rows()));
+        for (size_t k = 0; k < checks.size(); ++k) {
+          BRAID_ASSIGN_OR_RETURN(auto rows, checks[k](*b));
+          rec.expectations[k].failed_rows += static_cast<int64_t>(rows.size());
+          for (int64_t r : rows) failed[static_cast<size_t>(r)].push_back(k);
+          if (!rows.empty() && flow.expectations[k].action == ExpectAction::kFail) {
+            return Status::invalid_argument("expectation '{}' (`{}`, action fail) is not met by staged rows, e.g. {}",
+                                            flow.expectations[k].name, flow.expectations[k].check,
+                                            describe_rows(*b, rows));
+          }
+        }
+        std::vector<int64_t> keep_rows, quarantine_rows;
+        for (size_t r = 0; r < failed.size(); ++r) {
+          bool quarantine = false, drop = false;
+          std::vector<std::string> names;
+          for (size_t k : failed[r]) {
+            quarantine |= flow.expectations[k].action == ExpectAction::kQuarantine;
+            drop |= flow.expectations[k].action == ExpectAction::kDrop;
+            names.push_back(flow.expectations[k].name);
+          }
+          if (quarantine) {
+            // Quarantine wins over drop: a rejected row is kept somewhere, never silently lost.
+            quarantine_rows.push_back(static_cast<int64_t>(r));
+            quarantined_rules.push_back(std::move(names));
+          } else if (drop) {
+            ++rec.rows_dropped;
+          } else {
+            keep_rows.push_back(static_cast<int64_t>(r));
+          }
+        }
+        if (static_cast<int64_t>(keep_rows.size()) == b->num_rows()) {
+          kept.push_back(b);
+        } else if (!keep_rows.empty()) {
+          BRAID_ASSIGN_OR_RETURN(auto part, take(*b, keep_rows));
+          kept.push_back(std::move(part));
+        }
+        if (!quarantine_rows.empty()) {
+          BRAID_ASSIGN_OR_RETURN(auto part, take(*b, quarantine_rows));
+          quarantined.push_back(std::move(part));
+        }
+      }
+      for (const auto& q : quarantined) rec.rows_quarantined += q->num_rows();
+      for (const auto& e : rec.expectations) {
+        if (e.failed_rows > 0 && e.action == "warn") {
+          log(fmt::format("warning: {}[{}]: expectation '{}' not met by {} rows (kept)", flow.name, spec.key, e.name,
+                          e.failed_rows));
+        }
+      }
+    }
+    if (!quarantined.empty()) {
+      // Its own idempotent commit: a retry or a resume never quarantines the same rows twice.
+      delta::SetTransaction txn{task_app_id(config.name, flow.name, spec.key) + "/quarantine", txn_version, {}};
+      BRAID_RETURN_IF_ERROR(append_quarantine(*db, flow.name, quarantined, quarantined_rules, run_id, spec.key, txn));
+    }
+    BRAID_RETURN_IF_ERROR(scope->create_rows_view(flow.view, staged->schema, kept, rec.source_versions));
+
+    // The guarded, audited, idempotent write.
+    sql::WriteControl control;
+    control.user_metadata = user_metadata(spec, rec.source_versions);
+    control.txn = delta::SetTransaction{app_id, txn_version, {}};
+    if (flow.guard) {
+      auto path = target_path(flow);
+      if (!path) return Status::not_found("target table {} does not exist", flow.target);
+      BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), *path));
+      BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+      auto check = scope->bind_row_check(*flow.guard, snap->schema());
+      if (!check.ok()) return Status(check.status()).with_context_f("guard");
+      const std::string guard_text = *flow.guard;
+      control.guard = [check = std::move(*check), guard_text](const RecordBatch& rows) -> Status {
+        BRAID_ASSIGN_OR_RETURN(auto failing, check(rows));
+        if (failing.empty()) return Status::OK();
+        return Status::invalid_argument("guard `{}` is violated by {} row{} the task would write, e.g. {}; nothing was committed",
+                                        guard_text, failing.size(), failing.size() == 1 ? "" : "s",
+                                        describe_rows(rows, failing));
+      };
+    }
+    if (options.before_commit && control.guard) {
+      auto hook = options.before_commit;
+      auto called = std::make_shared<bool>(false);
+      control.guard = [guard = std::move(control.guard), hook, called, flow_name = flow.name, key = spec.key,
+                       attempt_no = rec.attempt](const RecordBatch& rows) -> Status {
+        if (!*called) {
+          *called = true;
+          BRAID_RETURN_IF_ERROR(hook(flow_name, key, attempt_no));
+        }
+        return guard(rows);
+      };
+    }
+    scope->set_write_control(std::move(control));
+    if (options.before_write) BRAID_RETURN_IF_ERROR(options.before_write(flow.name, spec.key, rec.attempt));
+    BRAID_RETURN_IF_ERROR(token.check());
+    auto written = scope->execute(flow.merge);
+    if (!written.ok()) return written.status();
+    const sql::WriteStats& ws = scope->last_write();
+    if (!ws.target.empty()) rec.target = ws.target;
+    if (ws.version >= 0) rec.target_version = ws.version;
+    rec.rows_inserted = ws.inserted;
+    rec.rows_updated = ws.updated;
+    rec.rows_deleted = ws.deleted;
+    rec.rows_unchanged = ws.source_unchanged;
+    if (ws.skipped) {
+      rec.status = "skipped";
+      rec.error = fmt::format("already committed by run {}: nothing written", run_id);
+      return Status::OK();
+    }
+    // Reconciliation: every source row is accounted for, and every staged row too.
+    const FlowShape& shape = shapes[spec.flow_index];
+    if (shape.is_merge) {
+      const int64_t accounted = ws.source_updated + ws.source_deleted + ws.source_unchanged + ws.inserted + ws.source_not_inserted;
+      if (accounted != ws.source_rows) {
+        return Status::internal(
+            "reconciliation failed: the MERGE read {} source rows but accounts for {} (updated {} + deleted {} + "
+            "unchanged {} + inserted {} + not inserted {})",
+            ws.source_rows, accounted, ws.source_updated, ws.source_deleted, ws.source_unchanged, ws.inserted,
+            ws.source_not_inserted);
+      }
+      if (shape.merge_reads_view && rec.rows_staged != ws.source_rows + rec.rows_dropped + rec.rows_quarantined) {
+        return Status::internal("reconciliation failed: {} rows staged but {} merged + {} dropped + {} quarantined",
+                                rec.rows_staged, ws.source_rows, rec.rows_dropped, rec.rows_quarantined);
+      }
+    }
+    rec.status = "succeeded";
+    return Status::OK();
+  }
+
+  // Runs a task's attempts; records each in the audit.
+  void run_task(const TaskSpec& spec) {
+    const Flow& flow = *spec.flow;
+    {
+      std::lock_guard lock(mutex);
+      if (!stop_reason.empty()) {
+        TaskRecord rec = base_record(spec, 1);
+        rec.status = "skipped";
+        rec.error = stop_reason;
+        rec.ended_at_us = rec.started_at_us;
+        finish_attempt_locked(spec, rec);
+        return;
+      }
+      progress[spec.flow_index].running++;
+    }
+    for (int attempt_no = 1;; ++attempt_no) {
+      TaskRecord rec = base_record(spec, attempt_no);
+      CancellationToken token = group->token().child();
+      int watch = -1;
+      if (flow.timeout_ms) {
+        watch = watchdog->watch(token, *flow.timeout_ms,
+                                fmt::format("timeout: task {}[{}] ran longer than {} ms", flow.name, spec.key, *flow.timeout_ms));
+      }
+      Status s;
+      try {
+        s = attempt(spec, rec, token);
+      } catch (const std::bad_alloc&) {
+        s = Status::out_of_memory("the task ran out of memory");
+      } catch (const std::exception& e) {
+        s = Status::internal("the task threw: {}", e.what());
+      }
+      if (watch >= 0) watchdog->forget(watch);
+      rec.ended_at_us = now_us();
+      if (!s.ok()) {
+        rec.status = "failed";
+        // The kind of failure up front, where the message may not say it.
+        const char* kind = s.code() == StatusCode::kConflict      ? "conflict: "
+                           : s.code() == StatusCode::kCancelled   ? "cancelled: "
+                           : s.code() == StatusCode::kOutOfMemory ? "out of memory: "
+                                                                  : "";
+        rec.error = kind + s.to_string();
+      }
+      const bool retry = !s.ok() && s.code() == StatusCode::kConflict && flow.retry_on_conflict &&
+                         attempt_no <= flow.max_retries;
+      if (retry) rec.error += fmt::format(" (retrying: attempt {} of {})", attempt_no + 1, flow.max_retries + 1);
+      // A task that was already committed writes no audit row: a resume commits nothing.
+      const bool already = rec.status == "skipped";
+      if (!already) {
+        Status audited = append_audit(*db, {rec});
+        if (!audited.ok()) {
+          std::lock_guard lock(mutex);
+          report.errors.push_back(fmt::format("audit of {}[{}] attempt {}: {}", flow.name, spec.key, attempt_no, audited.to_string()));
+        }
+      }
+      log(fmt::format("{} {}[{}] attempt {}{}{}", rec.status, flow.name, spec.key, attempt_no,
+                      rec.status == "succeeded"
+                          ? fmt::format(": staged {}, inserted {}, updated {}, deleted {}, version {}", rec.rows_staged,
+                                        rec.rows_inserted, rec.rows_updated, rec.rows_deleted,
+                                        rec.target_version ? std::to_string(*rec.target_version) : "-")
+                          : "",
+                      rec.error.empty() ? "" : ": " + rec.error));
+      if (retry) {
+        std::lock_guard lock(mutex);
+        report.attempts.push_back(rec);
+        continue;
+      }
+      std::lock_guard lock(mutex);
+      progress[spec.flow_index].running--;
+      finish_attempt_locked(spec, rec);
+      return;
+    }
+  }
+
+  void finish_attempt_locked(const TaskSpec& spec, const TaskRecord& rec) {
+    report.attempts.push_back(rec);
+    auto& p = progress[spec.flow_index];
+    if (rec.status == "failed") {
+      p.failed++;
+      flow_failed[spec.flow_index] = true;
+      if (config.fail_fast && stop_reason.empty()) {
+        stop_reason = fmt::format("not run: fail_fast stopped the run after {}[{}] failed", spec.flow->name, spec.key);
+      }
+    } else if (rec.status == "skipped") {
+      p.skipped++;
+    }
+    p.done++;
+    p.rows_written += rec.rows_inserted + rec.rows_updated + rec.rows_deleted;
+    finals[spec.flow_index][spec.index] = rec;
+  }
+
+  // Starts a flow: expands its tasks and spawns them (or skips them when a flow it depends on
+  // failed). Called without the lock, from the main thread or from the task that finished the
+  // last dependency.
+  void launch(size_t f) {
+    const Flow& flow = config.flows[f];
+    std::string upstream_failed;
+    {
+      std::lock_guard lock(mutex);
+      for (const auto& d : flow.depends_on) {
+        for (size_t g = 0; g < config.flows.size(); ++g) {
+          if (config.flows[g].name == d && flow_failed[g]) upstream_failed = d;
+        }
+      }
+    }
+    auto tasks = expand(f);
+    if (!tasks.ok() || !upstream_failed.empty()) {
+      TaskSpec whole;
+      whole.flow = &flow;
+      whole.flow_index = f;
+      std::vector<TaskSpec> specs = tasks.ok() ? *tasks : std::vector<TaskSpec>{whole};
+      std::vector<TaskRecord> records;
+      for (auto& spec : specs) {
+        TaskRecord rec = base_record(spec, 1);
+        rec.ended_at_us = rec.started_at_us;
+        if (!upstream_failed.empty()) {
+          rec.status = "skipped";
+          rec.error = fmt::format("not run: flow {} it depends on failed", upstream_failed);
+        } else {
+          rec.status = "failed";
+          rec.error = tasks.status().to_string();
+        }
+        records.push_back(rec);
+      }
+      Status audited = append_audit(*db, records);
+      log(fmt::format("{} flow {}: {}", records[0].status, flow.name, records[0].error));
+      std::unique_lock lock(mutex);
+      if (!audited.ok()) report.errors.push_back(fmt::format("audit of flow {}: {}", flow.name, audited.to_string()));
+      finals[f].resize(records.size());
+      progress[f].tasks = static_cast<int>(records.size());
+      remaining[f] = static_cast<int>(records.size());
+      for (size_t i = 0; i < records.size(); ++i) {
+        specs[i].index = i;
+        finish_attempt_locked(specs[i], records[i]);
+      }
+      flow_failed[f] = true;
+      remaining[f] = 0;
+      complete_locked_then_launch(f, lock);
+      return;
+    }
+    std::vector<TaskSpec> specs = std::move(*tasks);
+    {
+      std::unique_lock lock(mutex);
+      finals[f].resize(specs.size());
+      progress[f].tasks = static_cast<int>(specs.size());
+      remaining[f] = static_cast<int>(specs.size());
+      if (specs.empty()) {
+        complete_locked_then_launch(f, lock);
+        return;
+      }
+    }
+    log(fmt::format("flow {}: {} task{}", flow.name, specs.size(), specs.size() == 1 ? "" : "s"));
+    for (auto& spec : specs) {
+      group->spawn([this, spec = std::move(spec)]() -> Status {
+        run_task(spec);
+        std::unique_lock lock(mutex);
+        if (--remaining[spec.flow_index] == 0) complete_locked_then_launch(spec.flow_index, lock);
+        return Status::OK();
+      });
+    }
+  }
+
+  // Flow `f` finished: launches every flow whose dependencies have all finished. Releases the lock.
+  template <typename Lock>
+  void complete_locked_then_launch(size_t f, Lock& lock) {
+    std::vector<size_t> ready;
+    for (size_t g = 0; g < config.flows.size(); ++g) {
+      if (remaining[g] != -1) continue;  // started already
+      bool all_done = true;
+      bool depends = false;
+      for (const auto& d : config.flows[g].depends_on) {
+        for (size_t h = 0; h < config.flows.size(); ++h) {
+          if (config.flows[h].name != d) continue;
+          if (h == f) depends = true;
+          if (remaining[h] != 0) all_done = false;
+        }
+      }
+      if (depends && all_done) {
+        remaining[g] = -2;  // launching
+        ready.push_back(g);
+      }
+    }
+    lock.unlock();
+    for (size_t g : ready) launch(g);
+  }
+};
+
+Runner::Runner(PipelineConfig config, RunOptions options) : state_(std::make_unique<State>()) {
+  state_->config = std::move(config);
+  state_->options = std::move(options);
+}
+
+Runner::~Runner() = default;
+
+std::vector<FlowProgress> Runner::progress() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->progress;
+}
+
+Result<RunReport> Runner::run() {
+  State& s = *state_;
+  s.report.started_at_us = now_us();
+  BRAID_RETURN_IF_ERROR(s.open(false));
+  BRAID_RETURN_IF_ERROR(s.start_run());
+  s.report.run_id = s.run_id;
+  s.report.pipeline = s.config.name;
+  s.report.resumed = s.resumed;
+  const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
+  s.session->freeze(holder);
+  s.watchdog = std::make_unique<Watchdog>();
+  TaskGroup::Options group_options;
+  group_options.max_concurrency = s.options.parallelism > 0 ? s.options.parallelism : s.config.parallelism;
+  s.group = std::make_unique<TaskGroup>(WorkerPool::shared(), group_options);
+  s.log(fmt::format("run {} of pipeline {}: {} flow{}, parallelism {}", s.run_id, s.config.name, s.config.flows.size(),
+                    s.config.flows.size() == 1 ? "" : "s",
+                    group_options.max_concurrency > 0 ? group_options.max_concurrency : WorkerPool::shared().concurrency()));
+  // Flows without dependencies start now; the others when their last dependency finishes.
+  std::vector<size_t> roots;
+  {
+    std::lock_guard lock(s.mutex);
+    for (size_t f = 0; f < s.config.flows.size(); ++f) {
+      if (s.config.flows[f].depends_on.empty()) {
+        s.remaining[f] = -2;
+        roots.push_back(f);
+      }
+    }
+  }
+  for (size_t f : roots) s.launch(f);
+  Status waited = s.group->wait();
+  s.watchdog.reset();
+  s.session->unfreeze();
+  if (!waited.ok()) s.report.errors.push_back(waited.to_string());
+
+  RunReport& r = s.report;
+  for (const auto& flow_tasks : s.finals) {
+    for (const auto& t : flow_tasks) r.tasks.push_back(t);
+  }
+  bool failed = !r.errors.empty();
+  for (const auto& t : r.tasks) failed |= t.status != "succeeded" && t.status != "skipped";
+  // A skipped task (not run because another failed) makes the run fail too, unless it had
+  // already committed.
+  for (const auto& t : r.tasks) failed |= t.status == "skipped" && t.error.rfind("not run", 0) == 0;
+  r.status = failed ? "failed" : "succeeded";
+  r.ended_at_us = now_us();
+  if (!s.resumed || !failed) {
+    Status m = s.write_manifest(r.status);
+    if (!m.ok()) r.errors.push_back(m.to_string());
+  }
+  return std::move(s.report);
+}
+
+Result<std::string> Runner::dry_run() {
+  State& s = *state_;
+  BRAID_RETURN_IF_ERROR(s.open(true));
+  std::string out = fmt::format("pipeline {} (dry run: nothing is written)\nwarehouse {}\n", s.config.name, s.db->root());
+  struct Planned {
+    std::string flow, key, target;
+    std::vector<std::string> partition_columns;
+    std::set<std::string> partitions;  // "col=value/..." the staged rows fall in; empty: unknown
+    bool whole_table = false;          // no partition separates this task from others
+  };
+  std::vector<Planned> planned;
+  for (size_t f = 0; f < s.config.flows.size(); ++f) {
+    const Flow& flow = s.config.flows[f];
+    out += fmt::format("\nflow {}{}\n", flow.name,
+                       flow.depends_on.empty() ? "" : " (after " + fmt::format("{}", fmt::join(flow.depends_on, ", ")) + ")");
+    auto tasks = s.expand(f);
+    if (!tasks.ok()) {
+      out += fmt::format("  cannot list its tasks now: {}\n", tasks.status().to_string());
+      continue;
+    }
+    auto path = s.target_path(flow);
+    std::vector<std::string> partition_columns;
+    if (path) {
+      auto table = delta::DeltaTable::open(s.db->fs(), *path);
+      if (table.ok()) {
+        if (auto snap = table->snapshot(); snap.ok()) partition_columns = (*snap)->partition_columns();
+      }
+    }
+    out += fmt::format("  target {}{}{}\n", flow.target, path ? " (" + *path + ")" : " (does not exist yet)",
+                       partition_columns.empty() ? "" : fmt::format(", partitioned by {}", fmt::join(partition_columns, ", ")));
+    for (const auto& spec : *tasks) {
+      Planned p{flow.name, spec.key, flow.target, partition_columns, {}, partition_columns.empty()};
+      // The partitions a task would write are those of its staged rows (read-only).
+      int64_t staged_rows = -1;
+      if (!partition_columns.empty()) {
+        auto scope = s.session->new_task(fmt::format("dry run {}[{}]", flow.name, spec.key));
+        for (const auto& [name, value] : spec.params) scope->set_parameter(name, value);
+        auto staged = scope->execute(flow.stage);
+        if (staged.ok() && staged->has_rows) {
+          staged_rows = 0;
+          std::vector<int> cols;
+          for (const auto& c : partition_columns) cols.push_back(staged->schema->field_index(c));
+          const bool all_present = std::all_of(cols.begin(), cols.end(), [](int c) { return c >= 0; });
+          for (const auto& b : staged->batches) {
+            staged_rows += b->num_rows();
+            if (!all_present) continue;
+            for (int64_t r = 0; r < b->num_rows(); ++r) {
+              std::string part;
+              for (size_t k = 0; k < cols.size(); ++k) {
+                const auto& col = *b->column(cols[k]);
+                part += (k ? "/" : "") + partition_columns[k] + "=" +
+                        (col.is_valid(r) ? value_text(col, r, TextFlavor::kPlain) : "NULL");
+              }
+              p.partitions.insert(part);
+            }
+          }
+          if (!all_present) p.whole_table = true;
+        } else {
+          p.whole_table = true;
+        }
+      }
+      std::string where = p.whole_table ? "the whole table" : fmt::format("{}", fmt::join(p.partitions, ", "));
+      if (!p.whole_table && p.partitions.empty()) where = "nothing (no staged rows)";
+      out += fmt::format("  task {}[{}]  writes {}{}\n", flow.name, spec.key.empty() ? "-" : spec.key, where,
+                         staged_rows >= 0 ? fmt::format(" ({} staged rows)", staged_rows) : "");
+      planned.push_back(std::move(p));
+    }
+  }
+  // Pairs that could conflict: same table, and partitions that overlap or are unknown.
+  std::vector<std::string> pairs;
+  for (size_t i = 0; i < planned.size(); ++i) {
+    for (size_t j = i + 1; j < planned.size(); ++j) {
+      const auto& a = planned[i];
+      const auto& b = planned[j];
+      if (lower(a.target) != lower(b.target)) continue;
+      std::string why;
+      if (a.whole_table || b.whole_table) {
+        why = "same table, no partition separates them";
+      } else {
+        for (const auto& part : a.partitions) {
+          if (b.partitions.count(part)) {
+            why = "both write partition " + part;
+            break;
+          }
+        }
+      }
+      if (!why.empty()) pairs.push_back(fmt::format("  {}[{}] <-> {}[{}]: {}", a.flow, a.key, b.flow, b.key, why));
+    }
+  }
+  out += fmt::format("\n{} task{}; {} pair{} could conflict{}\n", planned.size(), planned.size() == 1 ? "" : "s",
+                     pairs.size(), pairs.size() == 1 ? "" : "s", pairs.empty() ? "" : ":");
+  for (size_t i = 0; i < pairs.size() && i < 50; ++i) out += pairs[i] + "\n";
+  if (pairs.size() > 50) out += fmt::format("  ... and {} more\n", pairs.size() - 50);
+  return out;
+}
+
+Status Runner::check() {
+  State& s = *state_;
+  BRAID_RETURN_IF_ERROR(s.open(true));
+  std::vector<std::string> problems;
+  for (size_t f = 0; f < s.config.flows.size(); ++f) {
+    const Flow& flow = s.config.flows[f];
+    auto tasks = s.expand(f);
+    if (!tasks.ok()) {
+      problems.push_back(tasks.status().to_string());
+      continue;
+    }
+    auto path = s.target_path(flow);
+    if (!path && flow.prepare.empty()) {
+      problems.push_back(fmt::format("flows.{}.merge: table {} does not exist in {} (create it first, or in `prepare`)",
+                                     flow.name, flow.target, s.db->root()));
+    }
+    if (tasks->empty()) continue;
+    const TaskSpec& first = tasks->front();
+    auto scope = s.session->new_task(fmt::format("check {}[{}]", flow.name, first.key));
+    for (const auto& [name, value] : first.params) scope->set_parameter(name, value);
+    if (auto bound = scope->execute("EXPLAIN " + flow.stage); !bound.ok()) {
+      problems.push_back(fmt::format("flows.{}.stage (task {}): {}", flow.name, first.key, bound.status().to_string()));
+    }
+    if (flow.guard && path) {
+      auto table = delta::DeltaTable::open(s.db->fs(), *path);
+      if (table.ok()) {
+        if (auto snap = table->snapshot(); snap.ok()) {
+          auto check = scope->bind_row_check(*flow.guard, (*snap)->schema());
+          if (!check.ok()) problems.push_back(fmt::format("flows.{}.guard: {}", flow.name, check.status().to_string()));
+        }
+      }
+    }
+  }
+  if (problems.empty()) return Status::OK();
+  std::string message = fmt::format("{}: {} problem{}", s.config.file, problems.size(), problems.size() == 1 ? "" : "s");
+  for (const auto& p : problems) message += "\n" + p;
+  return Status::invalid_argument("{}", message);
+}
+
+std::string RunReport::to_json() const {
+  JsonWriter w;
+  w.begin_object();
+  w.field("run_id", run_id);
+  w.field("pipeline", pipeline);
+  w.field("status", status);
+  w.field("resumed", resumed);
+  w.field("started_at", iso_time(started_at_us));
+  w.field("ended_at", iso_time(ended_at_us));
+  w.key("errors");
+  w.begin_array();
+  for (const auto& e : errors) w.value(e);
+  w.end_array();
+  auto write_task = [&](const TaskRecord& t) {
+    w.begin_object();
+    w.field("run_id", t.run_id);
+    w.field("pipeline", t.pipeline);
+    w.field("flow", t.flow);
+    w.field("task", t.task);
+    w.field("attempt", t.attempt);
+    w.field("status", t.status);
+    w.field("started_at", iso_time(t.started_at_us));
+    w.field("ended_at", iso_time(t.ended_at_us));
+    w.field("target", t.target);
+    w.key("target_version");
+    if (t.target_version) w.value(*t.target_version); else w.null();
+    w.key("source_versions");
+    w.begin_object();
+    for (const auto& [table, version] : t.source_versions) w.field(table, version);
+    w.end_object();
+    w.field("rows_staged", t.rows_staged);
+    w.field("rows_dropped", t.rows_dropped);
+    w.field("rows_quarantined", t.rows_quarantined);
+    w.field("rows_inserted", t.rows_inserted);
+    w.field("rows_updated", t.rows_updated);
+    w.field("rows_deleted", t.rows_deleted);
+    w.field("rows_unchanged", t.rows_unchanged);
+    w.key("expectations");
+    w.begin_array();
+    for (const auto& e : t.expectations) {
+      w.begin_object();
+      w.field("name", e.name);
+      w.field("action", e.action);
+      w.field("failed_rows", e.failed_rows);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("error");
+    if (t.error.empty()) w.null(); else w.value(t.error);
+    w.end_object();
+  };
+  w.key("tasks");
+  w.begin_array();
+  for (const auto& t : tasks) write_task(t);
+  w.end_array();
+  w.end_object();
+  return w.take();
+}
+
+std::string RunReport::summary() const {
+  size_t flow_w = 4, task_w = 4;
+  for (const auto& t : tasks) {
+    flow_w = std::max(flow_w, t.flow.size());
+    task_w = std::max(task_w, std::min<size_t>(t.task.size(), 40));
+  }
+  std::string out = fmt::format("{:<{}}  {:<{}}  {:<9}  {:>3}  {:>10}  {:>10}  {:>10}  {:>9}  {:>10}  {:>7}  {:>7}  {:>7}  {}\n",
+                                "flow", flow_w, "task", task_w, "status", "try", "staged", "inserted", "updated", "deleted",
+                                "unchanged", "quarant", "version", "seconds", "error");
+  int64_t staged = 0, inserted = 0, updated = 0, deleted = 0, unchanged = 0, quarantined = 0;
+  std::map<std::string, int> by_status;
+  for (const auto& t : tasks) {
+    std::string task = t.task.size() > 40 ? t.task.substr(0, 39) + "~" : t.task;
+    std::string error = t.error.size() > 100 ? t.error.substr(0, 99) + "~" : t.error;
+    for (char& c : error) {
+      if (c == '\n') c = ' ';
+    }
+    out += fmt::format("{:<{}}  {:<{}}  {:<9}  {:>3}  {:>10}  {:>10}  {:>10}  {:>9}  {:>10}  {:>7}  {:>7}  {:>7.2f}  {}\n", t.flow,
+                       flow_w, task, task_w, t.status, t.attempt, t.rows_staged, t.rows_inserted, t.rows_updated,
+                       t.rows_deleted, t.rows_unchanged, t.rows_quarantined,
+                       t.target_version ? std::to_string(*t.target_version) : "-",
+                       static_cast<double>(t.ended_at_us - t.started_at_us) / 1e6, error);
+    staged += t.rows_staged;
+    inserted += t.rows_inserted;
+    updated += t.rows_updated;
+    deleted += t.rows_deleted;
+    unchanged += t.rows_unchanged;
+    quarantined += t.rows_quarantined;
+    by_status[t.status]++;
+  }
+  std::string counts;
+  for (const auto& [status, n] : by_status) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, status);
+  out += fmt::format(
+      "run {} {}: {} task{} ({}); {} rows staged, {} inserted, {} updated, {} deleted, {} unchanged, {} quarantined; "
+      "{:.2f} s\n",
+      run_id, status, tasks.size(), tasks.size() == 1 ? "" : "s", counts.empty() ? "none" : counts, staged, inserted,
+      updated, deleted, unchanged, quarantined, static_cast<double>(ended_at_us - started_at_us) / 1e6);
+  for (const auto& e : errors) out += "error: " + e + "\n";
+  return out;
+}
+
+}  // namespace braid::pipeline

@@ -1,0 +1,106 @@
+// The pipeline runner: runs a validated pipeline's flows as tasks on the shared worker pool.
+//
+// A run opens the warehouse, makes one session whose views are the pipeline's sources and whose
+// parameters are the pipeline's (file [params], then --param), and freezes that session's views
+// for the run. Each flow expands to tasks (one per for_each row) once the flows it depends on
+// have finished; at most `parallelism` tasks run at once. Each task runs in its own task scope
+// (its parameters are the row's columns, its view is its own even when every task names it the
+// same), in this order: prepare statements, stage query, expectations (fail/drop/warn/quarantine),
+// the staged rows as the task's view, then the DML statement as one Delta transaction carrying
+// userMetadata (run_id, pipeline, flow, task, view, sources), a txn action (appId
+// "braid:<pipeline>/<flow>/<task>", version the run's) and the guard, checked on every row to be
+// written before the commit. A conflict the Delta rules cannot rebase retries the whole task
+// (on_conflict = "retry", up to max_retries). Every attempt is a row in the audit table.
+//
+// Runs are recorded in WAREHOUSE/_braid/runs/<run_id>.json (the run's txn version), so a resume
+// (or a rerun with the same run id) skips every task that already committed and writes nothing
+// for it; a resume of a finished run commits nothing at all.
+// Thread-safety: one run per Runner; any number of Runners (and processes) may run against one
+// warehouse at once.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "braid/result.h"
+#include "pipeline/audit.h"
+#include "pipeline/config.h"
+
+namespace braid::pipeline {
+
+struct RunOptions {
+  std::vector<std::pair<std::string, std::string>> params;  // --param name=value (value: SQL literal or text)
+  int parallelism = 0;     // > 0: overrides the file
+  std::string run_id;      // empty: a new id; an existing run's id resumes it
+  std::string resume;      // the id of a run to resume (must exist)
+  // Called (from worker threads, serialized) with each event: a line of text for logs.
+  std::function<void(const std::string& line)> log;
+  // Called in each task between creating its view and running its DML (tests inject delays
+  // and faults here); an error fails the attempt.
+  std::function<Status(const std::string& flow, const std::string& task, int attempt)> before_write;
+  // Called once per attempt after the DML has read the target and computed its rows, just before
+  // it commits (tests make a concurrent commit here to force a conflict). Only for guarded flows
+  // with rows to write.
+  std::function<Status(const std::string& flow, const std::string& task, int attempt)> before_commit;
+};
+
+struct RunReport {
+  std::string run_id;
+  std::string pipeline;
+  std::string status;                // succeeded | failed
+  bool resumed = false;
+  int64_t started_at_us = 0;
+  int64_t ended_at_us = 0;
+  std::vector<TaskRecord> tasks;     // the last attempt of every task, in flow then task order
+  std::vector<TaskRecord> attempts;  // every attempt, in the order they ended
+  std::vector<std::string> errors;   // run-level problems (a flow's for_each failing, the audit)
+
+  bool ok() const { return status == "succeeded"; }
+  // The report as JSON: run_id, pipeline, status, started_at, ended_at, tasks (audit columns).
+  std::string to_json() const;
+  // The terminal summary: one line per task and totals.
+  std::string summary() const;
+};
+
+// Live counts per flow, for progress displays.
+struct FlowProgress {
+  std::string flow;
+  int tasks = -1;  // -1 until its tasks are known
+  int done = 0;
+  int running = 0;
+  int failed = 0;
+  int skipped = 0;
+  int64_t rows_written = 0;
+};
+
+class Runner {
+ public:
+  Runner(PipelineConfig config, RunOptions options);
+  ~Runner();
+
+  // Runs the pipeline. An error is returned only when the run could not start (warehouse,
+  // sources, parameters, run id); task failures are in the report.
+  Result<RunReport> run();
+  // Plans without writing: tasks, parameters, targets and partitions, and which pairs of tasks
+  // could conflict.
+  Result<std::string> dry_run();
+  // Checks what reading the file cannot, writing nothing: the sources open, for_each queries run,
+  // each flow's target exists (or a prepare step creates it), and its stage and guard bind with
+  // its first task's parameters. Every problem is reported.
+  Status check();
+  // Progress so far (callable from any thread while run() is running).
+  std::vector<FlowProgress> progress() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// The WriteControl appId of a task.
+std::string task_app_id(const std::string& pipeline, const std::string& flow, const std::string& task);
+
+}  // namespace braid::pipeline

@@ -1,0 +1,166 @@
+// Pipeline files: reading, defaults, and validation that reports every problem with its line.
+#include "pipeline/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/status_matchers.h"
+
+namespace braid::pipeline {
+namespace {
+
+using ::braid::testing::StatusIs;
+using ::testing::HasSubstr;
+
+const char* kGood = R"toml(
+[pipeline]
+name = "regional_sales"
+warehouse = "wh"
+parallelism = 8
+
+[params]
+cutoff = 2024-06-01
+label = "it's"
+
+[sources.sales]
+path = "data/sales.parquet"
+
+[sources.raw]
+path = "data/raw.txt"
+format = "csv"
+
+[flows.totals]
+depends_on = ["merge_region"]
+stage = "SELECT region, sum(amount) AS amount FROM target GROUP BY region"
+merge = "INSERT OVERWRITE totals SELECT * FROM staged"
+
+[flows.merge_region]
+for_each = "SELECT DISTINCT region FROM sales"
+stage = "SELECT * FROM sales WHERE region = :region"
+merge = "MERGE INTO target AS t USING staged AS s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *"
+guard = "region = upper(:region)"
+on_conflict = "fail"
+max_retries = 2
+timeout = "1h30m"
+
+[[flows.merge_region.expect]]
+name = "known_customer"
+check = "customer_id IS NOT NULL"
+action = "quarantine"
+)toml";
+
+TEST(PipelineConfigTest, ReadsEveryKeyAndOrdersFlowsByDependency) {
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline(kGood, "/p/pipeline.toml"));
+  EXPECT_EQ(c.name, "regional_sales");
+  EXPECT_EQ(c.warehouse_path(), "/p/wh");
+  EXPECT_EQ(c.parallelism, 8);
+  EXPECT_EQ(c.params.at("cutoff"), "DATE '2024-06-01'");
+  EXPECT_EQ(c.params.at("label"), "'it\\'s'");
+  ASSERT_EQ(c.sources.size(), 2u);
+  EXPECT_EQ(c.sources[0].format, "parquet");
+  EXPECT_EQ(c.sources[1].format, "csv");
+  ASSERT_EQ(c.flows.size(), 2u);
+  EXPECT_EQ(c.flows[0].name, "merge_region");  // before the flow that depends on it
+  EXPECT_EQ(c.flows[1].name, "totals");
+  const Flow& f = c.flows[0];
+  EXPECT_EQ(f.view, "staged");
+  EXPECT_EQ(f.target, "target");
+  EXPECT_FALSE(f.retry_on_conflict);
+  EXPECT_EQ(f.max_retries, 2);
+  EXPECT_EQ(f.timeout_ms, 90 * 60 * 1000);
+  ASSERT_EQ(f.expectations.size(), 1u);
+  EXPECT_EQ(f.expectations[0].action, ExpectAction::kQuarantine);
+  EXPECT_EQ(c.flows[1].target, "totals");
+}
+
+TEST(PipelineConfigTest, LiteralForEachRowsBecomeSqlLiterals) {
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline(R"toml(
+[pipeline]
+name = "p"
+[flows.f]
+for_each = [{ region = "us-east", n = 3 }, { region = "eu-west", n = 4 }]
+stage = "SELECT :region AS r"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                                                "p.toml"));
+  ASSERT_EQ(c.flows[0].for_each_rows.size(), 2u);
+  EXPECT_EQ(c.flows[0].for_each_rows[1].at("region"), "'eu-west'");
+  EXPECT_EQ(c.flows[0].for_each_rows[1].at("n"), "4");
+}
+
+TEST(PipelineConfigTest, ReportsEveryProblemWithItsLine) {
+  auto c = parse_pipeline(R"toml([pipeline]
+name = "p"
+paralelism = 4
+[sources.sales]
+path = "x.json"
+[flows.a]
+stage = "SELEC 1"
+merge = "SELECT 1"
+on_conflict = "skip"
+timeout = "ten minutes"
+depends_on = ["nope"]
+[[flows.a.expect]]
+name = "r"
+check = "x >"
+action = "explode"
+)toml",
+                          "p.toml");
+  ASSERT_THAT(c.status(), StatusIs(StatusCode::kInvalidArgument, ::testing::_));
+  const std::string m = c.status().message();
+  EXPECT_THAT(m, HasSubstr("p.toml:3: unknown key 'paralelism'"));
+  EXPECT_THAT(m, HasSubstr("p.toml:5: sources.sales: cannot tell the format"));
+  EXPECT_THAT(m, HasSubstr("p.toml:7: flows.a.stage:"));
+  EXPECT_THAT(m, HasSubstr("p.toml:8: flows.a.merge: expected MERGE, INSERT, UPDATE or DELETE"));
+  EXPECT_THAT(m, HasSubstr("p.toml:9: flows.a.on_conflict: 'skip'"));
+  EXPECT_THAT(m, HasSubstr("p.toml:10: flows.a.timeout:"));
+  EXPECT_THAT(m, HasSubstr("no flow is named 'nope'"));
+  EXPECT_THAT(m, HasSubstr("p.toml:14: flows.a.expect.check:"));
+  EXPECT_THAT(m, HasSubstr("p.toml:15: flows.a.expect.action: 'explode'"));
+}
+
+TEST(PipelineConfigTest, RejectsDependencyCycles) {
+  auto c = parse_pipeline(R"toml([pipeline]
+name = "p"
+[flows.a]
+stage = "SELECT 1 AS x"
+merge = "INSERT INTO t SELECT * FROM staged"
+depends_on = ["b"]
+[flows.b]
+stage = "SELECT 1 AS x"
+merge = "INSERT INTO t SELECT * FROM staged"
+depends_on = ["a"]
+)toml",
+                          "p.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("cycle: a -> b -> a"));
+}
+
+TEST(PipelineConfigTest, RequiresNameFlowsStageAndMerge) {
+  auto c = parse_pipeline("[pipeline]\n[flows.a]\nview = \"sales\"\n[sources.sales]\npath = \"s.parquet\"\n", "p.toml");
+  ASSERT_FALSE(c.ok());
+  const std::string m = c.status().message();
+  EXPECT_THAT(m, HasSubstr("'name' is required"));
+  EXPECT_THAT(m, HasSubstr("flows.a: 'stage' is required"));
+  EXPECT_THAT(m, HasSubstr("flows.a: 'merge' is required"));
+}
+
+TEST(PipelineConfigTest, TomlSyntaxErrorsNameLineAndColumn) {
+  auto c = parse_pipeline("[pipeline]\nname = \"p\n", "p.toml");
+  ASSERT_THAT(c.status(), StatusIs(StatusCode::kParseError, ::testing::_));
+  EXPECT_THAT(c.status().message(), HasSubstr("p.toml:2:"));
+}
+
+TEST(PipelineConfigTest, Durations) {
+  EXPECT_EQ(*parse_duration_ms("10m"), 600000);
+  EXPECT_EQ(*parse_duration_ms("1h30m"), 5400000);
+  EXPECT_EQ(*parse_duration_ms("500ms"), 500);
+  EXPECT_EQ(*parse_duration_ms("45"), 45000);
+  EXPECT_FALSE(parse_duration_ms("").ok());
+  EXPECT_FALSE(parse_duration_ms("10 minutes").ok());
+  EXPECT_FALSE(parse_duration_ms("0s").ok());
+  EXPECT_FALSE(parse_duration_ms("5y").ok());
+}
+
+}  // namespace
+}  // namespace braid::pipeline
