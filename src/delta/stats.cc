@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <type_traits>
 
 #include "columnar/column_builder.h"
 #include "columnar/compare.h"
@@ -196,6 +197,63 @@ struct Accumulator {
   int64_t min_row = -1, max_row = -1;
 };
 
+// Rows of the smallest and largest valid values of `col` (NaNs skipped); -1 when none.
+template <typename Get, typename Less>
+void extremes_of(const Column& col, Get get, Less less, bool skip_nan, int64_t& lo, int64_t& hi) {
+  const int64_t n = col.length();
+  const bool all_valid = col.null_count() == 0;
+  for (int64_t r = 0; r < n; ++r) {
+    if (!all_valid && col.is_null(r)) continue;
+    const auto v = get(r);
+    if (skip_nan && v != v) continue;  // NaN
+    if (lo < 0) {
+      lo = hi = r;
+      continue;
+    }
+    if (less(v, get(lo))) lo = r;
+    if (less(get(hi), v)) hi = r;
+  }
+}
+
+template <typename T>
+void extremes_fixed(const Column& col, int64_t& lo, int64_t& hi) {
+  const T* v = col.values<T>();
+  extremes_of(col, [v](int64_t r) { return v[r]; }, [](T a, T b) { return a < b; }, std::is_floating_point_v<T>, lo, hi);
+}
+
+void batch_extremes(const Column& col, int64_t& lo, int64_t& hi) {
+  switch (col.type_id()) {
+    case TypeId::kInt8: return extremes_fixed<int8_t>(col, lo, hi);
+    case TypeId::kInt16: return extremes_fixed<int16_t>(col, lo, hi);
+    case TypeId::kInt32:
+    case TypeId::kDate32: return extremes_fixed<int32_t>(col, lo, hi);
+    case TypeId::kInt64:
+    case TypeId::kTimestamp: return extremes_fixed<int64_t>(col, lo, hi);
+    case TypeId::kFloat32: return extremes_fixed<float>(col, lo, hi);
+    case TypeId::kFloat64: return extremes_fixed<double>(col, lo, hi);
+    case TypeId::kDecimal128: return extremes_fixed<Int128>(col, lo, hi);
+    case TypeId::kString:
+      // Byte order, as compare_values orders strings.
+      return extremes_of(
+          col, [&col](int64_t r) { return col.string_value(r); },
+          [](std::string_view a, std::string_view b) { return a < b; }, false, lo, hi);
+    default: {
+      // Any other type: the generic comparison.
+      for (int64_t r = 0; r < col.length(); ++r) {
+        if (col.is_null(r)) continue;
+        if (lo < 0) {
+          lo = hi = r;
+          continue;
+        }
+        auto c = compare_values(col, r, col, lo);
+        if (c && *c < 0) lo = r;
+        c = compare_values(col, r, col, hi);
+        if (c && *c > 0) hi = r;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string compute_file_stats(const std::vector<RecordBatchPtr>& batches, const Schema& schema,
@@ -209,25 +267,26 @@ std::string compute_file_stats(const std::vector<RecordBatchPtr>& batches, const
       Accumulator& a = acc[static_cast<size_t>(c)];
       a.nulls += col->null_count();
       if (!collects_stats(*col->type())) continue;
-      for (int64_t r = 0; r < col->length(); ++r) {
-        if (col->is_null(r)) continue;
-        if (col->type_id() == TypeId::kFloat64 && std::isnan(col->value<double>(r))) continue;
-        if (col->type_id() == TypeId::kFloat32 && std::isnan(col->value<float>(r))) continue;
-        if (a.min_row < 0) {
-          a.min_col = a.max_col = col;
-          a.min_row = a.max_row = r;
-          continue;
-        }
-        auto lo = compare_values(*col, r, *a.min_col, a.min_row);
-        if (lo && *lo < 0) {
-          a.min_col = col;
-          a.min_row = r;
-        }
-        auto hi = compare_values(*col, r, *a.max_col, a.max_row);
-        if (hi && *hi > 0) {
-          a.max_col = col;
-          a.max_row = r;
-        }
+      // This batch's extremes with typed comparisons, then one generic comparison each against
+      // the extremes so far.
+      int64_t lo_row = -1, hi_row = -1;
+      batch_extremes(*col, lo_row, hi_row);
+      if (lo_row < 0) continue;
+      if (a.min_row < 0) {
+        a.min_col = a.max_col = col;
+        a.min_row = lo_row;
+        a.max_row = hi_row;
+        continue;
+      }
+      auto lo = compare_values(*col, lo_row, *a.min_col, a.min_row);
+      if (lo && *lo < 0) {
+        a.min_col = col;
+        a.min_row = lo_row;
+      }
+      auto hi = compare_values(*col, hi_row, *a.max_col, a.max_row);
+      if (hi && *hi > 0) {
+        a.max_col = col;
+        a.max_row = hi_row;
       }
     }
   }

@@ -194,7 +194,8 @@ void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
     s.name = std::string(key.str());
     s.line = Reader::line_of(t);
     if (!is_identifier(s.name)) r.problem(t, fmt::format("{}: '{}' is not a SQL identifier", where, s.name));
-    r.check_keys(t, fmt::format("[{}]", where), {"path", "format"});
+    r.check_keys(t, fmt::format("[{}]", where), {"path", "format", "cache"});
+    if (auto c = r.get_bool(t, "cache", where)) s.cache = *c;
     if (auto p = r.get_string(t, "path", where, true, s.line)) s.path = *p;
     if (auto f = r.get_string(t, "format", where, false, s.line)) {
       s.format = lower(*f);

@@ -56,6 +56,9 @@ struct Source {
   std::string name;
   std::string path;    // as given (relative to the pipeline file's folder)
   std::string format;  // "parquet", "csv" or "delta"
+  // Read once per run and kept in memory, so tasks filter decoded rows instead of each
+  // decoding the files again (cache = false: every task scans the files, skipping what it can).
+  bool cache = true;
   int line = 0;
 };
 

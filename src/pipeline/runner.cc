@@ -209,6 +209,7 @@ struct Runner::State {
     session = std::make_unique<catalog::Session>(db, fmt::format("pipeline {}", config.name));
     for (const auto& s : config.sources) {
       BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format));
+      if (s.cache && !for_dry_run) BRAID_RETURN_IF_ERROR(cache_source(s));
     }
     for (const auto& [name, literal] : config.params) {
       Status st = session->set_parameter_sql(name, literal);
@@ -221,6 +222,22 @@ struct Runner::State {
     remaining.assign(config.flows.size(), -1);
     flow_failed.assign(config.flows.size(), false);
     finals.resize(config.flows.size());
+    return Status::OK();
+  }
+
+  // Replaces a source's view by its rows, decoded once (in parallel) for every task of the run.
+  // The rows stay counted on the session's tracker, which outlives the tasks.
+  Status cache_source(const Source& s) {
+    const auto start = std::chrono::steady_clock::now();
+    session->clear_versions_read();
+    auto rows = session->execute(fmt::format("SELECT * FROM `{}`", s.name));
+    if (!rows.ok()) return Status(rows.status()).with_context_f("reading source {}", s.name);
+    auto pinned = session->versions_read();
+    int64_t n = 0;
+    for (const auto& b : rows->batches) n += b->num_rows();
+    BRAID_RETURN_IF_ERROR(session->create_rows_view(s.name, rows->schema, std::move(rows->batches), pinned));
+    log(fmt::format("source {}: {} rows read into memory in {} ms", s.name, n,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()));
     return Status::OK();
   }
 
@@ -395,7 +412,8 @@ struct Runner::State {
 
   // One attempt: prepare, stage, expectations, view, guarded DML. Fills `rec`; the returned
   // status is the attempt's error.
-  Status attempt(const TaskSpec& spec, TaskRecord& rec, const CancellationToken& token) {
+  Status attempt(const TaskSpec& spec, TaskRecord& rec, const CancellationToken& token, std::string& timing) {
+    const auto attempt_start = std::chrono::steady_clock::now();
     const Flow& flow = *spec.flow;
     const std::string app_id = task_app_id(config.name, flow.name, spec.key);
     // Already committed by this run (a resume, or another process on the same run)?
@@ -433,6 +451,7 @@ struct Runner::State {
     if (!staged->has_rows) return Status::invalid_argument("stage: not a query");
     rec.source_versions = scope->versions_read();
     for (const auto& b : staged->batches) rec.rows_staged += b->num_rows();
+    const auto staged_at = std::chrono::steady_clock::now();
     BRAID_RETURN_IF_ERROR(token.check());
 
     // Expectations: which rules each row fails.
@@ -539,7 +558,11 @@ struct Runner::State {
     scope->set_write_control(std::move(control));
     if (options.before_write) BRAID_RETURN_IF_ERROR(options.before_write(flow.name, spec.key, rec.attempt));
     BRAID_RETURN_IF_ERROR(token.check());
+    const auto write_start = std::chrono::steady_clock::now();
     auto written = scope->execute(flow.merge);
+    timing = fmt::format(" (stage {} ms, write {} ms)",
+                         std::chrono::duration_cast<std::chrono::milliseconds>(staged_at - attempt_start).count(),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - write_start).count());
     if (!written.ok()) return written.status();
     const sql::WriteStats& ws = scope->last_write();
     if (!ws.target.empty()) rec.target = ws.target;
@@ -597,8 +620,9 @@ struct Runner::State {
                                 fmt::format("timeout: task {}[{}] ran longer than {} ms", flow.name, spec.key, *flow.timeout_ms));
       }
       Status s;
+      std::string timing;
       try {
-        s = attempt(spec, rec, token);
+        s = attempt(spec, rec, token, timing);
       } catch (const std::bad_alloc&) {
         s = Status::out_of_memory("the task ran out of memory");
       } catch (const std::exception& e) {
@@ -629,9 +653,9 @@ struct Runner::State {
       }
       log(fmt::format("{} {}[{}] attempt {}{}{}", rec.status, flow.name, spec.key, attempt_no,
                       rec.status == "succeeded"
-                          ? fmt::format(": staged {}, inserted {}, updated {}, deleted {}, version {}", rec.rows_staged,
+                          ? fmt::format(": staged {}, inserted {}, updated {}, deleted {}, version {}{}", rec.rows_staged,
                                         rec.rows_inserted, rec.rows_updated, rec.rows_deleted,
-                                        rec.target_version ? std::to_string(*rec.target_version) : "-")
+                                        rec.target_version ? std::to_string(*rec.target_version) : "-", timing)
                           : "",
                       rec.error.empty() ? "" : ": " + rec.error));
       if (retry) {

@@ -345,8 +345,12 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       }
       page_value_bytes_ = static_cast<int64_t>(page_indices_.size()) * 2;
       dictionary_used_ = true;
-      if (dictionary_.plain_bytes() > options_.dictionary_page_bytes) {
-        // Too many distinct values: finish this page with the dictionary, PLAIN from now on.
+      // Too many distinct values (a dictionary past its size limit, or one holding most values
+      // after the first few thousand: keys, timestamps): finish this page with the dictionary,
+      // PLAIN from now on. Checking early spares hashing every value of a unique column.
+      const bool mostly_distinct = dictionary_values_ < 0 && page_indices_.size() >= 4096 &&
+                                   static_cast<double>(dictionary_.size()) > 0.75 * static_cast<double>(page_indices_.size());
+      if (mostly_distinct || dictionary_.plain_bytes() > options_.dictionary_page_bytes) {
         BRAID_RETURN_IF_ERROR(close_page());
         dictionary_active_ = false;
         page_is_dictionary_ = false;
