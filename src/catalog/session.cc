@@ -546,7 +546,17 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
     table_schema = schema(std::move(fields));
   }
   BRAID_RETURN_IF_ERROR(database_->fs()->create_directories(path));
-  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial));
+  auto created = delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial);
+  if (!created.ok()) {
+    // Another writer (a parallel task, another process) created it since we looked: with IF NOT
+    // EXISTS theirs is as good as ours, exactly as if it had been there first.
+    if (created.status().code() == StatusCode::kAlreadyExists && s.if_not_exists) {
+      StatementResult r;
+      r.summary = fmt::format("table {} already exists (created concurrently): nothing done", display);
+      return r;
+    }
+    return created.status();
+  }
   int64_t rows = 0;
   for (const auto& b : initial) rows += b->num_rows();
   StatementResult r;

@@ -200,6 +200,31 @@ TEST(PipelineSeedRegression, SessionViewsAreFrozenWhileTasksRun) {
   EXPECT_EQ(scalar(*s, "SELECT count(*) FROM shared_rows"), "6400");
 }
 
+TEST(PipelineSeedRegression, TasksRacingToCreateATableCreateItOnce) {
+  TempWarehouse wh;
+  auto s = open_session(wh.dir());
+  run_sql(*s, "CREATE TABLE src AS SELECT id, id % 16 AS k FROM range(160)");
+  RunOptions options;
+  options.before_write = [](const std::string&, const std::string&, int) { return random_delay(5); };
+  ASSERT_OK_AND_ASSIGN(auto report, run_text(wh, R"toml(
+[pipeline]
+name = "race"
+parallelism = 16
+[sources.rows]
+path = "warehouse/src"
+[flows.load]
+for_each = "SELECT DISTINCT k FROM rows"
+prepare = "CREATE TABLE IF NOT EXISTS made_by_tasks (id BIGINT, k BIGINT) USING DELTA"
+stage = "SELECT id, k FROM rows WHERE k = :k"
+merge = "INSERT INTO made_by_tasks SELECT * FROM staged"
+max_retries = 20
+)toml",
+                                             options));
+  EXPECT_EQ(report.status, "succeeded") << report.summary();
+  EXPECT_EQ(scalar(*s, "SELECT count(*) FROM made_by_tasks"), "160");
+  EXPECT_EQ(scalar(*s, "SELECT count(DISTINCT id) FROM made_by_tasks"), "160");
+}
+
 // ---- faults
 
 const char* kFaultTables = R"(
