@@ -454,6 +454,93 @@ void order_flows(Reader& r, PipelineConfig& config) {
   config.flows = std::move(ordered);
 }
 
+// toml++ 3.3 (Debian 12) reaches __builtin_unreachable() (undefined behaviour) when it checks
+// whether some non-ASCII characters are whitespace: outside strings, after a backslash in a basic
+// string, and after a line-ending backslash in a multi-line one. TOML allows non-ASCII text only
+// in strings and comments, so those inputs are errors anyway: this scan finds them first and
+// reports them, and toml++ never sees them.
+Status check_toml_text(std::string_view text, const std::string& file) {
+  enum class State { kNone, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+  State state = State::kNone;
+  int line = 1;
+  auto at = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0; };
+  auto starts = [&](size_t i, std::string_view what) { return text.substr(i, what.size()) == what; };
+  auto error = [&](std::string_view what) { return Status::parse_error("{}:{}: {}", file, line, what); };
+  size_t i = starts(0, "\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark
+  while (i < text.size()) {
+    const unsigned char c = at(i);
+    if (c == '\n') {
+      ++line;
+      if (state == State::kComment || state == State::kBasic || state == State::kLiteral) state = State::kNone;
+      ++i;
+      continue;
+    }
+    switch (state) {
+      case State::kNone:
+        if (c == '#') {
+          state = State::kComment;
+        } else if (starts(i, "\"\"\"")) {
+          state = State::kMultiBasic;
+          i += 2;
+        } else if (starts(i, "'''")) {
+          state = State::kMultiLiteral;
+          i += 2;
+        } else if (c == '"') {
+          state = State::kBasic;
+        } else if (c == '\'') {
+          state = State::kLiteral;
+        } else if (c >= 0x80) {
+          return error("a non-ASCII character outside a string or comment");
+        }
+        ++i;
+        break;
+      case State::kComment:
+        ++i;
+        break;
+      case State::kBasic:
+      case State::kMultiBasic:
+        if (c == '\\') {
+          size_t j = i + 1;
+          if (at(j) >= 0x80) return error("a backslash escapes a non-ASCII character (not a TOML escape)");
+          if (state == State::kMultiBasic && (at(j) == ' ' || at(j) == '\t' || at(j) == '\r' || at(j) == '\n')) {
+            // A line-ending backslash: the whitespace after it is skipped up to the next text.
+            while (j < text.size() && (at(j) == ' ' || at(j) == '\t' || at(j) == '\r' || at(j) == '\n')) {
+              if (at(j) == '\n') ++line;
+              ++j;
+            }
+            if (at(j) >= 0x80) return error("a line-ending backslash followed by a non-ASCII character is not supported");
+            i = j;
+          } else {
+            i = j + 1;
+          }
+          break;
+        }
+        if (state == State::kBasic && c == '"') {
+          state = State::kNone;
+        } else if (state == State::kMultiBasic && starts(i, "\"\"\"")) {
+          i += 2;
+          while (at(i + 1) == '"') ++i;  // up to two quotes may end the string's content
+          state = State::kNone;
+        }
+        ++i;
+        break;
+      case State::kLiteral:
+        if (c == '\'') state = State::kNone;
+        ++i;
+        break;
+      case State::kMultiLiteral:
+        if (starts(i, "'''")) {
+          i += 2;
+          while (at(i + 1) == '\'') ++i;
+          state = State::kNone;
+        }
+        ++i;
+        break;
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string_view expect_action_name(ExpectAction action) {
@@ -509,6 +596,7 @@ Result<int64_t> parse_duration_ms(std::string_view text) {
 }
 
 Result<PipelineConfig> parse_pipeline(std::string_view text, const std::string& file) {
+  BRAID_RETURN_IF_ERROR(check_toml_text(text, file));
   toml::table root;
   try {
     root = toml::parse(text, file);

@@ -151,6 +151,22 @@ TEST(PipelineConfigTest, TomlSyntaxErrorsNameLineAndColumn) {
   EXPECT_THAT(c.status().message(), HasSubstr("p.toml:2:"));
 }
 
+TEST(PipelineConfigTest, NonAsciiOnlyInStringsAndComments) {
+  // Found by the fuzzer: toml++ 3.3 hits undefined behaviour on these; they are rejected first.
+  for (const char* bad : {"\xEF\xBB\x92[pipeline]\nname = \"p\"\n", "[pipeline]\nname = \"p\" \xC3\xA9\n",
+                          "[pipeline]\nname = \"p\\\xC3\xA9\"\n", "[pipeline]\nname = \"\"\"p\\\n  \xC3\xA9\"\"\"\n",
+                          "[pipeline]\nx = 1\xC2\xA1\n"}) {
+    auto c = parse_pipeline(bad, "p.toml");
+    ASSERT_THAT(c.status(), StatusIs(StatusCode::kParseError, ::testing::_)) << bad;
+  }
+  // Non-ASCII text where TOML allows it, with a byte order mark in front.
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline("\xEF\xBB\xBF# caf\xC3\xA9\n[pipeline]\nname = \"caf\xC3\xA9\"\n"
+                                              "[flows.a]\nstage = '''SELECT 'd\xC3\xA9j\xC3\xA0' AS x'''\n"
+                                              "merge = \"INSERT INTO t SELECT * FROM staged\"\n",
+                                              "p.toml"));
+  EXPECT_EQ(c.name, "caf\xC3\xA9");
+}
+
 TEST(PipelineConfigTest, Durations) {
   EXPECT_EQ(*parse_duration_ms("10m"), 600000);
   EXPECT_EQ(*parse_duration_ms("1h30m"), 5400000);
