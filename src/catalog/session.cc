@@ -282,12 +282,14 @@ Status Session::check_view_change(const std::string& name) const {
     }
   }
   std::shared_lock lock(views_mutex_);
-  if (frozen_by_) {
-    return Status::invalid_argument(
-        "view `{}`: the {}'s views are frozen while {} is active; create views of a task inside the task", name, owner_,
-        *frozen_by_);
-  }
+  if (frozen_by_) return frozen_error_locked(name);
   return Status::OK();
+}
+
+Status Session::frozen_error_locked(const std::string& name) const {
+  return Status::invalid_argument(
+      "view `{}`: the {}'s views are frozen while {} is active; create views of a task inside the task", name, owner_,
+      frozen_by_ ? *frozen_by_ : std::string("a run"));
 }
 
 void Session::set_parameter(const std::string& name, ColumnPtr value) { parameters_[lower(name)] = std::move(value); }
@@ -364,10 +366,7 @@ std::vector<std::string> Session::view_names() const {
 Status Session::define_view(const std::string& name, sql::PlanPtr plan, std::map<std::string, int64_t> pinned) {
   BRAID_RETURN_IF_ERROR(check_view_change(name));
   std::unique_lock lock(views_mutex_);
-  if (frozen_by_) {
-    lock.unlock();
-    return check_view_change(name);  // frozen since the check
-  }
+  if (frozen_by_) return frozen_error_locked(name);  // frozen since the check
   views_[lower(name)] = View{name, std::move(plan), std::move(pinned)};
   return Status::OK();
 }
@@ -797,10 +796,7 @@ Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statem
   }
   {
     std::unique_lock lock(views_mutex_);
-    if (frozen_by_) {
-      lock.unlock();  // check_view_change takes the lock itself
-      return check_view_change(s.name.parts[0]);  // frozen while we bound the query
-    }
+    if (frozen_by_) return frozen_error_locked(s.name.parts[0]);  // frozen while we bound the query
     views_[key] = View{s.name.parts[0], plan, std::move(pinned)};
   }
   r.summary = fmt::format("created view {}", s.name.parts[0]);
@@ -814,10 +810,7 @@ Result<StatementResult> Session::run(const sql::DropView& s, const sql::Statemen
   size_t erased = 0;
   {
     std::unique_lock lock(views_mutex_);
-    if (frozen_by_) {
-      lock.unlock();
-      return check_view_change(name);  // frozen since the check above
-    }
+    if (frozen_by_) return frozen_error_locked(name);  // frozen since the check above
     erased = views_.erase(lower(name));
   }
   if (!erased) {

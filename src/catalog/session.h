@@ -123,6 +123,8 @@ class Session {
   std::optional<View> find_view(const std::string& key) const;
   // kInvalidArgument when view DDL on `name` may not happen in this scope now.
   Status check_view_change(const std::string& name) const;
+  // The error for view DDL on a frozen scope; the caller holds views_mutex_.
+  Status frozen_error_locked(const std::string& name) const;
   // Adds or replaces view `name` of this scope, unless view DDL may not happen here now.
   Status define_view(const std::string& name, sql::PlanPtr plan, std::map<std::string, int64_t> pinned);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "columnar/take.h"
@@ -90,8 +91,45 @@ Result<std::vector<AddFile>> write_data_files(const std::shared_ptr<FileSystem>&
   }
   // Group rows by partition values.
   std::vector<Group> groups;
+  auto new_group = [&](const std::vector<std::optional<std::string>>& values) {
+    Group g;
+    std::string folder;
+    for (size_t p = 0; p < partition_idx.size(); ++p) {
+      const FieldPtr& f = table.field(partition_idx[p]);
+      g.values.emplace_back(physical_name(*f, layout.column_mapping), values[p]);
+      if (!folder.empty()) folder += '/';
+      folder += partition_folder(f->name(), values[p]);
+    }
+    g.folder = std::move(folder);
+    g.rows.resize(batches.size());
+    groups.push_back(std::move(g));
+    return groups.size() - 1;
+  };
+  const bool one_string_partition =
+      partition_idx.size() == 1 && table.field(partition_idx[0])->type()->id() == TypeId::kString;
+  if (one_string_partition) {
+    // The common layout (PARTITIONED BY (region)): rows grouped by the string itself, without
+    // formatting a key per row. The views point into `batches`, which outlive the map.
+    std::unordered_map<std::string_view, size_t> by_value;
+    std::optional<size_t> null_group;
+    for (size_t b = 0; b < batches.size(); ++b) {
+      const Column& col = *batches[b]->column(partition_idx[0]);
+      for (int64_t r = 0; r < col.length(); ++r) {
+        size_t g;
+        if (col.is_null(r)) {
+          if (!null_group) null_group = new_group({std::nullopt});
+          g = *null_group;
+        } else {
+          auto [it, inserted] = by_value.try_emplace(col.string_value(r), 0);
+          if (inserted) it->second = new_group({format_partition_value(col, r)});
+          g = it->second;
+        }
+        groups[g].rows[b].push_back(r);
+      }
+    }
+  }
   std::unordered_map<std::string, size_t> by_key;
-  for (size_t b = 0; b < batches.size(); ++b) {
+  for (size_t b = 0; b < batches.size() && !one_string_partition; ++b) {
     const RecordBatch& batch = *batches[b];
     std::string key;
     std::vector<std::optional<std::string>> values(partition_idx.size());
@@ -103,19 +141,7 @@ Result<std::vector<AddFile>> write_data_files(const std::shared_ptr<FileSystem>&
         key += '\x1f';
       }
       auto [it, inserted] = by_key.try_emplace(key, groups.size());
-      if (inserted) {
-        Group g;
-        std::string folder;
-        for (size_t p = 0; p < partition_idx.size(); ++p) {
-          const FieldPtr& f = table.field(partition_idx[p]);
-          g.values.emplace_back(physical_name(*f, layout.column_mapping), values[p]);
-          if (!folder.empty()) folder += '/';
-          folder += partition_folder(f->name(), values[p]);
-        }
-        g.folder = std::move(folder);
-        g.rows.resize(batches.size());
-        groups.push_back(std::move(g));
-      }
+      if (inserted) new_group(values);
       groups[it->second].rows[b].push_back(r);
     }
   }
