@@ -389,9 +389,12 @@ Status Session::create_source_view(const std::string& name, const std::string& p
 }
 
 Status Session::create_rows_view(const std::string& name, SchemaPtr rows_schema, std::vector<RecordBatchPtr> batches,
-                                 std::map<std::string, int64_t> pinned) {
+                                 std::map<std::string, int64_t> pinned, std::vector<sql::BatchStats> stats) {
+  if (!stats.empty() && stats.size() != batches.size()) {
+    return Status::invalid_argument("view {}: {} batch statistics for {} batches", name, stats.size(), batches.size());
+  }
   sql::ScanNode scan;
-  scan.source = sql::ValuesSource{std::move(batches)};
+  scan.source = sql::ValuesSource{std::move(batches), std::move(stats)};
   scan.source_schema = rows_schema;
   return define_view(name, scan_plan(std::move(scan)), std::move(pinned));
 }

@@ -102,9 +102,10 @@ class Session {
   // skip row groups and files by their predicates. A Delta folder is pinned at its current version.
   Status create_source_view(const std::string& name, const std::string& path, const std::string& format);
   // Defines view `name` as rows already in memory (a pipeline task's staged rows); `pinned` are
-  // the Delta versions the rows were read from.
+  // the Delta versions the rows were read from; `stats` (one per batch, optional) let queries
+  // skip batches their WHERE rules out.
   Status create_rows_view(const std::string& name, SchemaPtr schema, std::vector<RecordBatchPtr> batches,
-                          std::map<std::string, int64_t> pinned = {});
+                          std::map<std::string, int64_t> pinned = {}, std::vector<sql::BatchStats> stats = {});
 
   // The rows of a batch for which a boolean SQL expression is not TRUE (FALSE or NULL), as row
   // indexes. The expression sees the batch's columns and this scope's parameters (bound now).

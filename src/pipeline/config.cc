@@ -9,7 +9,23 @@
 #include <functional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+
+// toml++ 3.3 (Debian 12) states assumptions about its input with TOML_ASSERT_ASSUME; malformed
+// files can break them, and under NDEBUG they are compiler assumptions: undefined behaviour.
+// Here they are checked and throw, and parse_pipeline turns the exception into a parse error.
+namespace braid::pipeline::detail {
+struct TomlAssumptionFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+[[noreturn]] inline void toml_assumption_failed(const char* expression) { throw TomlAssumptionFailed(expression); }
+}  // namespace braid::pipeline::detail
+#define TOML_ASSERT(expr) \
+  ((expr) ? static_cast<void>(0) : ::braid::pipeline::detail::toml_assumption_failed(#expr))
+#pragma push_macro("NDEBUG")
+#undef NDEBUG
 #include <toml++/toml.h>
+#pragma pop_macro("NDEBUG")
 
 #include "sql/ast.h"
 #include "sql/parser.h"
@@ -467,14 +483,46 @@ Status check_toml_text(std::string_view text, const std::string& file) {
   auto starts = [&](size_t i, std::string_view what) { return text.substr(i, what.size()) == what; };
   auto error = [&](std::string_view what) { return Status::parse_error("{}:{}: {}", file, line, what); };
   size_t i = starts(0, "\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark
+  bool line_start = true;  // only whitespace so far on this line (outside strings)
+  int depth = 0;           // open [ and { of values (a `[` at depth 0 starting a line is a header)
+  // The last character outside strings that was not a space: a quote starts a string only after
+  // one of `= [ { , .` or at the start of a line, as toml++ reads it (elsewhere, inside a bare
+  // value such as `11"x`, toml++ reads on and would meet what follows outside a string).
+  unsigned char last = '\n';
   while (i < text.size()) {
     const unsigned char c = at(i);
+    // TOML forbids control characters other than tab and line breaks, even in strings.
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      return error(fmt::format("a control character (0x{:02x}) is not allowed in TOML", c));
+    }
+    if (state == State::kNone && line_start && c == '[' && depth == 0) {
+      // A table header: toml++ 3.3 assumes (undefined behaviour otherwise) that a key starts
+      // right after `[` or `[[` and spaces.
+      size_t j = i + 1;
+      if (at(j) == '[') ++j;
+      while (at(j) == ' ' || at(j) == '\t') ++j;
+      const unsigned char k = at(j);
+      const bool key_start = std::isalnum(k) || k == '_' || k == '-' || k == '"' || k == '\'';
+      if (!key_start) return error("a table header must start with a key: [name]");
+    }
+    if (state == State::kNone) {
+      if (c == '[' || c == '{') ++depth;
+      if ((c == ']' || c == '}') && depth > 0) --depth;
+    }
+    if (c != ' ' && c != '\t' && c != '\r') line_start = false;
+    if (c == '\n') line_start = true;
     if (c == '\n') {
       ++line;
       if (state == State::kComment || state == State::kBasic || state == State::kLiteral) state = State::kNone;
+      if (state == State::kNone) last = '\n';
       ++i;
       continue;
     }
+    if (state == State::kNone && (c == '"' || c == '\'')) {
+      const bool value_start = last == '\n' || last == '=' || last == '[' || last == '{' || last == ',' || last == '.';
+      if (!value_start) return error("a quote inside a value; strings start after `=`, `[`, `{`, `,` or `.`");
+    }
+    if (state == State::kNone && c != ' ' && c != '\t' && c != '\r') last = c;
     switch (state) {
       case State::kNone:
         if (c == '#') {
@@ -517,15 +565,20 @@ Status check_toml_text(std::string_view text, const std::string& file) {
         }
         if (state == State::kBasic && c == '"') {
           state = State::kNone;
+          last = '"';
         } else if (state == State::kMultiBasic && starts(i, "\"\"\"")) {
           i += 2;
           while (at(i + 1) == '"') ++i;  // up to two quotes may end the string's content
           state = State::kNone;
+          last = '"';
         }
         ++i;
         break;
       case State::kLiteral:
-        if (c == '\'') state = State::kNone;
+        if (c == '\'') {
+          state = State::kNone;
+          last = '\'';
+        }
         ++i;
         break;
       case State::kMultiLiteral:
@@ -533,6 +586,7 @@ Status check_toml_text(std::string_view text, const std::string& file) {
           i += 2;
           while (at(i + 1) == '\'') ++i;
           state = State::kNone;
+          last = '\'';
         }
         ++i;
         break;
@@ -602,6 +656,8 @@ Result<PipelineConfig> parse_pipeline(std::string_view text, const std::string& 
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     return Status::parse_error("{}:{}:{}: {}", file, e.source().begin.line, e.source().begin.column, e.description());
+  } catch (const detail::TomlAssumptionFailed& e) {
+    return Status::parse_error("{}: malformed TOML (the TOML parser's check `{}` failed)", file, e.what());
   }
   PipelineConfig config;
   config.file = file;

@@ -193,6 +193,7 @@ struct Runner::State {
   RunReport report;
   std::string stop_reason;           // set by fail_fast: tasks not started are skipped
   std::set<std::pair<std::string, std::string>> audited_success;  // (flow, task) with a succeeded audit row in this run
+  std::map<size_t, std::vector<TaskSpec>> expanded;  // tasks of flows expanded before the run started
 
   void log(const std::string& line) {
     if (options.log) options.log(line);
@@ -209,7 +210,6 @@ struct Runner::State {
     session = std::make_unique<catalog::Session>(db, fmt::format("pipeline {}", config.name));
     for (const auto& s : config.sources) {
       BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format));
-      if (s.cache && !for_dry_run) BRAID_RETURN_IF_ERROR(cache_source(s));
     }
     for (const auto& [name, literal] : config.params) {
       Status st = session->set_parameter_sql(name, literal);
@@ -226,17 +226,56 @@ struct Runner::State {
   }
 
   // Replaces a source's view by its rows, decoded once (in parallel) for every task of the run.
+  // When the tasks' parameters include a column of the source (for_each = "SELECT DISTINCT
+  // region FROM sales"), the rows are grouped by that column into batches with statistics, so
+  // each task's `WHERE region = :region` reads only its own batches instead of filtering all.
   // The rows stay counted on the session's tracker, which outlives the tasks.
-  Status cache_source(const Source& s) {
+  Status cache_source(const Source& s, const std::vector<std::string>& parameters) {
     const auto start = std::chrono::steady_clock::now();
     session->clear_versions_read();
     auto rows = session->execute(fmt::format("SELECT * FROM `{}`", s.name));
     if (!rows.ok()) return Status(rows.status()).with_context_f("reading source {}", s.name);
     auto pinned = session->versions_read();
+    int cluster = -1;
+    for (const auto& p : parameters) {
+      for (int c = 0; c < rows->schema->num_fields() && cluster < 0; ++c) {
+        if (lower(rows->schema->field(c)->name()) == lower(p)) cluster = c;
+      }
+    }
     int64_t n = 0;
     for (const auto& b : rows->batches) n += b->num_rows();
-    BRAID_RETURN_IF_ERROR(session->create_rows_view(s.name, rows->schema, std::move(rows->batches), pinned));
-    log(fmt::format("source {}: {} rows read into memory in {} ms", s.name, n,
+    std::vector<RecordBatchPtr> batches;
+    std::vector<sql::BatchStats> stats;
+    if (cluster < 0) {
+      batches = std::move(rows->batches);
+    } else {
+      // Group each batch's rows by the cluster value: one batch per (input batch, value), whose
+      // statistics say its one value. Input batches are released as they are regrouped.
+      const size_t ncols = static_cast<size_t>(rows->schema->num_fields());
+      for (auto& input : rows->batches) {
+        const Column& col = *input->column(cluster);
+        std::map<std::string, std::vector<int64_t>> groups;  // value text ("" + null flag) -> rows
+        for (int64_t r = 0; r < col.length(); ++r) {
+          groups[col.is_valid(r) ? "v" + value_text(col, r, TextFlavor::kJson) : std::string("n")].push_back(r);
+        }
+        for (const auto& [key, group_rows] : groups) {
+          BRAID_ASSIGN_OR_RETURN(auto part, take(*input, group_rows, nullptr));
+          sql::BatchStats st;
+          st.min.assign(ncols, nullptr);
+          st.max.assign(ncols, nullptr);
+          st.nulls.assign(ncols, -1);
+          const bool is_null = key == "n";
+          if (!is_null) st.min[static_cast<size_t>(cluster)] = st.max[static_cast<size_t>(cluster)] = part->column(cluster)->slice(0, 1);
+          st.nulls[static_cast<size_t>(cluster)] = is_null ? part->num_rows() : 0;
+          batches.push_back(std::move(part));
+          stats.push_back(std::move(st));
+        }
+        input.reset();
+      }
+    }
+    BRAID_RETURN_IF_ERROR(session->create_rows_view(s.name, rows->schema, std::move(batches), pinned, std::move(stats)));
+    log(fmt::format("source {}: {} rows read into memory{} in {} ms", s.name, n,
+                    cluster < 0 ? "" : " by " + rows->schema->field(cluster)->name(),
                     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()));
     return Status::OK();
   }
@@ -701,7 +740,7 @@ struct Runner::State {
         }
       }
     }
-    auto tasks = expand(f);
+    auto tasks = expanded.count(f) ? Result<std::vector<TaskSpec>>(std::move(expanded[f])) : expand(f);
     if (!tasks.ok() || !upstream_failed.empty()) {
       TaskSpec whole;
       whole.flow = &flow;
@@ -803,6 +842,21 @@ Result<RunReport> Runner::run() {
   s.report.run_id = s.run_id;
   s.report.pipeline = s.config.name;
   s.report.resumed = s.resumed;
+  // Flows without dependencies are expanded now: their parameters tell how to lay out the
+  // cached sources (the flows after them read the same cache).
+  std::vector<std::string> parameters;
+  for (size_t f = 0; f < s.config.flows.size(); ++f) {
+    if (!s.config.flows[f].depends_on.empty()) continue;
+    auto tasks = s.expand(f);
+    if (!tasks.ok()) continue;  // reported when the flow is launched
+    if (!tasks->empty()) {
+      for (const auto& [name, value] : tasks->front().params) parameters.push_back(name);
+    }
+    s.expanded[f] = std::move(*tasks);
+  }
+  for (const auto& source : s.config.sources) {
+    if (source.cache) BRAID_RETURN_IF_ERROR(s.cache_source(source, parameters));
+  }
   const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
   s.session->freeze(holder);
   s.watchdog = std::make_unique<Watchdog>();

@@ -821,7 +821,7 @@ class Binder {
 
   static Relation values_relation(std::vector<RecordBatchPtr> batches, std::vector<BoundColumn> columns) {
     ScanNode scan;
-    scan.source = ValuesSource{std::move(batches)};
+    scan.source = ValuesSource{std::move(batches), {}};
     scan.source_schema = schema_of(columns);
     for (size_t i = 0; i < columns.size(); ++i) scan.columns.push_back(static_cast<int>(i));
     Relation r;
@@ -1175,7 +1175,9 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
     BRAID_ASSIGN_OR_RETURN(auto pred, bind_expr(*s.where, base));
     // Skipping predicates go into a scan right below (files, partitions and row groups that
     // cannot match are not read); the filter still runs on the rows read.
-    if (const auto* scan = std::get_if<ScanNode>(&plan->node); scan && !std::holds_alternative<ValuesSource>(scan->source)) {
+    const auto* scan = std::get_if<ScanNode>(&plan->node);
+    const auto* values = scan ? std::get_if<ValuesSource>(&scan->source) : nullptr;
+    if (scan && (values == nullptr || !values->stats.empty())) {
       auto skipping = skipping_predicates(*s.where, from.columns, resolver_);
       if (!skipping.empty()) {
         ScanNode pruned = *scan;

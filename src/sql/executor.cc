@@ -9,6 +9,7 @@
 #include "exec/ops/sort.h"
 #include "exec/ops/window.h"
 #include "formats/csv/csv_reader.h"
+#include "formats/parquet/row_group_filter.h"
 #include "formats/parquet/parquet_reader.h"
 
 namespace braid::sql {
@@ -62,6 +63,22 @@ Result<Table> append_columns(const Table& input, const std::vector<exec::ExprPtr
   return project(input, all, schema(std::move(fields)), ctx);
 }
 
+// Whether a batch with these statistics may hold rows matching every skipping predicate.
+bool batch_may_match(const std::vector<parquet::ColumnPredicate>& predicates, const Schema& source,
+                     const BatchStats& stats, int64_t rows) {
+  for (const auto& p : predicates) {
+    const int c = source.field_index(p.column);
+    if (c < 0 || static_cast<size_t>(c) >= stats.min.size()) continue;
+    const auto& min = stats.min[static_cast<size_t>(c)];
+    const auto& max = stats.max[static_cast<size_t>(c)];
+    const int64_t nulls = stats.nulls[static_cast<size_t>(c)];
+    if (!min && !max && nulls < 0) continue;
+    std::optional<int64_t> null_count = nulls >= 0 ? std::optional<int64_t>(nulls) : std::nullopt;
+    if (!parquet::may_match(p, min, max, null_count, rows)) return false;
+  }
+  return true;
+}
+
 Result<Table> run_scan(const ScanNode& scan, const SchemaPtr& out_schema, const QueryContext& ctx) {
   std::vector<std::string> names;
   for (int c : scan.columns) names.push_back(scan.source_schema->field(c)->name());
@@ -96,7 +113,11 @@ Result<Table> run_scan(const ScanNode& scan, const SchemaPtr& out_schema, const 
       for (auto& b : part) raw.batches.push_back(std::move(b));
     }
   } else {
-    for (const auto& b : std::get<ValuesSource>(scan.source).batches) {
+    const auto& values = std::get<ValuesSource>(scan.source);
+    const bool zoned = !scan.skipping.empty() && values.stats.size() == values.batches.size();
+    for (size_t i = 0; i < values.batches.size(); ++i) {
+      const auto& b = values.batches[i];
+      if (zoned && !batch_may_match(scan.skipping, *scan.source_schema, values.stats[i], b->num_rows())) continue;
       BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
       raw.batches.push_back(std::move(selected));
     }

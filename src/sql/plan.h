@@ -37,8 +37,18 @@ struct FileSource {
   char delimiter = ',';            // CSV
   std::vector<std::string> null_values = {""};  // CSV
 };
+// Per-batch statistics of rows in memory ("zone maps"): a scan skips batches its skipping
+// predicates rule out, as it skips Parquet row groups.
+struct BatchStats {
+  // Per column of the source: the smallest and largest value as 1-row columns (nullptr when not
+  // known), and the number of nulls (-1 when not known).
+  std::vector<ColumnPtr> min, max;
+  std::vector<int64_t> nulls;
+};
+
 struct ValuesSource {
   std::vector<RecordBatchPtr> batches;  // rows already in memory (VALUES, range(), subquery results)
+  std::vector<BatchStats> stats;        // empty, or one per batch
 };
 
 struct ScanNode {

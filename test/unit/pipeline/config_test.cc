@@ -155,7 +155,8 @@ TEST(PipelineConfigTest, NonAsciiOnlyInStringsAndComments) {
   // Found by the fuzzer: toml++ 3.3 hits undefined behaviour on these; they are rejected first.
   for (const char* bad : {"\xEF\xBB\x92[pipeline]\nname = \"p\"\n", "[pipeline]\nname = \"p\" \xC3\xA9\n",
                           "[pipeline]\nname = \"p\\\xC3\xA9\"\n", "[pipeline]\nname = \"\"\"p\\\n  \xC3\xA9\"\"\"\n",
-                          "[pipeline]\nx = 1\xC2\xA1\n"}) {
+                          "[pipeline]\nx = 1\xC2\xA1\n", "[pipeline]\nname = \"p\"\n[\x01\x15s.b]\n",
+                          "[pipeline]\nname = \"p\"\n[ @x]\n", "[[ {x}]]\n"}) {
     auto c = parse_pipeline(bad, "p.toml");
     ASSERT_THAT(c.status(), StatusIs(StatusCode::kParseError, ::testing::_)) << bad;
   }
@@ -165,6 +166,13 @@ TEST(PipelineConfigTest, NonAsciiOnlyInStringsAndComments) {
                                               "merge = \"INSERT INTO t SELECT * FROM staged\"\n",
                                               "p.toml"));
   EXPECT_EQ(c.name, "caf\xC3\xA9");
+  // Arrays may start lines; only a `[` outside any value starts a table header.
+  ASSERT_OK_AND_ASSIGN(auto arrays, parse_pipeline("[pipeline]\nname = \"p\"\n[flows.a]\nstage = \"SELECT 1 AS x\"\n"
+                                                   "merge = \"INSERT INTO t SELECT * FROM staged\"\nfor_each = [\n"
+                                                   "  { x = 1 },\n[ ]\n]\n",
+                                                   "p.toml").status().code() == StatusCode::kInvalidArgument
+                                        ? Result<int>(1) : Result<int>(0));
+  EXPECT_EQ(arrays, 1);  // a validation problem (a row that is not a table), not a parse error
 }
 
 TEST(PipelineConfigTest, Durations) {
