@@ -53,7 +53,7 @@ test-release: build
 
 # Unit and SQL logic tests again under AddressSanitizer + UndefinedBehaviorSanitizer, then every fuzz target
 # for FUZZ_SECONDS each (same build: the libraries carry libFuzzer's coverage instrumentation).
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 10
 test-asan: deps build/asan/build.ninja
 	cmake --build build/asan -j $(JOBS) --target braid_unit_tests braid_sqllogictest braid_fuzzers
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST) -L 'unit|sql'

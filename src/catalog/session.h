@@ -150,13 +150,15 @@ class Session {
   std::shared_ptr<Database> database_;
   std::string owner_;
   Session* parent_ = nullptr;  // the session of a task scope
+  // Declared before everything that may hold buffers counted on it (views, parameters), so it
+  // is destroyed after them.
+  std::unique_ptr<MemoryTracker> memory_;
   mutable std::shared_mutex views_mutex_;  // guards views_ and frozen_by_
   std::optional<std::string> frozen_by_;
   std::map<std::string, View> views_;  // by lower-case name
   sql::WriteControl write_control_;
   sql::WriteStats last_write_;
   std::map<std::string, int64_t> versions_read_;
-  std::unique_ptr<MemoryTracker> memory_;
   std::map<std::string, ColumnPtr> parameters_;  // by lower-case name
   std::unique_ptr<Resolver> resolver_;
 };
