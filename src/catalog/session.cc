@@ -20,6 +20,7 @@
 #include "sql/executor.h"
 #include "sql/merge.h"
 #include "sql/parser.h"
+#include "sql/string_literal.h"
 
 namespace braid::catalog {
 
@@ -337,10 +338,7 @@ Status Session::set_parameter_text(const std::string& name, const std::string& t
   const bool literal = is_number_literal(text) || l == "true" || l == "false" || l == "null" || typed ||
                        (!text.empty() && (text[0] == '\'' || text[0] == '"'));
   if (literal) return set_parameter_sql(name, text);
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("\\'") : c == '\\' ? std::string("\\\\") : std::string(1, c);
-  quoted += "'";
-  return set_parameter_sql(name, quoted);
+  return set_parameter_sql(name, sql::string_literal(text));
 }
 
 std::optional<ColumnPtr> Session::parameter_value(const std::string& name) const {

@@ -21,6 +21,7 @@
 #include "pipeline/audit.h"
 #include "pipeline/config.h"
 #include "pipeline/runner.h"
+#include "sql/string_literal.h"
 
 namespace braid::cli {
 
@@ -210,9 +211,7 @@ Status audit_command(const AuditOptions& o) {
   std::string sql = "SELECT * FROM delta.`" + path + "`";
   if (!o.run.empty()) {
     // Bound as a string parameter, never spliced into the SQL.
-    std::string quoted = "'";
-    for (char c : o.run) quoted += c == '\'' ? std::string("\\'") : c == '\\' ? std::string("\\\\") : std::string(1, c);
-    BRAID_RETURN_IF_ERROR(session->set_parameter_sql("run", quoted + "'"));
+    BRAID_RETURN_IF_ERROR(session->set_parameter_sql("run", sql::string_literal(o.run)));
     sql += " WHERE run_id = :run";
   }
   sql += " ORDER BY started_at, flow, task, attempt";

@@ -29,6 +29,7 @@ struct TomlAssumptionFailed : std::runtime_error {
 
 #include "sql/ast.h"
 #include "sql/parser.h"
+#include "sql/string_literal.h"
 
 namespace braid::pipeline {
 
@@ -42,16 +43,6 @@ std::string lower(std::string s) {
 bool is_identifier(std::string_view s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-// A SQL string literal of `s` (Spark's backslash escapes).
-std::string quote_sql(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
 }
 
 // Collects problems while reading the file.
@@ -124,7 +115,7 @@ class Reader {
 
   // A TOML value as a SQL literal (strings quoted), for parameters.
   std::optional<std::string> literal(const toml::node& node, std::string_view where) {
-    if (auto s = node.value_exact<std::string>()) return quote_sql(*s);
+    if (auto s = node.value_exact<std::string>()) return sql::string_literal(*s);
     if (auto i = node.value_exact<int64_t>()) return std::to_string(*i);
     if (auto d = node.value_exact<double>()) return fmt::format("{}D", *d);
     if (auto b = node.value_exact<bool>()) return *b ? "true" : "false";

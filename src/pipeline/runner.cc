@@ -21,6 +21,7 @@
 #include "delta/table.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
+#include "sql/string_literal.h"
 
 namespace braid::pipeline {
 
@@ -343,7 +344,7 @@ struct Runner::State {
     const std::string path = audit_table_path(*db);
     if (!delta::DeltaTable::exists(*db->fs(), path)) return Status::OK();
     auto scope = session->new_task("resume audit");
-    BRAID_RETURN_IF_ERROR(scope->set_parameter_sql("run", "'" + run_id + "'"));  // run ids have no quotes
+    BRAID_RETURN_IF_ERROR(scope->set_parameter_sql("run", sql::string_literal(run_id)));
     BRAID_ASSIGN_OR_RETURN(auto rows, scope->execute("SELECT flow, task FROM delta.`" + path +
                                                      "` WHERE run_id = :run AND status = 'succeeded'"));
     for (const auto& b : rows.batches) {
