@@ -244,6 +244,7 @@ Session::~Session() = default;
 std::unique_ptr<Session> Session::new_task(std::string owner) {
   auto task = std::make_unique<Session>(database_, std::move(owner));
   task->parent_ = this;
+  task->set_memory_limit(memory_limit());
   return task;
 }
 
@@ -259,7 +260,7 @@ void Session::unfreeze() {
 
 void Session::set_cancellation(CancellationToken token) { resolver_->set_cancellation(std::move(token)); }
 
-int64_t Session::peak_memory_bytes() const { return memory_->peak(); }
+int64_t Session::peak_memory_bytes() const { return std::max(earlier_peak_, memory_->peak()); }
 
 std::optional<Session::View> Session::find_view(const std::string& key) const {
   for (const Session* scope = this; scope != nullptr; scope = scope->parent_) {
@@ -477,8 +478,12 @@ Status check_guard(const sql::WriteControl& control, const std::vector<RecordBat
 Result<StatementResult> Session::execute(const sql::Statement& statement) {
   resolver_->start_statement();
   last_write_ = {};
+  earlier_peak_ = peak_memory_bytes();
+  const int64_t held_before = memory_->current();  // earlier results the caller still holds
+  memory_->reset_peak();
   auto result = std::visit([&](const auto& node) { return run(node, statement); }, statement.node);
   if (!result.ok()) return error_at(statement.pos, result.status());
+  result->peak_memory_bytes = std::max<int64_t>(0, memory_->peak() - held_before);
   return result;
 }
 
@@ -943,7 +948,23 @@ Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement
 
 Result<StatementResult> Session::run(const sql::SetOption& s, const sql::Statement&) {
   StatementResult r;
-  r.summary = s.value ? fmt::format("set {} = {} (no effect in braid)", s.key, *s.value) : "no options";
+  const std::string key = lower(s.key);
+  if (key == "memory_limit" || key == "braid.memory_limit") {
+    if (s.value) {
+      BRAID_ASSIGN_OR_RETURN(int64_t bytes, parse_memory_size(*s.value));
+      set_memory_limit(bytes);
+    }
+    r.summary = memory_limit() > 0 ? fmt::format("memory_limit = {}", format_bytes(memory_limit()))
+                                   : std::string("memory_limit = none");
+    return r;
+  }
+  if (key.empty()) {
+    r.summary = memory_limit() > 0 ? fmt::format("memory_limit = {}", format_bytes(memory_limit()))
+                                   : std::string("memory_limit = none");
+    return r;
+  }
+  r.summary = s.value ? fmt::format("set {} = {} (no effect in braid)", s.key, *s.value)
+                      : fmt::format("{}: not a braid option (braid has memory_limit)", s.key);
   return r;
 }
 

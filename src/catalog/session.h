@@ -45,6 +45,8 @@ struct StatementResult {
   SchemaPtr schema;
   std::vector<RecordBatchPtr> batches;
   std::string summary;    // DDL/DML: what it did ("MERGE: 3 rows inserted, 1 updated, 0 deleted")
+  // The most the statement held at once beyond what the scope held when it started (counted on
+  // the scope's tracker: buffers, hash tables, states).
   int64_t peak_memory_bytes = 0;
 };
 
@@ -79,6 +81,12 @@ class Session {
   void set_cancellation(CancellationToken token);
   // Peak bytes counted by the operators of the statements run since the scope was made.
   int64_t peak_memory_bytes() const;
+  // At most this many bytes held by this scope's statements at once (<= 0: no limit of its
+  // own; BRAID_MEMORY_LIMIT still limits the process): a statement that would go over fails with
+  // kOutOfMemory naming the limit. Also `SET memory_limit = '2GB'`. Task scopes start with
+  // their session's limit.
+  void set_memory_limit(int64_t bytes) { memory_->set_limit(bytes); }
+  int64_t memory_limit() const { return memory_->limit(); }
 
   // Binds `:name` to a value (a 1-row column) for the statements that follow.
   void set_parameter(const std::string& name, ColumnPtr value);
@@ -153,6 +161,7 @@ class Session {
   // Declared before everything that may hold buffers counted on it (views, parameters), so it
   // is destroyed after them.
   std::unique_ptr<MemoryTracker> memory_;
+  int64_t earlier_peak_ = 0;  // the highest peak of the statements before the current one
   mutable std::shared_mutex views_mutex_;  // guards views_ and frozen_by_
   std::optional<std::string> frozen_by_;
   std::map<std::string, View> views_;  // by lower-case name

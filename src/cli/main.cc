@@ -1,4 +1,6 @@
 // braid: parallel data pipelines that MERGE into Delta Lake tables. This is the command line.
+#include <malloc.h>
+
 #include <cstdio>
 #include <exception>
 #include <vector>
@@ -56,6 +58,12 @@ int run(int argc, char** argv) {
 }  // namespace braid::cli
 
 int main(int argc, char** argv) {
+  // Column buffers are large and short-lived (a row group's columns, an operator's output). By
+  // default glibc maps each one over 128 KiB fresh from the kernel and unmaps it when freed, so
+  // every buffer pays its page faults again; keeping freed memory in the process lets the next
+  // batch reuse it (measured: ~15% of a scan-and-aggregate query's time).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   try {
     return braid::cli::run(argc, argv);
   } catch (const std::exception& e) {

@@ -30,6 +30,7 @@ namespace {
 struct ShellOptions {
   std::string warehouse = ".";
   std::string format = "table";
+  std::string memory_limit;
 };
 
 // Whether `text` holds at least one complete statement: its last token is ';' (an unterminated
@@ -143,8 +144,9 @@ class Shell {
         std::printf("%s\n", result->summary.c_str());
       }
       if (timer_) {
-        std::printf("time: %.3f s\n",
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        std::printf("time: %.3f s, peak memory: %s\n",
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                    format_bytes(result->peak_memory_bytes).c_str());
       }
       std::fflush(stdout);
     }
@@ -205,11 +207,18 @@ CommandRunner add_shell_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("shell", "Interactive SQL over a warehouse of Delta tables");
   cmd->add_option("--warehouse,-w", options->warehouse, "Folder of Delta tables")->capture_default_str();
   cmd->add_option("--format", options->format, "Output format of query rows: table, csv or jsonl")->capture_default_str();
+  cmd->add_option("--memory-limit", options->memory_limit,
+                  "Fail a statement that would hold more than this (512MB, 2GB, ...); also SET memory_limit");
   return [options] {
     auto format = parse_row_format(options->format);
     if (!format.ok()) return report_error(format.status().to_string());
     auto session = catalog::Session::open(options->warehouse);
     if (!session.ok()) return report_error(session.status().to_string());
+    if (!options->memory_limit.empty()) {
+      auto bytes = parse_memory_size(options->memory_limit);
+      if (!bytes.ok()) return report_error(Status(bytes.status()).with_context("--memory-limit").to_string());
+      (*session)->set_memory_limit(*bytes);
+    }
     Shell shell(std::move(*session), *format, ::isatty(0) != 0);
     return shell.run();
   };

@@ -3,8 +3,12 @@
 // Queries print their rows on stdout (each query's result in turn); DDL and DML print one line
 // on stderr saying what they did. The first failing statement stops the run: its error goes to
 // stderr with the statement's line:column in the script, and the exit status is 1.
+// --memory-limit bounds what each statement may hold (it then fails with an out-of-memory error
+// naming the limit, rather than being killed); --timer reports each statement's time and peak
+// memory on stderr.
 #include <fmt/core.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -24,6 +28,8 @@ struct SqlOptions {
   std::string warehouse = ".";
   std::vector<std::string> params;
   std::string format = "table";
+  std::string memory_limit;
+  bool timer = false;
 };
 
 Status run_sql(const SqlOptions& options) {
@@ -38,6 +44,11 @@ Status run_sql(const SqlOptions& options) {
   if (text.empty()) return Status::invalid_argument("give SQL text or -f FILE");
   BRAID_ASSIGN_OR_RETURN(RowFormat format, parse_row_format(options.format));
   BRAID_ASSIGN_OR_RETURN(auto session, catalog::Session::open(options.warehouse));
+  if (!options.memory_limit.empty()) {
+    auto bytes = parse_memory_size(options.memory_limit);
+    if (!bytes.ok()) return Status(bytes.status()).with_context("--memory-limit");
+    session->set_memory_limit(*bytes);
+  }
   for (const auto& p : options.params) {
     const auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0) return Status::invalid_argument("--param '{}': expected name=value", p);
@@ -47,6 +58,7 @@ Status run_sql(const SqlOptions& options) {
   if (!parsed.ok()) return parsed.status();
   auto out = stdout_stream();
   for (const auto& statement : *parsed) {
+    const auto start = std::chrono::steady_clock::now();
     auto result = session->execute(*statement);
     // Positions in errors are already the script's: the whole script was parsed at once.
     if (!result.ok()) return result.status();
@@ -59,6 +71,12 @@ Status run_sql(const SqlOptions& options) {
       BRAID_RETURN_IF_ERROR(writer->finish());
     } else if (!result->summary.empty()) {
       std::fprintf(stderr, "%s\n", result->summary.c_str());
+    }
+    if (options.timer) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "line %d: time %.3f s, peak memory %s\n", statement->pos.line,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                   format_bytes(result->peak_memory_bytes).c_str());
     }
   }
   return Status::OK();
@@ -75,6 +93,9 @@ CommandRunner add_sql_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--param,-p", options->params, "name=value, bound to :name (repeatable)")->allow_extra_args(false);
   cmd->add_option("--format", options->format, "Output format of query rows: table, csv or jsonl")->capture_default_str();
+  cmd->add_option("--memory-limit", options->memory_limit,
+                  "Fail a statement that would hold more than this (512MB, 2GB, ...) instead of growing past it");
+  cmd->add_flag("--timer", options->timer, "After each statement, print its time and peak memory on stderr");
   return [options] {
     Status s = run_sql(*options);
     if (!s.ok()) return report_error(s.to_string());

@@ -26,6 +26,12 @@ MemoryTracker* or_process(MemoryTracker* tracker) {
 }  // namespace
 
 Result<BufferPtr> Buffer::allocate(int64_t size, MemoryTracker* tracker) {
+  BRAID_ASSIGN_OR_RETURN(auto buffer, allocate_uninitialized(size, tracker));
+  if (size > 0) std::memset(buffer->mutable_data(), 0, static_cast<size_t>(size));
+  return buffer;
+}
+
+Result<BufferPtr> Buffer::allocate_uninitialized(int64_t size, MemoryTracker* tracker) {
   if (size < 0) return Status::invalid_argument("negative buffer size {}", size);
   tracker = or_process(tracker);
   int64_t capacity = padded(size);
@@ -37,7 +43,9 @@ Result<BufferPtr> Buffer::allocate(int64_t size, MemoryTracker* tracker) {
     tracker->release(capacity);
     return Status::out_of_memory("allocating a buffer of {}", format_bytes(capacity));
   }
-  std::memset(data, 0, static_cast<size_t>(capacity == 0 ? kBufferAlignment : capacity));
+  // The padding is zeroed so that whole-word loops and files written from it are deterministic.
+  const int64_t allocated = capacity == 0 ? kBufferAlignment : capacity;
+  std::memset(data + size, 0, static_cast<size_t>(allocated - size));
   auto buffer = BufferPtr(new Buffer());
   buffer->data_ = data;
   buffer->size_ = size;
@@ -56,7 +64,7 @@ BufferPtr Buffer::wrap(const uint8_t* data, int64_t size, std::shared_ptr<const 
 }
 
 Result<BufferPtr> Buffer::copy_of(const void* data, int64_t size, MemoryTracker* tracker) {
-  BRAID_ASSIGN_OR_RETURN(auto buffer, allocate(size, tracker));
+  BRAID_ASSIGN_OR_RETURN(auto buffer, allocate_uninitialized(size, tracker));
   if (size > 0) std::memcpy(buffer->mutable_data(), data, static_cast<size_t>(size));
   return buffer;
 }

@@ -28,6 +28,10 @@ class Buffer {
  public:
   // A zero-filled buffer of `size` bytes. Fails with kOutOfMemory past the tracker's limit.
   static Result<BufferPtr> allocate(int64_t size, MemoryTracker* tracker = nullptr);
+  // A buffer whose first `size` bytes are left as they are (only the padding is zeroed), for a
+  // caller that writes every one of them: zero-filling a large buffer first costs as much as
+  // writing it.
+  static Result<BufferPtr> allocate_uninitialized(int64_t size, MemoryTracker* tracker = nullptr);
   // Wraps memory owned elsewhere; `owner` is kept alive as long as the buffer.
   static BufferPtr wrap(const uint8_t* data, int64_t size, std::shared_ptr<const void> owner);
   // A copy of the bytes (for tests and small constants).

@@ -28,7 +28,7 @@ Result<ColumnPtr> take_fixed(const Column& c, const std::vector<int64_t>& rows, 
   const int64_t n = static_cast<int64_t>(rows.size());
   int64_t nulls;
   BRAID_ASSIGN_OR_RETURN(auto validity, take_validity(c, rows, tracker, &nulls));
-  BRAID_ASSIGN_OR_RETURN(auto values, Buffer::allocate(n * static_cast<int64_t>(sizeof(T)), tracker));
+  BRAID_ASSIGN_OR_RETURN(auto values, Buffer::allocate_uninitialized(n * static_cast<int64_t>(sizeof(T)), tracker));
   T* out = values->mutable_as<T>();
   const T* in = c.values<T>();
   for (int64_t i = 0; i < n; ++i) out[i] = in[rows[static_cast<size_t>(i)]];
@@ -44,8 +44,8 @@ Result<ColumnPtr> take_binary(const Column& c, const std::vector<int64_t>& rows,
   int64_t bytes = 0;
   for (int64_t r : rows) bytes += o[r + 1] - o[r];
   if (bytes > INT32_MAX) return Status::invalid_argument("take: more than 2 GiB of string data in one column");
-  BRAID_ASSIGN_OR_RETURN(auto offsets, Buffer::allocate((n + 1) * 4, tracker));
-  BRAID_ASSIGN_OR_RETURN(auto data, Buffer::allocate(bytes, tracker));
+  BRAID_ASSIGN_OR_RETURN(auto offsets, Buffer::allocate_uninitialized((n + 1) * 4, tracker));
+  BRAID_ASSIGN_OR_RETURN(auto data, Buffer::allocate_uninitialized(bytes, tracker));
   auto* out_o = offsets->mutable_as<int32_t>();
   uint8_t* out_d = data->mutable_data();
   const uint8_t* in_d = c.buffer(2)->data();

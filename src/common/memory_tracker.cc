@@ -1,6 +1,7 @@
 #include "common/memory_tracker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -64,20 +65,22 @@ Status MemoryTracker::reserve(int64_t bytes) {
   for (MemoryTracker* t = this; t != nullptr; t = t->parent_, ++level) {
     int64_t now = t->current_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
     if (level < kRememberedLevels) counted[level] = now;
-    if (t->limit_ > 0 && now > t->limit_) {
+    const int64_t limit = t->limit();
+    if (limit > 0 && now > limit) {
       for (MemoryTracker* u = this;; u = u->parent_) {
         u->current_.fetch_sub(bytes, std::memory_order_relaxed);
         if (u == t) break;
       }
       return Status::out_of_memory(
           "memory limit of {} ({}) exceeded: {} in use, {} more requested", t->name_,
-          format_bytes(t->limit_), format_bytes(now - bytes), format_bytes(bytes));
+          format_bytes(limit), format_bytes(now - bytes), format_bytes(bytes));
     }
   }
   level = 0;
   for (MemoryTracker* t = this; t != nullptr; t = t->parent_, ++level) {
     int64_t now = level < kRememberedLevels ? counted[level] : t->current();
-    t->raise_peak(t->limit_ > 0 ? std::min(now, t->limit_) : now);
+    const int64_t limit = t->limit();
+    t->raise_peak(limit > 0 ? std::min(now, limit) : now);
   }
   return Status::OK();
 }
@@ -90,6 +93,39 @@ void MemoryTracker::release(int64_t bytes) {
   for (MemoryTracker* t = this; t != nullptr; t = t->parent_) {
     t->current_.fetch_sub(bytes, std::memory_order_relaxed);
   }
+}
+
+Result<int64_t> parse_memory_size(std::string_view text) {
+  std::string t;
+  for (char c : text) {
+    if (c != ' ' && c != '_') t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (t == "none" || t == "unlimited") return int64_t{0};
+  size_t digits = 0;
+  while (digits < t.size() && (std::isdigit(static_cast<unsigned char>(t[digits])) || t[digits] == '.')) ++digits;
+  std::string unit = t.substr(digits);
+  double value = 0;
+  if (digits == 0 || std::count(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(digits), '.') > 1) {
+    return Status::invalid_argument("'{}' is not a memory size (examples: 512MB, 2GB, 1.5GiB)", text);
+  }
+  value = std::strtod(t.substr(0, digits).c_str(), nullptr);
+  double scale = 1;
+  if (unit == "" || unit == "b") {
+    scale = 1;
+  } else if (unit == "k" || unit == "kb" || unit == "kib") {
+    scale = 1024.0;
+  } else if (unit == "m" || unit == "mb" || unit == "mib") {
+    scale = 1024.0 * 1024;
+  } else if (unit == "g" || unit == "gb" || unit == "gib") {
+    scale = 1024.0 * 1024 * 1024;
+  } else if (unit == "t" || unit == "tb" || unit == "tib") {
+    scale = 1024.0 * 1024 * 1024 * 1024;
+  } else {
+    return Status::invalid_argument("'{}' is not a memory size: unknown unit '{}' (use B, KB, MB, GB or TB)", text, unit);
+  }
+  const double bytes = value * scale;
+  if (bytes >= 9.0e18) return Status::invalid_argument("memory size '{}' is too large", text);
+  return static_cast<int64_t>(bytes);
 }
 
 std::string format_bytes(int64_t bytes) {

@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <string>
 
-#include "braid/status.h"
+#include <string_view>
+
+#include "braid/result.h"
 
 namespace braid {
 
@@ -39,7 +41,12 @@ class MemoryTracker {
 
   int64_t current() const { return current_.load(std::memory_order_relaxed); }
   int64_t peak() const { return peak_.load(std::memory_order_relaxed); }
-  int64_t limit() const { return limit_; }
+  int64_t limit() const { return limit_.load(std::memory_order_relaxed); }
+  // Changes the limit (<= 0: none); bytes already counted stay counted, a lower limit applies to
+  // the reservations that follow.
+  void set_limit(int64_t limit_bytes) { limit_.store(limit_bytes > 0 ? limit_bytes : 0, std::memory_order_relaxed); }
+  // Starts a new peak from what is counted now (a statement's peak, rather than the scope's).
+  void reset_peak() { peak_.store(current(), std::memory_order_relaxed); }
   const std::string& name() const { return name_; }
   MemoryTracker* parent() const { return parent_; }
 
@@ -48,11 +55,15 @@ class MemoryTracker {
   void raise_peak(int64_t now);
 
   std::string name_;
-  int64_t limit_;
+  std::atomic<int64_t> limit_;
   MemoryTracker* parent_;
   std::atomic<int64_t> current_{0};
   std::atomic<int64_t> peak_{0};
 };
+
+// A memory size as people write it: "512MB", "2 GiB", "1.5G", "1048576" (binary units: K, M,
+// G, T with optional "B" or "iB"); "0", "none" and "unlimited" are 0 (no limit).
+Result<int64_t> parse_memory_size(std::string_view text);
 
 // Formats a byte count for people: "512 B", "1.5 KiB", "3.2 GiB".
 std::string format_bytes(int64_t bytes);

@@ -2,6 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <functional>
+#include <optional>
+
 #include "columnar/take.h"
 #include "delta/scan.h"
 #include "exec/ops/hash_aggregate.h"
@@ -45,22 +49,28 @@ Result<Table> project(const Table& input, const std::vector<exec::ExprPtr>& expr
   return out;
 }
 
-// The input's columns followed by `exprs`; `first` receives the index of the first added column.
-Result<Table> append_columns(const Table& input, const std::vector<exec::ExprPtr>& exprs, const QueryContext& ctx,
-                             int* first) {
+// The columns of a schema followed by `exprs` (named _e0, _e1, ...), as expressions and schema.
+std::pair<std::vector<exec::ExprPtr>, SchemaPtr> with_appended(const Schema& input, const std::vector<exec::ExprPtr>& exprs) {
   std::vector<exec::ExprPtr> all;
   std::vector<FieldPtr> fields;
-  for (int i = 0; i < input.schema->num_fields(); ++i) {
-    const auto& f = input.schema->field(i);
+  for (int i = 0; i < input.num_fields(); ++i) {
+    const auto& f = input.field(i);
     all.push_back(exec::column_ref(i, f->type(), f->name()));
     fields.push_back(f);
   }
-  *first = static_cast<int>(all.size());
   for (size_t k = 0; k < exprs.size(); ++k) {
     all.push_back(exprs[k]);
     fields.push_back(field(fmt::format("_e{}", k), exprs[k]->type()));
   }
-  return project(input, all, schema(std::move(fields)), ctx);
+  return {std::move(all), schema(std::move(fields))};
+}
+
+// The input's columns followed by `exprs`; `first` receives the index of the first added column.
+Result<Table> append_columns(const Table& input, const std::vector<exec::ExprPtr>& exprs, const QueryContext& ctx,
+                             int* first) {
+  *first = input.schema->num_fields();
+  auto [all, out_schema] = with_appended(*input.schema, exprs);
+  return project(input, all, out_schema, ctx);
 }
 
 // Whether a batch with these statistics may hold rows matching every skipping predicate.
@@ -79,38 +89,72 @@ bool batch_may_match(const std::vector<parquet::ColumnPredicate>& predicates, co
   return true;
 }
 
-Result<Table> run_scan(const ScanNode& scan, const SchemaPtr& out_schema, const QueryContext& ctx) {
+// A scan's batches, one at a time (nullptr after the last), in the scan's output schema. File
+// and Delta readers decode a window of row groups or files ahead in parallel.
+using BatchStream = std::function<Result<RecordBatchPtr>()>;
+
+Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema, const QueryContext& ctx) {
   std::vector<std::string> names;
   for (int c : scan.columns) names.push_back(scan.source_schema->field(c)->name());
-  Table raw;
+  auto relabel = [out_schema](RecordBatchPtr b) -> RecordBatchPtr {
+    if (b == nullptr || b->schema() == out_schema) return b;
+    return std::make_shared<const RecordBatch>(out_schema, b->num_rows(), b->columns());
+  };
   if (const auto* d = std::get_if<DeltaSource>(&scan.source)) {
     delta::ScanOptions options;
     options.columns = names;
     options.predicates = scan.skipping;
     options.tracker = ctx.exec.memory;
-    BRAID_ASSIGN_OR_RETURN(raw.batches, delta::read_table(d->snapshot, options));
-  } else if (const auto* f = std::get_if<FileSource>(&scan.source)) {
-    for (const auto& path : f->paths) {
-      std::vector<RecordBatchPtr> part;
-      if (f->format == FileSource::Format::kParquet) {
+    BRAID_ASSIGN_OR_RETURN(auto reader, delta::DeltaScan::make(d->snapshot, options));
+    std::shared_ptr<delta::DeltaScan> shared(std::move(reader));
+    return BatchStream([shared, relabel]() -> Result<RecordBatchPtr> {
+      BRAID_ASSIGN_OR_RETURN(auto b, shared->next());
+      return relabel(std::move(b));
+    });
+  }
+  if (const auto* f = std::get_if<FileSource>(&scan.source)) {
+    if (f->format == FileSource::Format::kParquet) {
+      // One file at a time, each opened when the previous one is done.
+      struct State {
+        std::vector<std::string> paths;
+        size_t next_path = 0;
+        std::unique_ptr<parquet::ParquetReader> reader;
         parquet::ParquetReadOptions options;
-        options.columns = names;
-        options.predicates = scan.skipping;
-        options.tracker = ctx.exec.memory;
-        BRAID_ASSIGN_OR_RETURN(part, parquet::read_parquet(local_file_system(), path, options));
-      } else {
-        csv::CsvReadOptions options;
-        options.header = f->header;
-        options.delimiter = f->delimiter;
-        options.null_values = f->null_values;
-        options.schema = scan.source_schema;
-        BRAID_ASSIGN_OR_RETURN(auto all, csv::read_csv(local_file_system(), path, options));
-        for (auto& b : all) {
-          BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
-          part.push_back(std::move(selected));
+      };
+      auto state = std::make_shared<State>();
+      state->paths = f->paths;
+      state->options.columns = names;
+      state->options.predicates = scan.skipping;
+      state->options.tracker = ctx.exec.memory;
+      return BatchStream([state, relabel]() -> Result<RecordBatchPtr> {
+        while (true) {
+          if (state->reader != nullptr) {
+            BRAID_ASSIGN_OR_RETURN(auto b, state->reader->next());
+            if (b != nullptr) return relabel(std::move(b));
+            state->reader.reset();
+          }
+          if (state->next_path >= state->paths.size()) return RecordBatchPtr(nullptr);
+          BRAID_ASSIGN_OR_RETURN(state->reader, parquet::ParquetReader::open(local_file_system(),
+                                                                             state->paths[state->next_path++],
+                                                                             state->options));
         }
+      });
+    }
+  }
+  // CSV files and rows in memory: produced up front (CSV parsing is parallel within a file).
+  Table raw;
+  if (const auto* f = std::get_if<FileSource>(&scan.source)) {
+    for (const auto& path : f->paths) {
+      csv::CsvReadOptions options;
+      options.header = f->header;
+      options.delimiter = f->delimiter;
+      options.null_values = f->null_values;
+      options.schema = scan.source_schema;
+      BRAID_ASSIGN_OR_RETURN(auto all, csv::read_csv(local_file_system(), path, options));
+      for (auto& b : all) {
+        BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
+        raw.batches.push_back(std::move(selected));
       }
-      for (auto& b : part) raw.batches.push_back(std::move(b));
     }
   } else {
     const auto& values = std::get<ValuesSource>(scan.source);
@@ -122,30 +166,148 @@ Result<Table> run_scan(const ScanNode& scan, const SchemaPtr& out_schema, const 
       raw.batches.push_back(std::move(selected));
     }
   }
-  return with_schema(std::move(raw), out_schema);
+  auto batches = std::make_shared<std::vector<RecordBatchPtr>>(std::move(raw.batches));
+  auto next = std::make_shared<size_t>(0);
+  return BatchStream([batches, next, relabel]() -> Result<RecordBatchPtr> {
+    if (*next >= batches->size()) return RecordBatchPtr(nullptr);
+    return relabel(std::move((*batches)[(*next)++]));
+  });
 }
 
-Result<Table> run_filter(const FilterNode& f, const QueryContext& ctx) {
+Result<Table> run_scan(const ScanNode& scan, const SchemaPtr& out_schema, const QueryContext& ctx) {
+  BRAID_ASSIGN_OR_RETURN(BatchStream stream, open_scan(scan, out_schema, ctx));
+  Table out{out_schema, {}};
+  while (true) {
+    BRAID_ASSIGN_OR_RETURN(auto b, stream());
+    if (b == nullptr) break;
+    out.batches.push_back(std::move(b));
+  }
+  return out;
+}
+
+// The rows of `batch` for which `predicate` is TRUE, in `schema`; nullptr when there are none.
+Result<RecordBatchPtr> filter_batch(const RecordBatchPtr& batch, const exec::Expression& predicate,
+                                    const SchemaPtr& schema, const QueryContext& ctx) {
+  BRAID_ASSIGN_OR_RETURN(ColumnPtr mask, predicate.evaluate(*batch, ctx.eval));
+  BRAID_ASSIGN_OR_RETURN(std::vector<int32_t> rows, exec::true_rows(mask));
+  if (rows.empty()) return RecordBatchPtr(nullptr);
+  if (static_cast<int64_t>(rows.size()) == batch->num_rows()) {
+    return std::make_shared<const RecordBatch>(schema, batch->num_rows(), batch->columns());
+  }
+  BRAID_ASSIGN_OR_RETURN(auto taken, take(*batch, std::vector<int64_t>(rows.begin(), rows.end()), ctx.exec.memory));
+  return std::make_shared<const RecordBatch>(schema, taken->num_rows(), taken->columns());
+}
+
+Result<RecordBatchPtr> project_batch(const RecordBatch& batch, const std::vector<exec::ExprPtr>& exprs,
+                                     const SchemaPtr& schema, const QueryContext& ctx) {
+  std::vector<ColumnPtr> columns;
+  columns.reserve(exprs.size());
+  for (const auto& e : exprs) {
+    BRAID_ASSIGN_OR_RETURN(ColumnPtr c, e->evaluate(batch, ctx.eval));
+    columns.push_back(std::move(c));
+  }
+  return std::make_shared<const RecordBatch>(schema, batch.num_rows(), std::move(columns));
+}
+
+// Filters and projections over a scan, top first, when `top` is one: they then run batch by
+// batch as the scan produces them, so the scan's rows are never all in memory at once.
+struct ScanChain {
+  const PlanNode* scan = nullptr;
+  std::vector<const PlanNode*> steps;  // bottom-up
+};
+
+std::optional<ScanChain> scan_chain(const PlanNode& top) {
+  ScanChain chain;
+  const PlanNode* node = &top;
+  while (true) {
+    if (std::holds_alternative<ScanNode>(node->node)) break;
+    if (const auto* f = std::get_if<FilterNode>(&node->node)) {
+      chain.steps.push_back(node);
+      node = f->input.get();
+    } else if (const auto* p = std::get_if<ProjectNode>(&node->node)) {
+      chain.steps.push_back(node);
+      node = p->input.get();
+    } else {
+      return std::nullopt;
+    }
+  }
+  chain.scan = node;
+  std::reverse(chain.steps.begin(), chain.steps.end());
+  return chain;
+}
+
+// A projection applied after a chain's own steps (an operator's key and argument columns).
+struct ExtraProjection {
+  const std::vector<exec::ExprPtr>* exprs = nullptr;
+  SchemaPtr schema;
+};
+
+// Runs a scan chain window by window: a window of the scan's batches (a few per worker) is
+// read, then its batches go through the steps in parallel and only what survives is kept.
+Result<Table> run_scan_chain(const ScanChain& chain, const QueryContext& ctx, const ExtraProjection& extra = {}) {
+  BRAID_ASSIGN_OR_RETURN(BatchStream stream,
+                         open_scan(std::get<ScanNode>(chain.scan->node), chain.scan->schema, ctx));
+  const SchemaPtr out_schema =
+      extra.exprs != nullptr ? extra.schema : (chain.steps.empty() ? chain.scan->schema : chain.steps.back()->schema);
+  auto apply = [&](RecordBatchPtr batch) -> Result<RecordBatchPtr> {
+    for (const PlanNode* step : chain.steps) {
+      if (const auto* f = std::get_if<FilterNode>(&step->node)) {
+        BRAID_ASSIGN_OR_RETURN(batch, filter_batch(batch, *f->predicate, step->schema, ctx));
+        if (batch == nullptr) return batch;
+      } else {
+        BRAID_ASSIGN_OR_RETURN(batch, project_batch(*batch, std::get<ProjectNode>(step->node).expressions,
+                                                    step->schema, ctx));
+      }
+    }
+    if (extra.exprs != nullptr) return project_batch(*batch, *extra.exprs, extra.schema, ctx);
+    return batch;
+  };
+  const int workers = ctx.exec.max_parallelism > 0 ? ctx.exec.max_parallelism : ctx.exec.worker_pool().concurrency();
+  const size_t window = static_cast<size_t>(std::max(2, 2 * workers));
+  Table out{out_schema, {}};
+  std::vector<RecordBatchPtr> raw;
+  while (true) {
+    BRAID_RETURN_IF_ERROR(ctx.exec.cancellation.check());
+    raw.clear();
+    while (raw.size() < window) {
+      BRAID_ASSIGN_OR_RETURN(auto b, stream());
+      if (b == nullptr) break;
+      raw.push_back(std::move(b));
+    }
+    if (raw.empty()) break;
+    std::vector<RecordBatchPtr> done(raw.size());
+    BRAID_RETURN_IF_ERROR(ctx.exec.parallel_for(raw.size(), [&](size_t i) -> Status {
+      BRAID_ASSIGN_OR_RETURN(done[i], apply(std::move(raw[i])));
+      return Status::OK();
+    }));
+    for (auto& b : done) {
+      if (b != nullptr) out.batches.push_back(std::move(b));
+    }
+  }
+  return out;
+}
+
+// The input of an operator, with `exprs` evaluated over it as columns of `schema`: streamed
+// through a scan chain when the input is one, else materialized and then projected.
+Result<Table> project_input(const PlanNode& input, const std::vector<exec::ExprPtr>& exprs, const SchemaPtr& schema,
+                            const QueryContext& ctx) {
+  if (auto chain = scan_chain(input)) return run_scan_chain(*chain, ctx, ExtraProjection{&exprs, schema});
+  BRAID_ASSIGN_OR_RETURN(Table t, execute_plan(input, ctx));
+  return project(t, exprs, schema, ctx);
+}
+
+Result<Table> run_filter(const FilterNode& f, const SchemaPtr& schema, const QueryContext& ctx) {
   BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*f.input, ctx));
   std::vector<RecordBatchPtr> out(input.batches.size());
   BRAID_RETURN_IF_ERROR(ctx.exec.parallel_for(input.batches.size(), [&](size_t i) -> Status {
-    const auto& batch = input.batches[i];
-    BRAID_ASSIGN_OR_RETURN(ColumnPtr mask, f.predicate->evaluate(*batch, ctx.eval));
-    BRAID_ASSIGN_OR_RETURN(std::vector<int32_t> rows, exec::true_rows(mask));
-    if (static_cast<int64_t>(rows.size()) == batch->num_rows()) {
-      out[i] = batch;
-      return Status::OK();
-    }
-    if (rows.empty()) return Status::OK();
-    BRAID_ASSIGN_OR_RETURN(out[i], take(*batch, std::vector<int64_t>(rows.begin(), rows.end()), ctx.exec.memory));
+    BRAID_ASSIGN_OR_RETURN(out[i], filter_batch(input.batches[i], *f.predicate, schema, ctx));
     return Status::OK();
   }));
   std::erase(out, nullptr);
-  return Table{input.schema, std::move(out)};
+  return Table{schema, std::move(out)};
 }
 
 Result<Table> run_aggregate(const AggregateNode& a, const SchemaPtr& schema, const QueryContext& ctx) {
-  BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*a.input, ctx));
   // Keys and arguments as columns: [keys..., arguments...].
   std::vector<exec::ExprPtr> exprs = a.keys;
   std::vector<int> keys;
@@ -166,15 +328,13 @@ Result<Table> run_aggregate(const AggregateNode& a, const SchemaPtr& schema, con
   }
   std::vector<FieldPtr> fields;
   for (size_t i = 0; i < exprs.size(); ++i) fields.push_back(field(fmt::format("_a{}", i), exprs[i]->type()));
-  BRAID_ASSIGN_OR_RETURN(Table projected, project(input, exprs, braid::schema(std::move(fields)), ctx));
+  BRAID_ASSIGN_OR_RETURN(Table projected, project_input(*a.input, exprs, braid::schema(std::move(fields)), ctx));
   BRAID_ASSIGN_OR_RETURN(Table out, exec::hash_aggregate(projected, keys, specs, ctx.exec));
   return with_schema(std::move(out), schema);
 }
 
 Result<Table> run_join(const JoinNode& j, const SchemaPtr& schema, const QueryContext& ctx) {
-  BRAID_ASSIGN_OR_RETURN(Table left, execute_plan(*j.left, ctx));
-  BRAID_ASSIGN_OR_RETURN(Table right, execute_plan(*j.right, ctx));
-  const int left_width = left.schema->num_fields(), right_width = right.schema->num_fields();
+  const int left_width = j.left->schema->num_fields(), right_width = j.right->schema->num_fields();
   exec::JoinResidual residual;
   if (j.residual) {
     // Candidates are left columns then right columns, as the residual was bound.
@@ -191,11 +351,16 @@ Result<Table> run_join(const JoinNode& j, const SchemaPtr& schema, const QueryCo
   }
   Table out;
   if (j.kind == JoinNode::Kind::kCross) {
+    BRAID_ASSIGN_OR_RETURN(Table left, execute_plan(*j.left, ctx));
+    BRAID_ASSIGN_OR_RETURN(Table right, execute_plan(*j.right, ctx));
     BRAID_ASSIGN_OR_RETURN(out, exec::cross_join(left, right, residual, ctx.exec));
   } else {
-    int left_first = 0, right_first = 0;
-    BRAID_ASSIGN_OR_RETURN(Table l, append_columns(left, j.left_keys, ctx, &left_first));
-    BRAID_ASSIGN_OR_RETURN(Table r, append_columns(right, j.right_keys, ctx, &right_first));
+    // Each side with its key columns appended, streamed from its scan when it is one.
+    const int left_first = left_width, right_first = right_width;
+    auto [left_exprs, left_schema] = with_appended(*j.left->schema, j.left_keys);
+    auto [right_exprs, right_schema] = with_appended(*j.right->schema, j.right_keys);
+    BRAID_ASSIGN_OR_RETURN(Table l, project_input(*j.left, left_exprs, left_schema, ctx));
+    BRAID_ASSIGN_OR_RETURN(Table r, project_input(*j.right, right_exprs, right_schema, ctx));
     std::vector<int> lk, rk;
     for (size_t i = 0; i < j.left_keys.size(); ++i) {
       lk.push_back(left_first + static_cast<int>(i));
@@ -325,9 +490,10 @@ Result<Table> execute_plan(const PlanNode& plan, const QueryContext& ctx) {
         if constexpr (std::is_same_v<T, ScanNode>) {
           return run_scan(node, plan.schema, ctx);
         } else if constexpr (std::is_same_v<T, FilterNode>) {
-          BRAID_ASSIGN_OR_RETURN(Table t, run_filter(node, ctx));
-          return with_schema(std::move(t), plan.schema);
+          if (auto chain = scan_chain(plan)) return run_scan_chain(*chain, ctx);
+          return run_filter(node, plan.schema, ctx);
         } else if constexpr (std::is_same_v<T, ProjectNode>) {
+          if (auto chain = scan_chain(plan)) return run_scan_chain(*chain, ctx);
           BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*node.input, ctx));
           return project(input, node.expressions, plan.schema, ctx);
         } else if constexpr (std::is_same_v<T, AggregateNode>) {

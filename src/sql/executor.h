@@ -1,9 +1,11 @@
 // execute_plan: runs a bound plan (plan.h) to a materialized table.
 //
-// Each node produces its whole output before its parent runs (streaming comes later); inside a
-// node the work is parallel on the shared worker pool: scans decode files and row groups in
-// parallel, filters and projections run batch by batch in parallel, and aggregation, joins,
-// sorts and windows partition their work (src/exec/ops). Many plans may run at once (pipeline
+// Filters and projections over a scan stream: a window of the scan's batches (row groups,
+// files) is decoded, filtered and projected in parallel and only the surviving rows are kept, so
+// the scan's raw rows are never all in memory; the key and argument columns of an aggregation or
+// a hash join are computed in the same pass. Other nodes produce their whole output before their
+// parent runs; inside them the work is parallel on the shared worker pool (aggregation, joins,
+// sorts and windows partition their work, src/exec/ops). Many plans may run at once (pipeline
 // tasks): they share the one pool, which never oversubscribes the machine.
 // Thread-safety: a plan may be executed by several threads at once.
 #pragma once

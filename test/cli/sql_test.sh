@@ -70,6 +70,20 @@ expect_eq "$s1" "1" "missing table"
 grep -q "missing" "$tmp/err" || fail "missing table message: $(cat "$tmp/err")"
 expect_eq "$s2" "1" "missing warehouse"
 
+# --memory-limit: a statement over it fails with the limit named, not a crash; a bad size is a
+# clear error; --timer reports each statement's time and peak memory on stderr.
+set +e
+"$braid" sql -w "$wh" --memory-limit 16KB "SELECT a.id, b.id FROM range(100000) a JOIN range(100000) b ON a.id = b.id" > /dev/null 2> "$tmp/err"; s1=$?
+"$braid" sql -w "$wh" --memory-limit lots "SELECT 1" 2> "$tmp/err2"; s2=$?
+set -e
+expect_eq "$s1" "1" "a statement over --memory-limit fails"
+grep -q "memory limit of session (16.0 KiB) exceeded" "$tmp/err" || fail "memory limit message: $(cat "$tmp/err")"
+expect_eq "$s2" "1" "a bad --memory-limit"
+grep -q "memory-limit: 'lots' is not a memory size" "$tmp/err2" || fail "bad size message: $(cat "$tmp/err2")"
+out=$("$braid" sql -w "$wh" --memory-limit 1GB --timer --format csv "SELECT count(*) AS n FROM range(1000)" 2> "$tmp/err")
+expect_eq "$out" "$(printf 'n\n1000')" "a statement under the limit runs"
+grep -Eq "^line 1: time [0-9.]+ s, peak memory [0-9.]+ (B|KiB|MiB)$" "$tmp/err" || fail "--timer line: $(cat "$tmp/err")"
+
 # Tables written by SQL are Delta tables the other commands read.
 expect_eq "$("$braid" cat "$wh/t" --format csv | tail -n +2 | sort | tr '\n' ' ')" "1,eu 3,eu " "braid cat of a SQL-written table"
 echo "sql cli: ok"

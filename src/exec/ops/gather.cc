@@ -43,7 +43,7 @@ Result<ColumnPtr> gather_fixed(const TypePtr& type, const std::vector<const Colu
   int64_t nulls;
   BRAID_ASSIGN_OR_RETURN(auto validity, gather_validity(sources, refs, count, tracker, &nulls));
   BRAID_ASSIGN_OR_RETURN(auto values,
-                         Buffer::allocate(count * static_cast<int64_t>(sizeof(T)), tracker));
+                         Buffer::allocate_uninitialized(count * static_cast<int64_t>(sizeof(T)), tracker));
   std::vector<const T*> bases(sources.size(), nullptr);
   for (size_t s = 0; s < sources.size(); ++s) {
     if (sources[s] != nullptr) bases[s] = sources[s]->values<T>();
@@ -106,8 +106,8 @@ Result<ColumnPtr> gather_binary(const TypePtr& type, const std::vector<const Col
     return Status::invalid_argument("more than 2 GiB of {} data in one column of {} rows",
                                     type->to_string(), count);
   }
-  BRAID_ASSIGN_OR_RETURN(auto out_offsets, Buffer::allocate((count + 1) * 4, tracker));
-  BRAID_ASSIGN_OR_RETURN(auto out_data, Buffer::allocate(bytes, tracker));
+  BRAID_ASSIGN_OR_RETURN(auto out_offsets, Buffer::allocate_uninitialized((count + 1) * 4, tracker));
+  BRAID_ASSIGN_OR_RETURN(auto out_data, Buffer::allocate_uninitialized(bytes, tracker));
   auto* o = out_offsets->mutable_as<int32_t>();
   uint8_t* d = out_data->mutable_data();
   int32_t pos = 0;

@@ -227,3 +227,48 @@ TEST(FormatBytesTest, RoundingNeverShows1024OfAUnit) {
 
 }  // namespace
 }  // namespace braid
+
+namespace braid {
+namespace {
+
+using ::braid::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(ParseMemorySizeTest, BinaryUnitsAndNoLimit) {
+  EXPECT_EQ(*parse_memory_size("1048576"), int64_t{1} << 20);
+  EXPECT_EQ(*parse_memory_size("512MB"), int64_t{512} << 20);
+  EXPECT_EQ(*parse_memory_size("2 GiB"), int64_t{2} << 30);
+  EXPECT_EQ(*parse_memory_size("1.5g"), int64_t{3} << 29);
+  EXPECT_EQ(*parse_memory_size("64k"), int64_t{64} << 10);
+  EXPECT_EQ(*parse_memory_size("1TB"), int64_t{1} << 40);
+  EXPECT_EQ(*parse_memory_size("none"), 0);
+  EXPECT_EQ(*parse_memory_size("Unlimited"), 0);
+  EXPECT_EQ(*parse_memory_size("0"), 0);
+}
+
+TEST(ParseMemorySizeTest, RejectsWhatIsNotASize) {
+  for (const char* bad : {"", "GB", "12XB", "1.2.3G", "-5MB", "lots", "1e30"}) {
+    EXPECT_THAT(parse_memory_size(bad), StatusIs(StatusCode::kInvalidArgument, HasSubstr("memory size"))) << bad;
+  }
+}
+
+TEST(MemoryTrackerTest, LimitCanChangeAndPeakRestarts) {
+  MemoryTracker t("t");
+  ASSERT_OK(t.reserve(300));
+  t.set_limit(500);
+  EXPECT_THAT(t.reserve(201), StatusIs(StatusCode::kOutOfMemory, HasSubstr("memory limit of t")));
+  ASSERT_OK(t.reserve(200));
+  t.release(400);
+  EXPECT_EQ(t.peak(), 500);
+  t.reset_peak();
+  EXPECT_EQ(t.peak(), 100);
+  ASSERT_OK(t.reserve(50));
+  EXPECT_EQ(t.peak(), 150);
+  t.set_limit(0);  // no limit
+  ASSERT_OK(t.reserve(int64_t{1} << 40));
+  t.release((int64_t{1} << 40) + 150);
+  EXPECT_EQ(t.current(), 0);
+}
+
+}  // namespace
+}  // namespace braid

@@ -1,0 +1,110 @@
+// A session's memory: the limit a statement may not exceed (SET memory_limit, set_memory_limit),
+// the peak each statement reports, and filters over scans that stream instead of holding the
+// whole scan.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "catalog/session.h"
+#include "common/worker_pool.h"
+#include "support/status_matchers.h"
+
+namespace braid::catalog {
+namespace {
+
+using ::braid::testing::StatusIs;
+using ::testing::HasSubstr;
+
+class SessionMemoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("braid-memory-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_);
+    auto s = Session::open(root_.string());
+    ASSERT_OK(s.status());
+    session_ = std::move(*s);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  StatementResult run(const std::string& sql) {
+    auto r = session_->execute(sql);
+    EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().to_string();
+    return r.ok() ? std::move(*r) : StatementResult{};
+  }
+  // Table `big`: `files` Delta files of `rows` rows each (id, v = id * 2, a 100-byte pad).
+  void make_big(int files, int rows) {
+    run("CREATE TABLE big (id BIGINT, v BIGINT, pad STRING) USING DELTA");
+    const std::string pad(100, 'x');
+    for (int f = 0; f < files; ++f) {
+      run("INSERT INTO big SELECT id + " + std::to_string(f * rows) + ", (id + " + std::to_string(f * rows) +
+          ") * 2, '" + pad + "' FROM range(" + std::to_string(rows) + ")");
+    }
+  }
+
+  std::filesystem::path root_;
+  std::unique_ptr<Session> session_;
+};
+
+TEST_F(SessionMemoryTest, AStatementOverTheLimitFailsAndTheSessionGoesOn) {
+  make_big(4, 20000);
+  run("SET memory_limit = '256KB'");
+  EXPECT_EQ(session_->memory_limit(), 256 * 1024);
+  EXPECT_THAT(session_->execute("SELECT pad, count(*) FROM big GROUP BY pad ORDER BY 2"),
+              StatusIs(StatusCode::kOutOfMemory, HasSubstr("memory limit of session (256.0 KiB) exceeded")));
+  // Nothing stays counted from the failed statement, and a larger limit lets it run.
+  run("SET memory_limit = '1GB'");
+  auto rows = run("SELECT count(*) FROM big GROUP BY pad");
+  ASSERT_EQ(rows.batches.size(), 1u);
+  EXPECT_EQ(rows.batches[0]->num_rows(), 1);
+  EXPECT_THAT(session_->execute("SET memory_limit = 'plenty'"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not a memory size")));
+  run("SET memory_limit = 'none'");
+  EXPECT_EQ(session_->memory_limit(), 0);
+}
+
+TEST_F(SessionMemoryTest, TaskScopesStartWithTheSessionsLimit) {
+  session_->set_memory_limit(int64_t{64} << 20);
+  auto task = session_->new_task("task t");
+  EXPECT_EQ(task->memory_limit(), int64_t{64} << 20);
+  task->set_memory_limit(0);
+  EXPECT_EQ(session_->memory_limit(), int64_t{64} << 20);
+}
+
+TEST_F(SessionMemoryTest, EachStatementReportsItsOwnPeak) {
+  make_big(2, 20000);
+  const auto whole = run("SELECT * FROM big");
+  EXPECT_GT(whole.peak_memory_bytes, 40000 * 100);  // at least the pads
+  const auto one = run("SELECT 1");
+  EXPECT_LT(one.peak_memory_bytes, whole.peak_memory_bytes / 10);
+  EXPECT_GE(session_->peak_memory_bytes(), whole.peak_memory_bytes);
+}
+
+// A filter over a scan keeps only the rows that pass: the scan's batches go through it a window
+// at a time, so the statement's peak is a window of the input, not all of it.
+TEST_F(SessionMemoryTest, FiltersAndAggregatesOverAScanStream) {
+  const int workers = WorkerPool::shared().concurrency();
+  if (workers > 8) GTEST_SKIP() << "the scan window (" << 2 * workers << " files) would cover the whole test table";
+  make_big(48, 5000);
+  const auto all = run("SELECT * FROM big");
+  const auto filtered = run("SELECT * FROM big WHERE v % 1000 = 0");
+  int64_t rows = 0;
+  for (const auto& b : filtered.batches) rows += b->num_rows();
+  EXPECT_EQ(rows, 48 * 5000 / 500);
+  EXPECT_LT(filtered.peak_memory_bytes, all.peak_memory_bytes / 3)
+      << "filtered " << filtered.peak_memory_bytes << " vs whole scan " << all.peak_memory_bytes;
+  const auto grouped = run("SELECT id % 7 AS k, sum(v), count(*) FROM big WHERE id % 3 = 0 GROUP BY id % 7");
+  EXPECT_LT(grouped.peak_memory_bytes, all.peak_memory_bytes / 3);
+  int64_t groups = 0;
+  for (const auto& b : grouped.batches) groups += b->num_rows();
+  EXPECT_EQ(groups, 7);
+}
+
+}  // namespace
+}  // namespace braid::catalog
