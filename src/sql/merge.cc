@@ -13,6 +13,7 @@
 #include "delta/data_writer.h"
 #include "delta/scan.h"
 #include "delta/transaction.h"
+#include "exec/ops/gather.h"
 #include "exec/ops/hash_aggregate.h"
 #include "exec/ops/hash_join.h"
 
@@ -342,6 +343,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   }
   delta::ScanOptions scan_options;
   scan_options.predicates = skipping;
+  scan_options.tracker = context.exec.memory;
   BRAID_ASSIGN_OR_RETURN(auto scan, delta::DeltaScan::make(snap, scan_options));
   std::vector<const delta::AddFile*> files = scan->files();
   if (nothing_matches) files.clear();
@@ -355,23 +357,50 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   }));
   std::vector<int64_t> file_start(files.size() + 1, 0);  // global row id of each file's first row
   for (size_t i = 0; i < files.size(); ++i) file_start[i + 1] = file_start[i] + file_rows[i]->num_rows();
-  BRAID_ASSIGN_OR_RETURN(RecordBatchPtr all_target, exec::concat_batches(exec::Table{target, file_rows}));
+  // Target rows by global row id, gathered from the files' batches (the target is never copied
+  // into one batch: only the rows a clause needs are).
+  auto take_target = [&](const std::vector<int64_t>& ids) -> Result<RecordBatchPtr> {
+    std::vector<exec::RowRef> refs(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const auto f = static_cast<size_t>(std::upper_bound(file_start.begin(), file_start.end(), ids[i]) - file_start.begin() - 1);
+      refs[i] = exec::RowRef{static_cast<uint32_t>(f), static_cast<uint32_t>(ids[i] - file_start[f])};
+    }
+    std::vector<ColumnPtr> cols;
+    for (int c = 0; c < width; ++c) {
+      std::vector<const Column*> sources;
+      for (const auto& fr : file_rows) sources.push_back(fr->column(c).get());
+      BRAID_ASSIGN_OR_RETURN(auto col, exec::gather(target->field(c)->type(), sources, refs.data(),
+                                                    static_cast<int64_t>(refs.size()), context.exec.memory));
+      cols.push_back(std::move(col));
+    }
+    return std::make_shared<const RecordBatch>(target, static_cast<int64_t>(ids.size()), std::move(cols));
+  };
 
   // Join target and source on the keys: pairs of (target row id, source row id).
-  auto keyed = [&](const RecordBatch& batch, const std::vector<exec::ExprPtr>& keys, const std::string& id_name)
-      -> Result<exec::Table> {
-    std::vector<ColumnPtr> cols;
-    std::vector<FieldPtr> fields;
-    for (size_t k = 0; k < keys.size(); ++k) {
-      BRAID_ASSIGN_OR_RETURN(auto c, keys[k]->evaluate(batch, eval));
-      cols.push_back(c);
-      fields.push_back(field(fmt::format("_k{}", k), c->type()));
+  auto keyed = [&](const std::vector<RecordBatchPtr>& batches, const std::vector<exec::ExprPtr>& keys,
+                   const std::string& id_name) -> Result<exec::Table> {
+    std::vector<RecordBatchPtr> key_batches;
+    SchemaPtr key_schema;
+    for (const auto& batch : batches) {
+      std::vector<ColumnPtr> cols;
+      std::vector<FieldPtr> fields;
+      for (size_t k = 0; k < keys.size(); ++k) {
+        BRAID_ASSIGN_OR_RETURN(auto c, keys[k]->evaluate(*batch, eval));
+        cols.push_back(c);
+        fields.push_back(field(fmt::format("_k{}", k), c->type()));
+      }
+      if (key_schema == nullptr) key_schema = schema(std::move(fields));
+      key_batches.push_back(std::make_shared<const RecordBatch>(key_schema, batch->num_rows(), std::move(cols)));
     }
-    auto key_batch = std::make_shared<const RecordBatch>(schema(std::move(fields)), batch.num_rows(), std::move(cols));
-    return with_row_ids({key_batch}, key_batch->schema(), id_name);
+    if (key_schema == nullptr) {
+      std::vector<FieldPtr> fields;
+      for (size_t k = 0; k < keys.size(); ++k) fields.push_back(field(fmt::format("_k{}", k), keys[k]->type()));
+      key_schema = schema(std::move(fields));
+    }
+    return with_row_ids(key_batches, key_schema, id_name);
   };
-  BRAID_ASSIGN_OR_RETURN(exec::Table target_keyed, keyed(*all_target, target_keys, "_tid"));
-  BRAID_ASSIGN_OR_RETURN(exec::Table source_keyed, keyed(*source_batch, source_keys, "_sid"));
+  BRAID_ASSIGN_OR_RETURN(exec::Table target_keyed, keyed(file_rows, target_keys, "_tid"));
+  BRAID_ASSIGN_OR_RETURN(exec::Table source_keyed, keyed({source_batch}, source_keys, "_sid"));
   const int nkeys = static_cast<int>(target_keys.size());
   std::vector<int> key_columns;
   for (int k = 0; k < nkeys; ++k) key_columns.push_back(k);
@@ -387,7 +416,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
         trows.push_back(tid.value<int64_t>(r));
         srows.push_back(sid.value<int64_t>(r));
       }
-      BRAID_ASSIGN_OR_RETURN(auto t, take(*all_target, trows));
+      BRAID_ASSIGN_OR_RETURN(auto t, take_target(trows));
       BRAID_ASSIGN_OR_RETURN(auto s, take(*source_batch, srows));
       std::vector<ColumnPtr> cols = t->columns();
       cols.insert(cols.end(), s->columns().begin(), s->columns().end());
@@ -409,7 +438,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       pair_sid.push_back(b->column(2 * nkeys + 1)->value<int64_t>(r));
     }
   }
-  const int64_t target_count = all_target->num_rows();
+  const int64_t target_count = file_start.back();
   std::vector<int32_t> match_count(static_cast<size_t>(target_count), 0);
   std::vector<bool> source_matched(static_cast<size_t>(source_batch->num_rows()), false);
   for (size_t p = 0; p < pair_tid.size(); ++p) {
@@ -425,9 +454,11 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       std::string keys;
       for (int k = 0; k < nkeys; ++k) {
         if (!keys.empty()) keys += ", ";
-        const auto& col = *target_keyed.batches[0]->column(k);
+        const auto f = static_cast<size_t>(std::upper_bound(file_start.begin(), file_start.end(), t) - file_start.begin() - 1);
+        const auto& col = *target_keyed.batches[f]->column(k);
+        const int64_t row = t - file_start[f];
         keys += target_keys[static_cast<size_t>(k)]->to_string() + " = " +
-                (col.is_null(t) ? std::string("NULL") : value_text(col, t, TextFlavor::kPlain));
+                (col.is_null(row) ? std::string("NULL") : value_text(col, row, TextFlavor::kPlain));
       }
       return error_at(m.on->pos,
                       Status::invalid_argument(
@@ -474,7 +505,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   };
   if (!matched.empty() && !pair_tid.empty()) {
     // The matched pairs as rows of (target columns, source columns).
-    BRAID_ASSIGN_OR_RETURN(auto t, take(*all_target, pair_tid));
+    BRAID_ASSIGN_OR_RETURN(auto t, take_target(pair_tid));
     BRAID_ASSIGN_OR_RETURN(auto s, take(*source_batch, pair_sid));
     std::vector<ColumnPtr> cols = t->columns();
     cols.insert(cols.end(), s->columns().begin(), s->columns().end());
@@ -487,7 +518,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       if (match_count[static_cast<size_t>(t)] == 0) unmatched.push_back(t);
     }
     if (!unmatched.empty()) {
-      BRAID_ASSIGN_OR_RETURN(auto rows, take(*all_target, unmatched));
+      BRAID_ASSIGN_OR_RETURN(auto rows, take_target(unmatched));
       BRAID_RETURN_IF_ERROR(apply(by_source, *rows, unmatched, nullptr));
     }
   }

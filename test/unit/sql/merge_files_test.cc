@@ -13,6 +13,7 @@
 namespace braid::catalog {
 namespace {
 
+using ::braid::testing::StatusIs;
 using ::testing::HasSubstr;
 
 class MergeFilesTest : public ::testing::Test {
@@ -126,6 +127,33 @@ TEST_F(MergeFilesTest, MergeRecordsDeltaMetricsInHistory) {
   EXPECT_THAT(metrics, HasSubstr("\"numTargetRowsUpdated\":\"1\""));
   EXPECT_THAT(metrics, HasSubstr("\"numTargetRowsDeleted\":\"1\""));
   EXPECT_THAT(metrics, HasSubstr("\"numSourceRows\":\"3\""));
+}
+
+// The target is read file by file and never copied into one batch: rows of every file come out
+// right (updated, kept, deleted by NOT MATCHED BY SOURCE), and the duplicate-match error names the
+// key of a row in a later file.
+TEST_F(MergeFilesTest, RowsOfEveryTargetFileAreAddressedByTheirOwnFile) {
+  run("CREATE TABLE t (id BIGINT, v STRING) USING DELTA");
+  for (int f = 0; f < 4; ++f) {
+    run("INSERT INTO t SELECT id + " + std::to_string(f * 100) + ", 'old' FROM range(100)");
+  }
+  run("MERGE INTO t USING (SELECT id * 7 AS id FROM range(50)) AS s ON t.id = s.id "
+      "WHEN MATCHED THEN UPDATE SET v = concat('new', CAST(s.id AS STRING)) "
+      "WHEN NOT MATCHED BY SOURCE AND t.id % 2 = 1 THEN DELETE");
+  auto r = session_->execute("SELECT count(*), sum(CASE WHEN v = concat('new', CAST(id AS STRING)) THEN 1 ELSE 0 END), "
+                             "sum(CASE WHEN v = 'old' AND id % 2 = 0 THEN 1 ELSE 0 END) FROM t");
+  ASSERT_OK(r.status());
+  const auto& counts = *r->batches[0];
+  // The source's ids are 0, 7, ..., 343: those 50 rows are updated; of the rows no source row
+  // matched, the even ones are kept and the odd ones deleted.
+  int64_t kept = 0;
+  for (int id = 0; id < 400; ++id) kept += id % 2 == 0 && !(id % 7 == 0 && id <= 343);
+  EXPECT_EQ(counts.column(1)->value<int64_t>(0), 50);
+  EXPECT_EQ(counts.column(2)->value<int64_t>(0), kept);
+  EXPECT_EQ(counts.column(0)->value<int64_t>(0), 50 + kept);
+  auto dup = session_->execute("MERGE INTO t USING (SELECT * FROM VALUES (308L), (308L), (2L) AS s(id)) AS s "
+                               "ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = 'dup'");
+  EXPECT_THAT(dup, StatusIs(StatusCode::kInvalidArgument, HasSubstr("the target row with id = 308 was matched by 2 source rows")));
 }
 
 }  // namespace
