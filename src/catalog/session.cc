@@ -41,9 +41,11 @@ std::string at(sql::SourcePosition pos) {
   return pos.line > 0 ? fmt::format("line {}, column {}: ", pos.line, pos.column) : std::string();
 }
 
+// The error with the statement's position in front; its context (the file being read, ...) is
+// kept in the message.
 Status error_at(sql::SourcePosition pos, Status s) {
   if (s.ok() || pos.line == 0 || s.message().starts_with("line ")) return s;
-  return Status(s.code(), at(pos) + s.message());
+  return Status(s.code(), at(pos) + s.to_string());
 }
 
 // Paths matching a glob in its last component ("data/part-*.parquet"), sorted; the path itself

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "columnar/compare.h"
 #include "columnar/take.h"
 #include "delta/scan.h"
 #include "exec/ops/hash_aggregate.h"
@@ -333,6 +334,82 @@ Result<Table> run_aggregate(const AggregateNode& a, const SchemaPtr& schema, con
   return with_schema(std::move(out), schema);
 }
 
+// Whether the join drops rows of its left input that match nothing on the right: then left data
+// whose keys fall outside the right keys' range need not be read at all.
+bool drops_unmatched_left(JoinNode::Kind kind) {
+  return kind == JoinNode::Kind::kInner || kind == JoinNode::Kind::kRight || kind == JoinNode::Kind::kLeftSemi;
+}
+
+// The source column of a chain's scan that `key` (over the chain's output) reads unchanged, or
+// nullopt when the key is computed or the input is not a scan chain.
+std::optional<std::string> scan_column_of(const PlanNode& top, const exec::Expression& key) {
+  int index = exec::column_ref_index(key);
+  const PlanNode* node = &top;
+  while (index >= 0) {
+    if (const auto* scan = std::get_if<ScanNode>(&node->node)) {
+      if (static_cast<size_t>(index) >= scan->columns.size()) return std::nullopt;
+      return scan->source_schema->field(scan->columns[static_cast<size_t>(index)])->name();
+    }
+    if (const auto* f = std::get_if<FilterNode>(&node->node)) {
+      node = f->input.get();
+    } else if (const auto* p = std::get_if<ProjectNode>(&node->node)) {
+      if (static_cast<size_t>(index) >= p->expressions.size()) return std::nullopt;
+      index = exec::column_ref_index(*p->expressions[static_cast<size_t>(index)]);
+      node = p->input.get();
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// A copy of the scan chain `top` whose scan also skips data by `extra`.
+PlanPtr with_scan_skipping(const PlanNode& top, const std::vector<parquet::ColumnPredicate>& extra) {
+  if (const auto* scan = std::get_if<ScanNode>(&top.node)) {
+    ScanNode copy = *scan;
+    copy.skipping.insert(copy.skipping.end(), extra.begin(), extra.end());
+    return make_plan(std::move(copy), top.schema);
+  }
+  if (const auto* f = std::get_if<FilterNode>(&top.node)) {
+    return make_plan(FilterNode{with_scan_skipping(*f->input, extra), f->predicate}, top.schema);
+  }
+  const auto& p = std::get<ProjectNode>(top.node);
+  return make_plan(ProjectNode{with_scan_skipping(*p.input, extra), p.expressions}, top.schema);
+}
+
+// The smallest and largest non-null value of column `c` over the batches (1-row columns), or
+// nullopt when there is none or the type has no usable order for skipping.
+std::optional<std::pair<ColumnPtr, ColumnPtr>> key_range(const Table& t, int c) {
+  const RecordBatch* min_batch = nullptr;
+  const RecordBatch* max_batch = nullptr;
+  int64_t min_row = -1, max_row = -1;
+  for (const auto& b : t.batches) {
+    const Column& col = *b->column(c);
+    if (col.type()->is_floating() || col.type()->is_nested()) return std::nullopt;
+    for (int64_t r = 0; r < col.length(); ++r) {
+      if (col.is_null(r)) continue;
+      if (min_batch == nullptr) {
+        min_batch = max_batch = b.get();
+        min_row = max_row = r;
+        continue;
+      }
+      auto below = compare_values(col, r, *min_batch->column(c), min_row);
+      auto above = compare_values(col, r, *max_batch->column(c), max_row);
+      if (!below || !above) return std::nullopt;
+      if (*below < 0) {
+        min_batch = b.get();
+        min_row = r;
+      }
+      if (*above > 0) {
+        max_batch = b.get();
+        max_row = r;
+      }
+    }
+  }
+  if (min_batch == nullptr) return std::nullopt;
+  return std::make_pair(min_batch->column(c)->slice(min_row, 1), max_batch->column(c)->slice(max_row, 1));
+}
+
 Result<Table> run_join(const JoinNode& j, const SchemaPtr& schema, const QueryContext& ctx) {
   const int left_width = j.left->schema->num_fields(), right_width = j.right->schema->num_fields();
   exec::JoinResidual residual;
@@ -359,8 +436,25 @@ Result<Table> run_join(const JoinNode& j, const SchemaPtr& schema, const QueryCo
     const int left_first = left_width, right_first = right_width;
     auto [left_exprs, left_schema] = with_appended(*j.left->schema, j.left_keys);
     auto [right_exprs, right_schema] = with_appended(*j.right->schema, j.right_keys);
-    BRAID_ASSIGN_OR_RETURN(Table l, project_input(*j.left, left_exprs, left_schema, ctx));
+    // The right side first: when the join drops unmatched left rows, the range of each right key
+    // becomes a skipping predicate of the left scan (a dynamic filter: files, partitions and row
+    // groups of the left that hold no key in range are not read).
     BRAID_ASSIGN_OR_RETURN(Table r, project_input(*j.right, right_exprs, right_schema, ctx));
+    PlanPtr pruned_left;
+    if (drops_unmatched_left(j.kind) && scan_chain(*j.left)) {
+      std::vector<parquet::ColumnPredicate> ranges;
+      for (size_t k = 0; k < j.left_keys.size(); ++k) {
+        if (k < j.null_safe.size() && j.null_safe[k]) continue;
+        auto column = scan_column_of(*j.left, *j.left_keys[k]);
+        if (!column || !j.left_keys[k]->type()->equals(*j.right_keys[k]->type())) continue;
+        auto range = key_range(r, right_first + static_cast<int>(k));
+        if (!range) continue;
+        ranges.push_back({*column, parquet::ColumnPredicate::Op::kGe, {range->first}});
+        ranges.push_back({*column, parquet::ColumnPredicate::Op::kLe, {range->second}});
+      }
+      if (!ranges.empty()) pruned_left = with_scan_skipping(*j.left, ranges);
+    }
+    BRAID_ASSIGN_OR_RETURN(Table l, project_input(pruned_left ? *pruned_left : *j.left, left_exprs, left_schema, ctx));
     std::vector<int> lk, rk;
     for (size_t i = 0; i < j.left_keys.size(); ++i) {
       lk.push_back(left_first + static_cast<int>(i));

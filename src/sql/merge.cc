@@ -29,7 +29,7 @@ std::string lower(std::string_view s) {
 
 Status error_at(SourcePosition pos, const Status& s) {
   if (s.ok() || pos.line == 0 || s.message().starts_with("line ")) return s;
-  return Status(s.code(), fmt::format("line {}, column {}: {}", pos.line, pos.column, s.message()));
+  return Status(s.code(), fmt::format("line {}, column {}: {}", pos.line, pos.column, s.to_string()));
 }
 
 void split_conjuncts(const Expr& e, std::vector<const Expr*>& out) {

@@ -38,6 +38,7 @@ class ColumnRef final : public Expression {
   }
   std::string to_string() const override { return name_; }
   bool is_constant() const override { return false; }
+  int index() const { return index_; }
 
  private:
   int index_;
@@ -97,6 +98,11 @@ Result<ExprPtr> to_spark_type(ExprPtr e) {
 
 ExprPtr column_ref(int index, TypePtr type, std::string name, bool nullable) {
   return std::make_shared<ColumnRef>(index, std::move(type), std::move(name), nullable);
+}
+
+int column_ref_index(const Expression& e) {
+  const auto* ref = dynamic_cast<const ColumnRef*>(&e);
+  return ref != nullptr ? ref->index() : -1;
 }
 
 ExprPtr literal(ColumnPtr one_row_value) { return std::make_shared<Literal>(std::move(one_row_value)); }

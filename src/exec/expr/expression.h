@@ -79,6 +79,8 @@ class Expression {
 
 // Column `index` of the input batch, of type `type`; `name` is what to_string() prints.
 ExprPtr column_ref(int index, TypePtr type, std::string name, bool nullable = true);
+// The input column `e` reads when it is a column_ref, else -1 (planners trace keys to scans).
+int column_ref_index(const Expression& e);
 // A constant: a 1-row column holds the value (the convention of parquet::ColumnPredicate).
 ExprPtr literal(ColumnPtr one_row_value);
 ExprPtr null_literal(TypePtr type);
