@@ -217,7 +217,7 @@ void split_conjuncts(const Expr& e, std::vector<const Expr*>& out) {
 Result<int64_t> constant_int(const exec::ExprPtr& e, const exec::EvalContext& ctx, SourcePosition pos,
                              std::string_view what) {
   auto value = exec::evaluate_constant(e, ctx);
-  if (!value.ok()) return error_at(pos, StatusCode::kInvalidArgument, "{} must be a constant: {}", what, value.status().message());
+  if (!value.ok()) return error_at(pos, StatusCode::kInvalidArgument, "{} must be a constant: {}", what, value.status().to_string());
   BRAID_ASSIGN_OR_RETURN(auto as_long, exec::make_cast(exec::literal(*value), int64(), false));
   BRAID_ASSIGN_OR_RETURN(ColumnPtr v, exec::evaluate_constant(as_long, ctx));
   if (v->is_null(0)) return error_at(pos, StatusCode::kInvalidArgument, "{} must not be NULL", what);
@@ -227,7 +227,7 @@ Result<int64_t> constant_int(const exec::ExprPtr& e, const exec::EvalContext& ct
 Result<std::string> constant_string(const exec::ExprPtr& e, const exec::EvalContext& ctx, SourcePosition pos,
                                     std::string_view what) {
   auto value = exec::evaluate_constant(e, ctx);
-  if (!value.ok()) return error_at(pos, StatusCode::kInvalidArgument, "{} must be a constant: {}", what, value.status().message());
+  if (!value.ok()) return error_at(pos, StatusCode::kInvalidArgument, "{} must be a constant: {}", what, value.status().to_string());
   BRAID_ASSIGN_OR_RETURN(auto as_string, exec::make_cast(exec::literal(*value), string_type(), false));
   BRAID_ASSIGN_OR_RETURN(ColumnPtr v, exec::evaluate_constant(as_string, ctx));
   if (v->is_null(0)) return error_at(pos, StatusCode::kInvalidArgument, "{} must not be NULL", what);
@@ -341,7 +341,7 @@ class Binder {
 
   Result<exec::ExprPtr> call(std::string_view name, std::vector<exec::ExprPtr> args, SourcePosition pos) {
     auto r = exec::make_call(name, std::move(args));
-    if (!r.ok()) return error_at(pos, r.status().code(), "{}", r.status().message());
+    if (!r.ok()) return error_at(pos, r.status().code(), "{}", r.status().to_string());
     return r;
   }
 
@@ -350,7 +350,7 @@ class Binder {
   Result<exec::ExprPtr> bind_literal(const Literal& l, SourcePosition pos) {
     auto fold = [&](exec::ExprPtr x) -> Result<exec::ExprPtr> {
       auto v = exec::evaluate_constant(x, eval());
-      if (!v.ok()) return error_at(pos, v.status().code(), "{}", v.status().message());
+      if (!v.ok()) return error_at(pos, v.status().code(), "{}", v.status().to_string());
       return exec::literal(*v);
     };
     switch (l.kind) {
@@ -618,7 +618,7 @@ class Binder {
     BRAID_ASSIGN_OR_RETURN(auto x, bind_expr(*cast.operand, c));
     BRAID_ASSIGN_OR_RETURN(TypePtr to, to_type(cast.type));
     auto out = exec::make_cast(x, to, cast.is_try);
-    if (!out.ok()) return error_at(e.pos, out.status().code(), "{}", out.status().message());
+    if (!out.ok()) return error_at(e.pos, out.status().code(), "{}", out.status().to_string());
     return out;
   }
 
@@ -716,7 +716,7 @@ class Binder {
     }
     auto resolved = resolver_.resolve(base.name, version, timestamp);
     if (!resolved.ok()) {
-      return error_at(base.name.pos, resolved.status().code(), "{}", resolved.status().message());
+      return error_at(base.name.pos, resolved.status().code(), "{}", resolved.status().to_string());
     }
     Relation r;
     r.plan = prune_scan(resolved->plan);
@@ -784,7 +784,7 @@ class Binder {
       for (size_t c = 0; c < width; ++c) {
         BRAID_ASSIGN_OR_RETURN(auto e, bind_expr(*row[c], none));
         auto v = exec::evaluate_constant(e, eval());
-        if (!v.ok()) return error_at(row[c]->pos, v.status().code(), "{}", v.status().message());
+        if (!v.ok()) return error_at(row[c]->pos, v.status().code(), "{}", v.status().to_string());
         cells[c].push_back(*v);
         if (!types[c]) {
           types[c] = (*v)->type();
@@ -1124,7 +1124,7 @@ Result<Binder::Relation> Binder::bind_table_function(const TableFunction& fn, So
     // The resolver opens files (it owns the file system and the CSV options' meaning).
     for (const auto& [k, v] : options) tn.parts.push_back(k + "=" + v);
     auto resolved = resolver_.resolve(tn, std::nullopt, std::nullopt);
-    if (!resolved.ok()) return error_at(pos, resolved.status().code(), "{}", resolved.status().message());
+    if (!resolved.ok()) return error_at(pos, resolved.status().code(), "{}", resolved.status().to_string());
     Relation r;
     r.plan = prune_scan(resolved->plan);
     r.columns = columns_of(*r.plan->schema, "");
@@ -1281,7 +1281,7 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
       }
       if (fc.null_treatment == NullTreatment::kIgnoreNulls) spec.ignore_nulls = true;
       auto type = exec::aggregate_result_type(spec.kind, input_type);
-      if (!type.ok()) return error_at(a->pos, type.status().code(), "{}: {}", to_sql(*a), type.status().message());
+      if (!type.ok()) return error_at(a->pos, type.status().code(), "{}: {}", to_sql(*a), type.status().to_string());
       substitutions[key] = static_cast<int>(out.size());
       out.push_back({"", generated_name(*a), *type});
       agg.aggregates.push_back(std::move(spec));

@@ -69,6 +69,13 @@ set -e
 expect_eq "$s1" "1" "missing table"
 grep -q "missing" "$tmp/err" || fail "missing table message: $(cat "$tmp/err")"
 expect_eq "$s2" "1" "missing warehouse"
+# A file that is not Parquet: the error names it, after the statement's position.
+echo "junk" > "$tmp/bad.parquet"
+set +e
+"$braid" sql -w "$wh" "SELECT * FROM read_parquet('$tmp/bad.parquet')" 2> "$tmp/err"; s3=$?
+set -e
+expect_eq "$s3" "1" "a bad Parquet file"
+grep -q "line 1, column 15: $tmp/bad.parquet: not a Parquet file" "$tmp/err" || fail "bad file message: $(cat "$tmp/err")"
 
 # --memory-limit: a statement over it fails with the limit named, not a crash; a bad size is a
 # clear error; --timer reports each statement's time and peak memory on stderr.
