@@ -244,12 +244,13 @@ struct ExtraProjection {
 };
 
 // Runs a scan chain window by window: a window of the scan's batches (a few per worker) is
-// read, then its batches go through the steps in parallel and only what survives is kept.
-Result<Table> run_scan_chain(const ScanChain& chain, const QueryContext& ctx, const ExtraProjection& extra = {}) {
+// read, then its batches go through the steps in parallel, and what survives is handed to `sink`
+// (windows in input order, batches in order within them).
+using WindowSink = std::function<Status(std::vector<RecordBatchPtr>)>;
+Status for_each_window(const ScanChain& chain, const QueryContext& ctx, const ExtraProjection& extra,
+                       const WindowSink& sink) {
   BRAID_ASSIGN_OR_RETURN(BatchStream stream,
                          open_scan(std::get<ScanNode>(chain.scan->node), chain.scan->schema, ctx));
-  const SchemaPtr out_schema =
-      extra.exprs != nullptr ? extra.schema : (chain.steps.empty() ? chain.scan->schema : chain.steps.back()->schema);
   auto apply = [&](RecordBatchPtr batch) -> Result<RecordBatchPtr> {
     for (const PlanNode* step : chain.steps) {
       if (const auto* f = std::get_if<FilterNode>(&step->node)) {
@@ -265,7 +266,6 @@ Result<Table> run_scan_chain(const ScanChain& chain, const QueryContext& ctx, co
   };
   const int workers = ctx.exec.max_parallelism > 0 ? ctx.exec.max_parallelism : ctx.exec.worker_pool().concurrency();
   const size_t window = static_cast<size_t>(std::max(2, 2 * workers));
-  Table out{out_schema, {}};
   std::vector<RecordBatchPtr> raw;
   while (true) {
     BRAID_RETURN_IF_ERROR(ctx.exec.cancellation.check());
@@ -281,10 +281,21 @@ Result<Table> run_scan_chain(const ScanChain& chain, const QueryContext& ctx, co
       BRAID_ASSIGN_OR_RETURN(done[i], apply(std::move(raw[i])));
       return Status::OK();
     }));
-    for (auto& b : done) {
-      if (b != nullptr) out.batches.push_back(std::move(b));
-    }
+    std::erase(done, nullptr);
+    if (!done.empty()) BRAID_RETURN_IF_ERROR(sink(std::move(done)));
   }
+  return Status::OK();
+}
+
+// A scan chain's rows (see for_each_window), all of them.
+Result<Table> run_scan_chain(const ScanChain& chain, const QueryContext& ctx, const ExtraProjection& extra = {}) {
+  const SchemaPtr out_schema =
+      extra.exprs != nullptr ? extra.schema : (chain.steps.empty() ? chain.scan->schema : chain.steps.back()->schema);
+  Table out{out_schema, {}};
+  BRAID_RETURN_IF_ERROR(for_each_window(chain, ctx, extra, [&](std::vector<RecordBatchPtr> batches) {
+    for (auto& b : batches) out.batches.push_back(std::move(b));
+    return Status::OK();
+  }));
   return out;
 }
 
@@ -329,7 +340,18 @@ Result<Table> run_aggregate(const AggregateNode& a, const SchemaPtr& schema, con
   }
   std::vector<FieldPtr> fields;
   for (size_t i = 0; i < exprs.size(); ++i) fields.push_back(field(fmt::format("_a{}", i), exprs[i]->type()));
-  BRAID_ASSIGN_OR_RETURN(Table projected, project_input(*a.input, exprs, braid::schema(std::move(fields)), ctx));
+  const SchemaPtr projected_schema = braid::schema(std::move(fields));
+  auto chain = scan_chain(*a.input);
+  if (chain && exec::StreamingAggregation::supported(*projected_schema, specs)) {
+    // Over a scan: each window of key and argument columns is aggregated as it is produced and
+    // dropped, so the scan's rows are never all in memory.
+    BRAID_ASSIGN_OR_RETURN(auto streaming, exec::StreamingAggregation::make(projected_schema, keys, specs, ctx.exec));
+    BRAID_RETURN_IF_ERROR(for_each_window(*chain, ctx, ExtraProjection{&exprs, projected_schema},
+                                          [&](std::vector<RecordBatchPtr> window) { return streaming->add(std::move(window)); }));
+    BRAID_ASSIGN_OR_RETURN(Table out, streaming->finish());
+    return with_schema(std::move(out), schema);
+  }
+  BRAID_ASSIGN_OR_RETURN(Table projected, project_input(*a.input, exprs, projected_schema, ctx));
   BRAID_ASSIGN_OR_RETURN(Table out, exec::hash_aggregate(projected, keys, specs, ctx.exec));
   return with_schema(std::move(out), schema);
 }

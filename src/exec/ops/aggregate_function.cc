@@ -328,6 +328,7 @@ class RowMinMaxAccumulator final : public Accumulator {
   Result<ColumnPtr> finish(MemoryTracker* tracker) const override {
     return gather(type_, *sources_, best_.data(), static_cast<int64_t>(best_.size()), tracker);
   }
+  bool holds_input_rows() const override { return true; }
   int64_t memory_bytes() const override {
     return static_cast<int64_t>(best_.capacity() * sizeof(RowRef));
   }
@@ -382,6 +383,7 @@ class PickAccumulator final : public Accumulator {
     return gather(type_, *sources_, picked_.data(), static_cast<int64_t>(picked_.size()),
                   tracker);
   }
+  bool holds_input_rows() const override { return true; }
   int64_t memory_bytes() const override {
     return static_cast<int64_t>(picked_.capacity() * sizeof(RowRef));
   }

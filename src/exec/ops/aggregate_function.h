@@ -80,6 +80,10 @@ class Accumulator {
   virtual Result<ColumnPtr> finish(MemoryTracker* tracker) const = 0;
   // Bytes held by the states.
   virtual int64_t memory_bytes() const = 0;
+  // Whether the states refer to input rows (rather than holding values): then the input must
+  // outlive the accumulator (min/max of strings and other non-numeric types, first, last,
+  // any_value).
+  virtual bool holds_input_rows() const { return false; }
 };
 
 // An accumulator for `spec` whose input column is `input_type` (null for count(*)), reading

@@ -49,8 +49,15 @@ class HashAggregation {
 
   Result<Table> run();
 
- private:
+  // Streaming (StreamingAggregation): prepare() over an input with no batches, then add() each
+  // window, then finish().
   Status prepare();
+  Status add(std::vector<RecordBatchPtr> window);
+  Result<Table> finish();
+
+ private:
+  // Phase 2: every partition's groups merged and finished.
+  Result<Table> merge_partitions();
   Result<std::unique_ptr<Accumulator>> new_accumulator(size_t a) const {
     const AggregateSpec& spec = aggregates_[a];
     return make_accumulator(spec, input_types_[a], &sources_[a], labels_[a]);
@@ -60,7 +67,7 @@ class HashAggregation {
   Result<RecordBatchPtr> finish_groups(const std::vector<RowRef>& first_rows, uint32_t groups,
                                        std::vector<std::unique_ptr<Accumulator>>& accs) const;
 
-  const Table& input_;
+  Table input_;  // streaming: only the schema (windows are not kept)
   const std::vector<int>& keys_;
   const std::vector<AggregateSpec>& aggregates_;
   const ExecContext& context_;
@@ -76,6 +83,11 @@ class HashAggregation {
   int partition_bits_ = 0;
   std::vector<Morsel> morsels_;
   std::vector<std::unique_ptr<MorselAggregate>> partials_;
+  // Streaming: batch indexes given out so far (windows' batches, then compacted keys), the
+  // compacted key batches, and the rows seen.
+  uint32_t next_batch_ = 0;
+  std::vector<RecordBatchPtr> compacted_;
+  int64_t streamed_rows_ = 0;
 };
 
 bool is_distinct(const AggregateSpec& spec) {
@@ -302,6 +314,10 @@ Result<Table> HashAggregation::run() {
     partials_[m] = std::make_unique<MorselAggregate>(context_.memory);
     return aggregate_morsel(morsels_[m], partials_[m].get());
   }));
+  return merge_partitions();
+}
+
+Result<Table> HashAggregation::merge_partitions() {
   const uint32_t partitions = 1u << partition_bits_;
   std::vector<RecordBatchPtr> batches(partitions);
   BRAID_RETURN_IF_ERROR(context_.parallel_for(partitions, [&](size_t p) -> Status {
@@ -314,6 +330,70 @@ Result<Table> HashAggregation::run() {
     if (b != nullptr) out.batches.push_back(std::move(b));
   }
   return compact(out, 64 * 1024, context_);
+}
+
+Status HashAggregation::add(std::vector<RecordBatchPtr> window) {
+  // The window's batches get the next indexes; phase 1 runs over its morsels as it would over
+  // the whole input (morsels never span batches, so partials come out the same).
+  const uint32_t base = next_batch_;
+  for (const auto& b : window) {
+    for (size_t k = 0; k < keys_.size(); ++k) key_sources_[k].push_back(b->column(keys_[k]).get());
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      if (aggregates_[a].kind != AggregateKind::kCountStar) sources_[a].push_back(b->column(aggregates_[a].column).get());
+    }
+    streamed_rows_ += b->num_rows();
+    ++next_batch_;
+  }
+  std::vector<Morsel> morsels = split_morsels(Table{input_.schema, window}, context_.morsel_rows);
+  for (auto& m : morsels) m.batch += base;
+  const size_t first = partials_.size();
+  partials_.resize(first + morsels.size());
+  BRAID_RETURN_IF_ERROR(context_.parallel_for(morsels.size(), [&](size_t m) -> Status {
+    partials_[first + m] = std::make_unique<MorselAggregate>(context_.memory);
+    return aggregate_morsel(morsels[m], partials_[first + m].get());
+  }));
+  // Keep only the new groups' key values (one small batch per partial), so the window can go.
+  for (size_t p = first; p < partials_.size() && !keys_.empty(); ++p) {
+    MorselAggregate& partial = *partials_[p];
+    const auto groups = static_cast<int64_t>(partial.first_row.size());
+    std::vector<ColumnPtr> columns;
+    std::vector<FieldPtr> fields;
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      const TypePtr& type = input_.schema->field(keys_[k])->type();
+      BRAID_ASSIGN_OR_RETURN(auto column, gather(type, key_sources_[k], partial.first_row.data(), groups, context_.memory));
+      columns.push_back(std::move(column));
+      fields.push_back(field(fmt::format("k{}", k), type));
+    }
+    const uint32_t index = next_batch_++;
+    compacted_.push_back(std::make_shared<const RecordBatch>(schema(std::move(fields)), groups, columns));
+    for (size_t k = 0; k < keys_.size(); ++k) key_sources_[k].push_back(columns[k].get());
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      if (aggregates_[a].kind != AggregateKind::kCountStar) sources_[a].push_back(nullptr);
+    }
+    for (int64_t g = 0; g < groups; ++g) partial.first_row[static_cast<size_t>(g)] = {index, static_cast<uint32_t>(g)};
+  }
+  // Nothing refers to the window's batches any more.
+  for (uint32_t b = base; b < base + window.size(); ++b) {
+    for (auto& s : key_sources_) s[b] = nullptr;
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      if (aggregates_[a].kind != AggregateKind::kCountStar) sources_[a][b] = nullptr;
+    }
+  }
+  return context_.cancellation.check();
+}
+
+Result<Table> HashAggregation::finish() {
+  // Partitions by the total input, as run() picks them; each partial's groups are listed per
+  // partition in their order, as phase 1 would have listed them.
+  partition_bits_ = keys_.empty() ? 0 : hash_partition_bits(streamed_rows_);
+  const uint32_t partitions = 1u << partition_bits_;
+  for (auto& partial : partials_) {
+    partial->partition_groups.assign(partitions, {});
+    for (uint32_t g = 0; g < partial->groups.size(); ++g) {
+      partial->partition_groups[hash_partition(partial->groups.hash(g), partition_bits_)].push_back(g);
+    }
+  }
+  return merge_partitions();
 }
 
 }  // namespace
@@ -352,6 +432,53 @@ Result<Table> hash_aggregate(const Table& input, const std::vector<int>& group_k
                              const ExecContext& context) {
   return HashAggregation(input, group_keys, aggregates, context).run();
 }
+
+struct StreamingAggregation::Impl {
+  Impl(SchemaPtr s, std::vector<int> k, std::vector<AggregateSpec> a, const ExecContext& c)
+      : schema(std::move(s)), keys(std::move(k)), aggregates(std::move(a)), context(c),
+        aggregation(Table{schema, {}}, keys, aggregates, context) {}
+  SchemaPtr schema;
+  std::vector<int> keys;
+  std::vector<AggregateSpec> aggregates;
+  ExecContext context;
+  HashAggregation aggregation;
+};
+
+bool StreamingAggregation::supported(const Schema& input, const std::vector<AggregateSpec>& aggregates) {
+  const std::vector<const Column*> none;
+  for (const auto& spec : aggregates) {
+    if (is_distinct(spec)) return false;
+    if (spec.kind == AggregateKind::kCountStar) continue;
+    if (spec.column < 0 || spec.column >= input.num_fields()) return false;
+    auto acc = make_accumulator(spec, input.field(spec.column)->type(), &none, "");
+    if (!acc.ok() || (*acc)->holds_input_rows()) return false;
+  }
+  return true;
+}
+
+Result<std::unique_ptr<StreamingAggregation>> StreamingAggregation::make(SchemaPtr input_schema,
+                                                                          std::vector<int> group_keys,
+                                                                          std::vector<AggregateSpec> aggregates,
+                                                                          const ExecContext& context) {
+  if (!supported(*input_schema, aggregates)) {
+    return Status::invalid_argument("these aggregates cannot be computed over a stream (DISTINCT, or kept input rows)");
+  }
+  auto out = std::unique_ptr<StreamingAggregation>(new StreamingAggregation());
+  out->impl_ = std::make_unique<Impl>(std::move(input_schema), std::move(group_keys), std::move(aggregates), context);
+  BRAID_RETURN_IF_ERROR(out->impl_->aggregation.prepare());
+  return out;
+}
+
+StreamingAggregation::StreamingAggregation() = default;
+StreamingAggregation::~StreamingAggregation() = default;
+
+Status StreamingAggregation::add(std::vector<RecordBatchPtr> window) {
+  Table t{impl_->schema, window};
+  BRAID_RETURN_IF_ERROR(validate_table(t, "aggregate input"));
+  return impl_->aggregation.add(std::move(window));
+}
+
+Result<Table> StreamingAggregation::finish() { return impl_->aggregation.finish(); }
 
 Result<Table> distinct(const Table& input, const ExecContext& context) {
   BRAID_RETURN_IF_ERROR(validate_table(input, "distinct input"));

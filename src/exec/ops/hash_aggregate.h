@@ -17,6 +17,7 @@
 // Thread-safety: functions of their arguments; they run on the context's worker pool.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "braid/result.h"
@@ -32,6 +33,32 @@ Result<SchemaPtr> hash_aggregate_schema(const Schema& input, const std::vector<i
 Result<Table> hash_aggregate(const Table& input, const std::vector<int>& group_keys,
                              const std::vector<AggregateSpec>& aggregates,
                              const ExecContext& context = {});
+
+// GROUP BY over input that arrives a window of batches at a time. Each window is aggregated into
+// partial states when it arrives and then released (only the partial groups' key values are
+// kept), so memory follows the number of groups rather than the input. The output (rows, types,
+// order) is hash_aggregate's over all the windows' batches as one table. Not for DISTINCT
+// aggregates or aggregates whose states point at input rows (min/max of non-numeric types,
+// first, last, any_value): supported() says whether it applies.
+class StreamingAggregation {
+ public:
+  static bool supported(const Schema& input, const std::vector<AggregateSpec>& aggregates);
+  static Result<std::unique_ptr<StreamingAggregation>> make(SchemaPtr input_schema, std::vector<int> group_keys,
+                                                            std::vector<AggregateSpec> aggregates,
+                                                            const ExecContext& context = {});
+  ~StreamingAggregation();
+  StreamingAggregation(const StreamingAggregation&) = delete;
+  StreamingAggregation& operator=(const StreamingAggregation&) = delete;
+
+  // The next batches of the input (in input order), each in the input schema.
+  Status add(std::vector<RecordBatchPtr> window);
+  Result<Table> finish();
+
+ private:
+  StreamingAggregation();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The distinct rows of the input (all columns are the key), in unspecified order.
 Result<Table> distinct(const Table& input, const ExecContext& context = {});

@@ -507,5 +507,46 @@ RC_GTEST_PROP(OpsAggregateProperty, ParallelMatchesSerialOracle, ()) {
   RC_ASSERT(rows_of(*same_split) == rows_of(*out));
 }
 
+// Streaming: the input's batches arrive in windows of any size; the result is hash_aggregate's
+// over the whole input, rows and their order alike (sums of doubles included).
+RC_GTEST_PROP(OpsAggregateProperty, StreamingMatchesTheWholeInput, ()) {
+  const auto rows = *rc::gen::container<std::vector<Row>>(row_gen());
+  const auto cuts = *rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, 20));
+  const Table in = table_from_rows(rows, cuts);
+  const std::vector<AggregateSpec> aggs = {
+      agg(AggregateKind::kCountStar, -1, "n"), agg(AggregateKind::kCount, 2, "c"), agg(AggregateKind::kSum, 2, "s"),
+      agg(AggregateKind::kMin, 2, "lo"),       agg(AggregateKind::kMax, 2, "hi"),  agg(AggregateKind::kAvg, 2, "a")};
+  const bool no_keys = *rc::gen::arbitrary<bool>();
+  const std::vector<int> keys = no_keys ? std::vector<int>{} : std::vector<int>{0, 1};
+  const ExecContext context{.max_parallelism = *rc::gen::inRange(1, 4), .morsel_rows = *rc::gen::inRange<int64_t>(1, 8)};
+  auto whole = hash_aggregate(in, keys, aggs, context);
+  RC_ASSERT(whole.ok());
+  RC_ASSERT(StreamingAggregation::supported(*in.schema, aggs));
+  auto streaming = StreamingAggregation::make(in.schema, keys, aggs, context);
+  RC_ASSERT(streaming.ok());
+  size_t next = 0;
+  while (next < in.batches.size()) {
+    const size_t n = *rc::gen::inRange<size_t>(1, 4);
+    std::vector<RecordBatchPtr> window(in.batches.begin() + static_cast<std::ptrdiff_t>(next),
+                                       in.batches.begin() + static_cast<std::ptrdiff_t>(std::min(in.batches.size(), next + n)));
+    next += window.size();
+    RC_ASSERT((*streaming)->add(std::move(window)).ok());
+  }
+  auto out = (*streaming)->finish();
+  RC_ASSERT(out.ok());
+  RC_ASSERT(rows_of(*out) == rows_of(*whole));
+}
+
+TEST(OpsAggregate, StreamingIsForAggregatesThatKeepNoInputRows) {
+  auto s = schema({field("k", int32()), field("name", string_type()), field("v", float64())});
+  EXPECT_TRUE(StreamingAggregation::supported(
+      *s, {agg(AggregateKind::kSum, 2, "s"), agg(AggregateKind::kMax, 0, "m"), agg(AggregateKind::kCountStar, -1, "n")}));
+  EXPECT_FALSE(StreamingAggregation::supported(*s, {agg(AggregateKind::kCount, 1, "d", true)}));  // DISTINCT
+  EXPECT_FALSE(StreamingAggregation::supported(*s, {agg(AggregateKind::kMin, 1, "lo")}));  // a string: a row reference
+  EXPECT_FALSE(StreamingAggregation::supported(*s, {agg(AggregateKind::kFirst, 2, "f")}));
+  EXPECT_THAT(StreamingAggregation::make(s, {0}, {agg(AggregateKind::kLast, 1, "l")}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("stream")));
+}
+
 }  // namespace
 }  // namespace braid::exec
