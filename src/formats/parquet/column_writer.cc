@@ -25,6 +25,8 @@ enum class Order : uint8_t { kSigned, kUnsigned, kNone };
 template <typename T>
 struct NumericTraits {
   using Value = T;
+  // PLAIN of a run of values is their bytes as they lie in memory (little-endian).
+  static constexpr bool kPlainIsMemory = true;
   static void plain(const Value& v, std::string& out) {
     out.append(reinterpret_cast<const char*>(&v), sizeof(T));
   }
@@ -38,6 +40,15 @@ struct NumericTraits {
 struct BoolTraits : NumericTraits<uint8_t> {
   static constexpr bool kBitPacked = true;
 };
+
+template <typename Traits>
+constexpr bool plain_is_memory() {
+  if constexpr (requires { Traits::kPlainIsMemory; }) {
+    return Traits::kPlainIsMemory;
+  } else {
+    return false;
+  }
+}
 
 template <typename Traits>
 constexpr bool is_bit_packed() {
@@ -356,7 +367,11 @@ class TypedColumnWriter final : public ColumnChunkWriter {
         page_is_dictionary_ = false;
       }
     } else {
-      for (const Value& v : staged_) Traits::plain(v, page_plain_);
+      if constexpr (plain_is_memory<Traits>()) {
+        page_plain_.append(reinterpret_cast<const char*>(staged_.data()), staged_.size() * sizeof(Value));
+      } else {
+        for (const Value& v : staged_) Traits::plain(v, page_plain_);
+      }
       page_value_bytes_ = static_cast<int64_t>(page_plain_.size());
       plain_used_ = true;
     }
