@@ -838,7 +838,7 @@ Result<StatementResult> Session::run(const sql::Describe& s, const sql::Statemen
     std::vector<std::vector<std::string>> rows;
     const Schema& schema = *rel.plan->schema;
     for (int i = 0; i < schema.num_fields(); ++i) {
-      rows.push_back({schema.field(i)->name(), delta::spark_type_name(*schema.field(i)->type()), ""});
+      rows.push_back({schema.field(i)->name(), schema.field(i)->type()->to_string(), ""});
     }
     return string_rows({"col_name", "data_type", "comment"}, rows);
   }

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "columnar/temporal.h"
 #include "common/worker_pool.h"
 #include "delta/checkpoint.h"
 #include "delta/schema_json.h"
@@ -362,8 +363,25 @@ Result<SnapshotPtr> load_snapshot_at(std::shared_ptr<const LogStore> store, int6
   for (const auto& t : times) {
     if (t.timestamp_ms <= timestamp_ms) version = t.version;
   }
+  const auto iso = [](int64_t ms) {
+    std::string out;
+    temporal::append_timestamp(out, ms * 1000, TimeUnit::kMicro, temporal::TextStyle{' ', false, true}, true);
+    return out;
+  };
   if (!version) {
-    return Status::not_found("'{}' has no version at or before the requested timestamp", store->root());
+    return Status::not_found(
+        "[DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION] the timestamp {} is before the earliest version of '{}' "
+        "({}, committed {})",
+        iso(timestamp_ms), store->root(), times.empty() ? 0 : times.front().version,
+        times.empty() ? std::string("-") : iso(times.front().timestamp_ms));
+  }
+  // As Delta: a timestamp after the latest commit is an error, not the latest version (the
+  // table may yet get a commit at that time, and the answer would then change).
+  if (timestamp_ms > times.back().timestamp_ms) {
+    return Status::invalid_argument(
+        "[DELTA_TIMESTAMP_GREATER_THAN_COMMIT] the timestamp {} is after the latest version of '{}' ({}, "
+        "committed {}); use a timestamp before or at it, or VERSION AS OF",
+        iso(timestamp_ms), store->root(), times.back().version, iso(times.back().timestamp_ms));
   }
   return load_snapshot(std::move(store), version);
 }

@@ -96,7 +96,7 @@ status=$?
 set -e
 expect_eq "$status" "1" "an unknown dot command counts as a failure"
 echo "$out" | grep -q "^default,t,false$" || fail ".tables: $out"
-echo "$out" | grep -q "^id,integer," || fail ".schema t: $out"
+echo "$out" | grep -q "^id,int," || fail ".schema t: $out"
 echo "$out" | grep -q "^region,string," || fail ".schema t: $out"
 grep -q "unknown command .bogus" "$tmp/err" || fail "unknown dot command: $(cat "$tmp/err")"
 echo "$out" | grep -q "^e$" && fail ".quit stops reading: $out"
