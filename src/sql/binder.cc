@@ -163,6 +163,20 @@ bool contains_aggregate(const Expr& e) {
   return found;
 }
 
+// Whether a WHERE conjunct may also be applied below a join, to the side whose columns it reads:
+// no subqueries (evaluated at bind time: not twice), aggregates, window calls or functions whose
+// value differs per call.
+bool pushable(const Expr& e) {
+  if (e.as<InSubquery>() || e.as<Exists>() || e.as<ScalarSubquery>()) return false;
+  if (const auto* fc = e.as<FunctionCall>()) {
+    static const std::set<std::string> kVolatile = {"rand", "random", "randn", "uuid", "shuffle"};
+    if (fc->over || is_aggregate_call(e) || kVolatile.count(function_name(*fc))) return false;
+  }
+  bool ok = true;
+  for_each_child(e, [&](const Expr& c) { ok = ok && pushable(c); });
+  return ok;
+}
+
 // Lower-cased name parts referenced by an expression (outside subqueries, which are
 // uncorrelated); `*any_star` when it holds a `*`.
 void collect_names(const Expr& e, std::set<std::string>& names, bool* any_star) {
@@ -676,6 +690,10 @@ class Binder {
 
  private:
   Result<Relation> bind_from_impl(const TableRef& t) {
+    // Conjuncts offered for pushing are for a join right here, never for what lies below another
+    // kind of relation (a subquery's names are its own).
+    std::vector<const Expr*> pushdown = std::move(pushdown_);
+    pushdown_.clear();
     Relation r;
     std::string qualifier;
     if (const auto* base = t.as<BaseTable>()) {
@@ -687,7 +705,7 @@ class Binder {
     } else if (const auto* derived = t.as<DerivedTable>()) {
       BRAID_ASSIGN_OR_RETURN(r, bind_query(*derived->query));
     } else {
-      return bind_join(std::get<Join>(t.node), t.pos);
+      return bind_join(std::get<Join>(t.node), t.pos, pushdown);
     }
     if (t.alias) qualifier = *t.alias;
     return rename(std::move(r), qualifier, t.column_aliases, t.pos);
@@ -882,9 +900,20 @@ class Binder {
     return make_plan(ProjectNode{r.plan, std::move(exprs)}, schema_of(to));
   }
 
-  Result<Relation> bind_join(const Join& j, SourcePosition pos) {
+  // `pushdown`: conjuncts of a WHERE over this join. Each is also applied to a side it reads only
+  // the columns of, when that keeps the join's result (either side of an inner or cross join; the
+  // left of a left, semi or anti join; the right of a right join): the side's scan then reads and
+  // joins fewer rows. The WHERE still applies above the join.
+  Result<Relation> bind_join(const Join& j, SourcePosition pos, const std::vector<const Expr*>& pushdown) {
+    const bool to_left = j.type == JoinType::kInner || j.type == JoinType::kCross || j.type == JoinType::kLeft ||
+                         j.type == JoinType::kLeftSemi || j.type == JoinType::kLeftAnti;
+    const bool to_right = j.type == JoinType::kInner || j.type == JoinType::kCross || j.type == JoinType::kRight;
+    if (to_left) pushdown_ = pushdown;
     BRAID_ASSIGN_OR_RETURN(Relation left, bind_from(*j.left));
+    if (to_right) pushdown_ = pushdown;
     BRAID_ASSIGN_OR_RETURN(Relation right, bind_from(*j.right));
+    if (to_left) BRAID_RETURN_IF_ERROR(push_filters(pushdown, left));
+    if (to_right) BRAID_RETURN_IF_ERROR(push_filters(pushdown, right));
     std::vector<BoundColumn> both = left.columns;
     both.insert(both.end(), right.columns.begin(), right.columns.end());
     std::vector<std::string> unread = left.unread;
@@ -995,6 +1024,36 @@ class Binder {
     return out;
   }
 
+  // Applies to `side` the conjuncts that bind over its columns alone (others are skipped).
+  Status push_filters(const std::vector<const Expr*>& conjuncts, Relation& side) {
+    ExprContext c;
+    c.columns = &side.columns;
+    exec::ExprPtr predicate;
+    std::vector<const Expr*> pushed;
+    for (const Expr* conj : conjuncts) {
+      auto bound = bind_expr(*conj, c);
+      if (!bound.ok() || (*bound)->type()->id() != TypeId::kBoolean) continue;
+      pushed.push_back(conj);
+      if (!predicate) {
+        predicate = *bound;
+      } else {
+        BRAID_ASSIGN_OR_RETURN(predicate, call("and", {predicate, *bound}, conj->pos));
+      }
+    }
+    if (!predicate) return Status::OK();
+    PlanPtr plan = side.plan;
+    if (const auto* scan = std::get_if<ScanNode>(&plan->node)) {
+      ScanNode pruned = *scan;
+      for (const Expr* conj : pushed) {
+        auto skipping = skipping_predicates(*conj, side.columns, resolver_);
+        pruned.skipping.insert(pruned.skipping.end(), skipping.begin(), skipping.end());
+      }
+      plan = make_plan(std::move(pruned), plan->schema);
+    }
+    side.plan = make_plan(FilterNode{plan, predicate}, plan->schema);
+    return Status::OK();
+  }
+
   // ---- SELECT
 
   struct WindowCall {
@@ -1060,6 +1119,8 @@ class Binder {
   // Column names the SELECT being bound references (null: unknown, read every column). Scans of
   // tables in its FROM read only these columns.
   const std::set<std::string>* needed_ = nullptr;
+  // WHERE conjuncts offered to the join bind_from is about to bind (see bind_join).
+  std::vector<const Expr*> pushdown_;
 };
 
 // ---- table functions
@@ -1156,6 +1217,14 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
     // GROUP BY ALL and ordinals name select items, which were collected above.
     const std::set<std::string>* saved = needed_;
     needed_ = any_star ? nullptr : &needed;
+    pushdown_.clear();
+    if (s.where && s.from->as<Join>()) {
+      std::vector<const Expr*> conjuncts;
+      split_conjuncts(*s.where, conjuncts);
+      for (const Expr* c : conjuncts) {
+        if (pushable(*c)) pushdown_.push_back(c);
+      }
+    }
     auto bound = bind_from(*s.from);
     needed_ = saved;
     BRAID_ASSIGN_OR_RETURN(from, std::move(bound));
