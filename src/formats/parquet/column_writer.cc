@@ -27,6 +27,8 @@ struct NumericTraits {
   using Value = T;
   // PLAIN of a run of values is their bytes as they lie in memory (little-endian).
   static constexpr bool kPlainIsMemory = true;
+  // Staged one byte a value and packed into bits when the page closes (booleans).
+  static constexpr bool kBitPacked = false;
   static void plain(const Value& v, std::string& out) {
     out.append(reinterpret_cast<const char*>(&v), sizeof(T));
   }
@@ -41,26 +43,10 @@ struct BoolTraits : NumericTraits<uint8_t> {
   static constexpr bool kBitPacked = true;
 };
 
-template <typename Traits>
-constexpr bool plain_is_memory() {
-  if constexpr (requires { Traits::kPlainIsMemory; }) {
-    return Traits::kPlainIsMemory;
-  } else {
-    return false;
-  }
-}
-
-template <typename Traits>
-constexpr bool is_bit_packed() {
-  if constexpr (requires { Traits::kBitPacked; }) {
-    return Traits::kBitPacked;
-  } else {
-    return false;
-  }
-}
-
 struct BytesTraits {
   using Value = std::string_view;
+  static constexpr bool kPlainIsMemory = false;
+  static constexpr bool kBitPacked = false;
   static void plain(const Value& v, std::string& out) {
     auto len = static_cast<uint32_t>(v.size());
     out.append(reinterpret_cast<const char*>(&len), 4);
@@ -74,6 +60,8 @@ struct BytesTraits {
 
 struct FixedTraits {
   using Value = std::string_view;
+  static constexpr bool kPlainIsMemory = false;
+  static constexpr bool kBitPacked = false;
   static void plain(const Value& v, std::string& out) { out.append(v); }
   static uint64_t hash(const Value& v) { return XXH3_64bits(v.data(), v.size()); }
   static bool equal(const Value& a, const Value& b) { return a == b; }
@@ -367,7 +355,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
         page_is_dictionary_ = false;
       }
     } else {
-      if constexpr (plain_is_memory<Traits>()) {
+      if constexpr (Traits::kPlainIsMemory) {
         page_plain_.append(reinterpret_cast<const char*>(staged_.data()), staged_.size() * sizeof(Value));
       } else {
         for (const Value& v : staged_) Traits::plain(v, page_plain_);
@@ -451,7 +439,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       enc.flush_to(&body);
     } else {
       encoding = Encoding::kPlain;
-      if constexpr (is_bit_packed<Traits>()) {
+      if constexpr (Traits::kBitPacked) {
         // PLAIN booleans are bit-packed, least significant bit first.
         std::string bits((page_plain_.size() + 7) / 8, '\0');
         for (size_t i = 0; i < page_plain_.size(); ++i) {

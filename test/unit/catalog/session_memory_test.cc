@@ -4,14 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <string>
 
 #include "catalog/session.h"
 #include "common/worker_pool.h"
 #include "support/status_matchers.h"
+#include "support/warehouse_test.h"
 
 namespace braid::catalog {
 namespace {
@@ -19,25 +17,8 @@ namespace {
 using ::braid::testing::StatusIs;
 using ::testing::HasSubstr;
 
-class SessionMemoryTest : public ::testing::Test {
+class SessionMemoryTest : public braid::testing::WarehouseTest {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("braid-memory-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-    auto s = Session::open(root_.string());
-    ASSERT_OK(s.status());
-    session_ = std::move(*s);
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-
-  StatementResult run(const std::string& sql) {
-    auto r = session_->execute(sql);
-    EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().to_string();
-    return r.ok() ? std::move(*r) : StatementResult{};
-  }
   // Table `big`: `files` Delta files of `rows` rows each (id, v = id * 2, a 100-byte pad).
   void make_big(int files, int rows) {
     run("CREATE TABLE big (id BIGINT, v BIGINT, pad STRING) USING DELTA");
@@ -47,9 +28,6 @@ class SessionMemoryTest : public ::testing::Test {
           ") * 2, '" + pad + "' FROM range(" + std::to_string(rows) + ")");
     }
   }
-
-  std::filesystem::path root_;
-  std::unique_ptr<Session> session_;
 };
 
 TEST_F(SessionMemoryTest, AStatementOverTheLimitFailsAndTheSessionGoesOn) {

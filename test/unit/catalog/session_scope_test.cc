@@ -21,6 +21,7 @@
 #include "delta/actions.h"
 #include "delta/log_store.h"
 #include "support/status_matchers.h"
+#include "support/warehouse_test.h"
 
 namespace braid::catalog {
 namespace {
@@ -49,29 +50,8 @@ std::vector<std::string> rows_of(const StatementResult& r) {
   return out;
 }
 
-class SessionScopeTest : public ::testing::Test {
+class SessionScopeTest : public braid::testing::WarehouseTest {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("braid-scope-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-    auto s = Session::open(root_.string());
-    ASSERT_OK(s.status());
-    session_ = std::move(*s);
-  }
-  void TearDown() override {
-    session_.reset();
-    std::filesystem::remove_all(root_);
-  }
-
-  static void run(Session& session, const std::string& sql) {
-    auto r = session.execute(sql);
-    ASSERT_TRUE(r.ok()) << session.owner() << ": " << sql << "\n" << r.status().to_string_with_code();
-  }
-  void run(const std::string& sql) { run(*session_, sql); }
-
   // The rows of a query, or the error text (so a failure shows in the comparison).
   static std::vector<std::string> query(Session& session, const std::string& sql) {
     auto r = session.execute(sql);
@@ -110,9 +90,6 @@ class SessionScopeTest : public ::testing::Test {
     }
     return std::nullopt;
   }
-
-  std::filesystem::path root_;
-  std::unique_ptr<Session> session_;
 };
 
 // ---- a) concurrent task scopes

@@ -5,30 +5,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include "catalog/session.h"
 #include "support/status_matchers.h"
+#include "support/warehouse_test.h"
 
 namespace braid::catalog {
 namespace {
 
 using ::testing::HasSubstr;
 
-class JoinPruningTest : public ::testing::Test {
+class JoinPruningTest : public braid::testing::WarehouseTest {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("braid-join-pruning-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-    auto s = Session::open(root_.string());
-    ASSERT_OK(s.status());
-    session_ = std::move(*s);
+    WarehouseTest::SetUp();
     // Three files by bucket: ids 0-99 (a), 100-199 (b), 200-299 (c); then c's file is ruined.
     run("CREATE TABLE t (id BIGINT, bucket STRING) USING DELTA PARTITIONED BY (bucket)");
     run("INSERT INTO t SELECT id, 'a' FROM range(100)");
@@ -41,12 +33,6 @@ class JoinPruningTest : public ::testing::Test {
       ++ruined;
     }
     ASSERT_EQ(ruined, 1);
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-
-  void run(const std::string& sql) {
-    auto r = session_->execute(sql);
-    ASSERT_TRUE(r.ok()) << sql << "\n" << r.status().to_string();
   }
   int64_t count(const std::string& sql) {
     auto r = session_->execute(sql);
@@ -61,9 +47,6 @@ class JoinPruningTest : public ::testing::Test {
     ASSERT_FALSE(r.ok()) << sql;
     EXPECT_THAT(r.status().to_string(), HasSubstr("bucket=c")) << sql;
   }
-
-  std::filesystem::path root_;
-  std::unique_ptr<Session> session_;
 };
 
 TEST_F(JoinPruningTest, JoinsThatDropUnmatchedLeftRowsSkipFilesOutsideTheRightKeys) {

@@ -9,6 +9,7 @@
 #include "delta/actions.h"
 #include "delta/log_store.h"
 #include "support/status_matchers.h"
+#include "support/warehouse_test.h"
 
 namespace braid::catalog {
 namespace {
@@ -16,23 +17,8 @@ namespace {
 using ::braid::testing::StatusIs;
 using ::testing::HasSubstr;
 
-class MergeFilesTest : public ::testing::Test {
+class MergeFilesTest : public braid::testing::WarehouseTest {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("braid-merge-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-    auto s = Session::open(root_.string());
-    ASSERT_OK(s.status());
-    session_ = std::move(*s);
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-
-  void run(const std::string& sql) {
-    auto r = session_->execute(sql);
-    ASSERT_TRUE(r.ok()) << sql << "\n" << r.status().to_string();
-  }
   // The add and remove actions of the table's latest commit.
   void last_commit(const std::string& table, std::vector<delta::AddFile>& adds, std::vector<delta::RemoveFile>& removes) {
     delta::LogStore store(local_file_system(), (root_ / table).string());
@@ -47,9 +33,6 @@ class MergeFilesTest : public ::testing::Test {
       if (auto* rm = std::get_if<delta::RemoveFile>(&a)) removes.push_back(*rm);
     }
   }
-
-  std::filesystem::path root_;
-  std::unique_ptr<Session> session_;
 };
 
 TEST_F(MergeFilesTest, OnlyTheMatchedPartitionsFilesAreRewritten) {
