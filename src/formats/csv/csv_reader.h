@@ -57,8 +57,10 @@ struct CsvReadOptions {
   std::vector<std::pair<std::string, TypePtr>> column_types;
   // Rows used to infer types.
   int64_t sample_rows = 20480;
-  // Target bytes of input per parallel parsing unit.
-  int64_t block_bytes = 4 << 20;
+  // Target bytes of input per parallel parsing unit (one output batch each). 1 MiB keeps a
+  // block's bytes and its columns in cache and the chunk buffers small: measured on 86 MB of
+  // CSV, 4 MiB blocks parsed 2.1x (one thread) to 2.3x (two) slower.
+  int64_t block_bytes = 1 << 20;
   // Parse blocks on the shared worker pool (false: on the calling thread only).
   bool parallel = true;
   // The longest row accepted. It bounds the memory an unterminated quote can make the reader
