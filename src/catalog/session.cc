@@ -41,13 +41,6 @@ std::string at(sql::SourcePosition pos) {
   return pos.line > 0 ? fmt::format("line {}, column {}: ", pos.line, pos.column) : std::string();
 }
 
-// The error with the statement's position in front; its context (the file being read, ...) is
-// kept in the message.
-Status error_at(sql::SourcePosition pos, Status s) {
-  if (s.ok() || pos.line == 0 || s.message().starts_with("line ")) return s;
-  return Status(s.code(), at(pos) + s.to_string());
-}
-
 // Paths matching a glob in its last component ("data/part-*.parquet"), sorted; the path itself
 // when it has no wildcard.
 Result<std::vector<std::string>> expand_glob(FileSystem& fs, const std::string& pattern) {
@@ -484,7 +477,7 @@ Result<StatementResult> Session::execute(const sql::Statement& statement) {
   const int64_t held_before = memory_->current();  // earlier results the caller still holds
   memory_->reset_peak();
   auto result = std::visit([&](const auto& node) { return run(node, statement); }, statement.node);
-  if (!result.ok()) return error_at(statement.pos, result.status());
+  if (!result.ok()) return sql::error_at(statement.pos, result.status());
   result->peak_memory_bytes = std::max<int64_t>(0, memory_->peak() - held_before);
   return result;
 }
@@ -951,16 +944,12 @@ Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement
 Result<StatementResult> Session::run(const sql::SetOption& s, const sql::Statement&) {
   StatementResult r;
   const std::string key = lower(s.key);
-  if (key == "memory_limit" || key == "braid.memory_limit") {
-    if (s.value) {
-      BRAID_ASSIGN_OR_RETURN(int64_t bytes, parse_memory_size(*s.value));
-      set_memory_limit(bytes);
-    }
-    r.summary = memory_limit() > 0 ? fmt::format("memory_limit = {}", format_bytes(memory_limit()))
-                                   : std::string("memory_limit = none");
-    return r;
+  const bool memory = key == "memory_limit" || key == "braid.memory_limit";
+  if (memory && s.value) {
+    BRAID_ASSIGN_OR_RETURN(int64_t bytes, parse_memory_size(*s.value));
+    set_memory_limit(bytes);
   }
-  if (key.empty()) {
+  if (memory || key.empty()) {  // `SET` alone lists braid's one option
     r.summary = memory_limit() > 0 ? fmt::format("memory_limit = {}", format_bytes(memory_limit()))
                                    : std::string("memory_limit = none");
     return r;

@@ -4,6 +4,14 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+#include <string>
+
+#include "braid/result.h"
+
+namespace braid::catalog {
+class Session;
+}
 
 namespace braid::cli {
 
@@ -24,6 +32,11 @@ CommandRunner add_shell_command(CLI::App& app);
 CommandRunner add_run_command(CLI::App& app);
 CommandRunner add_validate_command(CLI::App& app);
 CommandRunner add_audit_command(CLI::App& app);
+
+// The session `braid sql` and `braid shell` run in: over `warehouse`, with the --memory-limit
+// text given (empty: none).
+Result<std::unique_ptr<catalog::Session>> open_sql_session(const std::string& warehouse,
+                                                           const std::string& memory_limit);
 
 // Prints "braid: error: <message>" to stderr and returns 1.
 int report_error(const std::string& message);

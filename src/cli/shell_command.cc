@@ -212,13 +212,8 @@ CommandRunner add_shell_command(CLI::App& app) {
   return [options] {
     auto format = parse_row_format(options->format);
     if (!format.ok()) return report_error(format.status().to_string());
-    auto session = catalog::Session::open(options->warehouse);
+    auto session = open_sql_session(options->warehouse, options->memory_limit);
     if (!session.ok()) return report_error(session.status().to_string());
-    if (!options->memory_limit.empty()) {
-      auto bytes = parse_memory_size(options->memory_limit);
-      if (!bytes.ok()) return report_error(Status(bytes.status()).with_context("--memory-limit").to_string());
-      (*session)->set_memory_limit(*bytes);
-    }
     Shell shell(std::move(*session), *format, ::isatty(0) != 0);
     return shell.run();
   };

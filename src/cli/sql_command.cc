@@ -43,12 +43,7 @@ Status run_sql(const SqlOptions& options) {
   }
   if (text.empty()) return Status::invalid_argument("give SQL text or -f FILE");
   BRAID_ASSIGN_OR_RETURN(RowFormat format, parse_row_format(options.format));
-  BRAID_ASSIGN_OR_RETURN(auto session, catalog::Session::open(options.warehouse));
-  if (!options.memory_limit.empty()) {
-    auto bytes = parse_memory_size(options.memory_limit);
-    if (!bytes.ok()) return Status(bytes.status()).with_context("--memory-limit");
-    session->set_memory_limit(*bytes);
-  }
+  BRAID_ASSIGN_OR_RETURN(auto session, open_sql_session(options.warehouse, options.memory_limit));
   for (const auto& p : options.params) {
     const auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0) return Status::invalid_argument("--param '{}': expected name=value", p);
@@ -83,6 +78,17 @@ Status run_sql(const SqlOptions& options) {
 }
 
 }  // namespace
+
+Result<std::unique_ptr<catalog::Session>> open_sql_session(const std::string& warehouse,
+                                                           const std::string& memory_limit) {
+  BRAID_ASSIGN_OR_RETURN(auto session, catalog::Session::open(warehouse));
+  if (!memory_limit.empty()) {
+    auto bytes = parse_memory_size(memory_limit);
+    if (!bytes.ok()) return Status(bytes.status()).with_context("--memory-limit");
+    session->set_memory_limit(*bytes);
+  }
+  return session;
+}
 
 CommandRunner add_sql_command(CLI::App& app) {
   auto options = std::make_shared<SqlOptions>();

@@ -8,24 +8,6 @@
 
 namespace braid {
 
-namespace {
-
-int64_t parse_limit(const char* text) {
-  if (text == nullptr || *text == '\0') return 0;
-  char* end = nullptr;
-  double value = std::strtod(text, &end);
-  if (end == text || value <= 0) return 0;
-  switch (*end) {
-    case 'k': case 'K': value *= 1024.0; break;
-    case 'm': case 'M': value *= 1024.0 * 1024; break;
-    case 'g': case 'G': value *= 1024.0 * 1024 * 1024; break;
-    default: break;
-  }
-  return static_cast<int64_t>(value);
-}
-
-}  // namespace
-
 MemoryTracker::MemoryTracker(std::string name, int64_t limit_bytes, MemoryTracker* parent)
     : name_(std::move(name)), limit_(limit_bytes > 0 ? limit_bytes : 0), parent_(parent) {}
 
@@ -36,8 +18,12 @@ MemoryTracker::~MemoryTracker() {
 }
 
 MemoryTracker& MemoryTracker::process() {
-  static MemoryTracker* tracker =  // NOLINT(cppcoreguidelines-owning-memory): lives forever
-      new MemoryTracker("process", parse_limit(std::getenv("BRAID_MEMORY_LIMIT")));
+  // BRAID_MEMORY_LIMIT as --memory-limit takes it; unset or not a size: no limit.
+  static MemoryTracker* tracker = [] {
+    const char* text = std::getenv("BRAID_MEMORY_LIMIT");
+    const Result<int64_t> limit = parse_memory_size(text != nullptr ? text : "none");
+    return new MemoryTracker("process", limit.ok() ? *limit : 0);  // NOLINT(cppcoreguidelines-owning-memory): lives forever
+  }();
   return *tracker;
 }
 
@@ -103,12 +89,11 @@ Result<int64_t> parse_memory_size(std::string_view text) {
   if (t == "none" || t == "unlimited") return int64_t{0};
   size_t digits = 0;
   while (digits < t.size() && (std::isdigit(static_cast<unsigned char>(t[digits])) || t[digits] == '.')) ++digits;
-  std::string unit = t.substr(digits);
-  double value = 0;
+  const std::string unit = t.substr(digits);
   if (digits == 0 || std::count(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(digits), '.') > 1) {
     return Status::invalid_argument("'{}' is not a memory size (examples: 512MB, 2GB, 1.5GiB)", text);
   }
-  value = std::strtod(t.substr(0, digits).c_str(), nullptr);
+  const double value = std::strtod(t.substr(0, digits).c_str(), nullptr);
   double scale = 1;
   if (unit == "" || unit == "b") {
     scale = 1;

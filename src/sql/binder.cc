@@ -1040,18 +1040,26 @@ class Binder {
         BRAID_ASSIGN_OR_RETURN(predicate, call("and", {predicate, *bound}, conj->pos));
       }
     }
-    if (!predicate) return Status::OK();
-    PlanPtr plan = side.plan;
-    if (const auto* scan = std::get_if<ScanNode>(&plan->node)) {
+    if (predicate) side.plan = filter_over(side.plan, predicate, pushed, side.columns);
+    return Status::OK();
+  }
+
+  // `plan` filtered by `predicate` (bound from `conditions` over `columns`). The conditions'
+  // skipping predicates also go into a scan right below (files, partitions and row groups that
+  // cannot match are not read); the filter still runs on the rows read.
+  PlanPtr filter_over(PlanPtr plan, exec::ExprPtr predicate, const std::vector<const Expr*>& conditions,
+                      const std::vector<BoundColumn>& columns) {
+    const auto* scan = std::get_if<ScanNode>(&plan->node);
+    const auto* values = scan ? std::get_if<ValuesSource>(&scan->source) : nullptr;
+    if (scan && (values == nullptr || !values->stats.empty())) {
       ScanNode pruned = *scan;
-      for (const Expr* conj : pushed) {
-        auto skipping = skipping_predicates(*conj, side.columns, resolver_);
+      for (const Expr* condition : conditions) {
+        auto skipping = skipping_predicates(*condition, columns, resolver_);
         pruned.skipping.insert(pruned.skipping.end(), skipping.begin(), skipping.end());
       }
-      plan = make_plan(std::move(pruned), plan->schema);
+      if (pruned.skipping.size() != scan->skipping.size()) plan = make_plan(std::move(pruned), plan->schema);
     }
-    side.plan = make_plan(FilterNode{plan, predicate}, plan->schema);
-    return Status::OK();
+    return make_plan(FilterNode{plan, std::move(predicate)}, plan->schema);
   }
 
   // ---- SELECT
@@ -1242,19 +1250,7 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
       return error_at(s.where->pos, StatusCode::kInvalidArgument, "aggregate functions are not allowed in WHERE");
     }
     BRAID_ASSIGN_OR_RETURN(auto pred, bind_expr(*s.where, base));
-    // Skipping predicates go into a scan right below (files, partitions and row groups that
-    // cannot match are not read); the filter still runs on the rows read.
-    const auto* scan = std::get_if<ScanNode>(&plan->node);
-    const auto* values = scan ? std::get_if<ValuesSource>(&scan->source) : nullptr;
-    if (scan && (values == nullptr || !values->stats.empty())) {
-      auto skipping = skipping_predicates(*s.where, from.columns, resolver_);
-      if (!skipping.empty()) {
-        ScanNode pruned = *scan;
-        pruned.skipping.insert(pruned.skipping.end(), skipping.begin(), skipping.end());
-        plan = make_plan(std::move(pruned), plan->schema);
-      }
-    }
-    plan = make_plan(FilterNode{plan, pred}, plan->schema);
+    plan = filter_over(plan, pred, {s.where.get()}, from.columns);
   }
 
   // Aggregates and window calls of every clause that may hold them.

@@ -32,19 +32,24 @@ Table with_schema(Table t, const SchemaPtr& schema) {
   return t;
 }
 
-// Evaluates `exprs` over every batch, in parallel: one output column per expression.
+// `exprs` evaluated over one batch: one output column per expression.
+Result<RecordBatchPtr> project_batch(const RecordBatch& batch, const std::vector<exec::ExprPtr>& exprs,
+                                     const SchemaPtr& schema, const QueryContext& ctx) {
+  std::vector<ColumnPtr> columns;
+  columns.reserve(exprs.size());
+  for (const auto& e : exprs) {
+    BRAID_ASSIGN_OR_RETURN(ColumnPtr c, e->evaluate(batch, ctx.eval));
+    columns.push_back(std::move(c));
+  }
+  return std::make_shared<const RecordBatch>(schema, batch.num_rows(), std::move(columns));
+}
+
+// Evaluates `exprs` over every batch, in parallel.
 Result<Table> project(const Table& input, const std::vector<exec::ExprPtr>& exprs, const SchemaPtr& schema,
                       const QueryContext& ctx) {
   Table out{schema, std::vector<RecordBatchPtr>(input.batches.size())};
   BRAID_RETURN_IF_ERROR(ctx.exec.parallel_for(input.batches.size(), [&](size_t i) -> Status {
-    const RecordBatch& batch = *input.batches[i];
-    std::vector<ColumnPtr> columns;
-    columns.reserve(exprs.size());
-    for (const auto& e : exprs) {
-      BRAID_ASSIGN_OR_RETURN(ColumnPtr c, e->evaluate(batch, ctx.eval));
-      columns.push_back(std::move(c));
-    }
-    out.batches[i] = std::make_shared<const RecordBatch>(schema, batch.num_rows(), std::move(columns));
+    BRAID_ASSIGN_OR_RETURN(out.batches[i], project_batch(*input.batches[i], exprs, schema, ctx));
     return Status::OK();
   }));
   return out;
@@ -197,17 +202,6 @@ Result<RecordBatchPtr> filter_batch(const RecordBatchPtr& batch, const exec::Exp
   }
   BRAID_ASSIGN_OR_RETURN(auto taken, take(*batch, std::vector<int64_t>(rows.begin(), rows.end()), ctx.exec.memory));
   return std::make_shared<const RecordBatch>(schema, taken->num_rows(), taken->columns());
-}
-
-Result<RecordBatchPtr> project_batch(const RecordBatch& batch, const std::vector<exec::ExprPtr>& exprs,
-                                     const SchemaPtr& schema, const QueryContext& ctx) {
-  std::vector<ColumnPtr> columns;
-  columns.reserve(exprs.size());
-  for (const auto& e : exprs) {
-    BRAID_ASSIGN_OR_RETURN(ColumnPtr c, e->evaluate(batch, ctx.eval));
-    columns.push_back(std::move(c));
-  }
-  return std::make_shared<const RecordBatch>(schema, batch.num_rows(), std::move(columns));
 }
 
 // Filters and projections over a scan, top first, when `top` is one: they then run batch by

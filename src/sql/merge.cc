@@ -16,6 +16,7 @@
 #include "exec/ops/gather.h"
 #include "exec/ops/hash_aggregate.h"
 #include "exec/ops/hash_join.h"
+#include "sql/parser.h"
 
 namespace braid::sql {
 
@@ -25,11 +26,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-Status error_at(SourcePosition pos, const Status& s) {
-  if (s.ok() || pos.line == 0 || s.message().starts_with("line ")) return s;
-  return Status(s.code(), fmt::format("line {}, column {}: {}", pos.line, pos.column, s.to_string()));
 }
 
 void split_conjuncts(const Expr& e, std::vector<const Expr*>& out) {
@@ -357,14 +353,16 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   }));
   std::vector<int64_t> file_start(files.size() + 1, 0);  // global row id of each file's first row
   for (size_t i = 0; i < files.size(); ++i) file_start[i + 1] = file_start[i] + file_rows[i]->num_rows();
+  // A global target row id as (file, row in the file).
+  auto target_row = [&](int64_t id) {
+    const auto f = static_cast<uint32_t>(std::upper_bound(file_start.begin(), file_start.end(), id) - file_start.begin() - 1);
+    return exec::RowRef{f, static_cast<uint32_t>(id - file_start[f])};
+  };
   // Target rows by global row id, gathered from the files' batches (the target is never copied
   // into one batch: only the rows a clause needs are).
   auto take_target = [&](const std::vector<int64_t>& ids) -> Result<RecordBatchPtr> {
     std::vector<exec::RowRef> refs(ids.size());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      const auto f = static_cast<size_t>(std::upper_bound(file_start.begin(), file_start.end(), ids[i]) - file_start.begin() - 1);
-      refs[i] = exec::RowRef{static_cast<uint32_t>(f), static_cast<uint32_t>(ids[i] - file_start[f])};
-    }
+    for (size_t i = 0; i < ids.size(); ++i) refs[i] = target_row(ids[i]);
     std::vector<ColumnPtr> cols;
     for (int c = 0; c < width; ++c) {
       std::vector<const Column*> sources;
@@ -379,23 +377,17 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   // Join target and source on the keys: pairs of (target row id, source row id).
   auto keyed = [&](const std::vector<RecordBatchPtr>& batches, const std::vector<exec::ExprPtr>& keys,
                    const std::string& id_name) -> Result<exec::Table> {
+    std::vector<FieldPtr> fields;
+    for (size_t k = 0; k < keys.size(); ++k) fields.push_back(field(fmt::format("_k{}", k), keys[k]->type()));
+    const SchemaPtr key_schema = schema(std::move(fields));
     std::vector<RecordBatchPtr> key_batches;
-    SchemaPtr key_schema;
     for (const auto& batch : batches) {
       std::vector<ColumnPtr> cols;
-      std::vector<FieldPtr> fields;
-      for (size_t k = 0; k < keys.size(); ++k) {
-        BRAID_ASSIGN_OR_RETURN(auto c, keys[k]->evaluate(*batch, eval));
-        cols.push_back(c);
-        fields.push_back(field(fmt::format("_k{}", k), c->type()));
+      for (const auto& key : keys) {
+        BRAID_ASSIGN_OR_RETURN(auto c, key->evaluate(*batch, eval));
+        cols.push_back(std::move(c));
       }
-      if (key_schema == nullptr) key_schema = schema(std::move(fields));
       key_batches.push_back(std::make_shared<const RecordBatch>(key_schema, batch->num_rows(), std::move(cols)));
-    }
-    if (key_schema == nullptr) {
-      std::vector<FieldPtr> fields;
-      for (size_t k = 0; k < keys.size(); ++k) fields.push_back(field(fmt::format("_k{}", k), keys[k]->type()));
-      key_schema = schema(std::move(fields));
     }
     return with_row_ids(key_batches, key_schema, id_name);
   };
@@ -454,11 +446,10 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       std::string keys;
       for (int k = 0; k < nkeys; ++k) {
         if (!keys.empty()) keys += ", ";
-        const auto f = static_cast<size_t>(std::upper_bound(file_start.begin(), file_start.end(), t) - file_start.begin() - 1);
-        const auto& col = *target_keyed.batches[f]->column(k);
-        const int64_t row = t - file_start[f];
+        const exec::RowRef at = target_row(t);
+        const auto& col = *target_keyed.batches[at.batch]->column(k);
         keys += target_keys[static_cast<size_t>(k)]->to_string() + " = " +
-                (col.is_null(row) ? std::string("NULL") : value_text(col, row, TextFlavor::kPlain));
+                (col.is_null(at.row) ? std::string("NULL") : value_text(col, at.row, TextFlavor::kPlain));
       }
       return error_at(m.on->pos,
                       Status::invalid_argument(

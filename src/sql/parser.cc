@@ -2415,4 +2415,9 @@ Result<TypeName> parse_type_name(std::string_view sql) {
   return parser.single_type();
 }
 
+Status error_at(SourcePosition pos, const Status& error) {
+  if (error.ok() || pos.line == 0 || error.message().starts_with("line ")) return error;
+  return Status(error.code(), fmt::format("line {}, column {}: {}", pos.line, pos.column, error.to_string()));
+}
+
 }  // namespace braid::sql

@@ -36,6 +36,11 @@ Result<StatementPtr> parse_statement(std::string_view sql);
 // One expression and nothing else (pipeline guards, expectations, for_each filters).
 Result<ExprPtr> parse_expression(std::string_view sql);
 
+// `error` with "line L, column C: " of `pos` in front, its context (the file a read failed on,
+// ...) kept in the message: how errors of running a statement point at its SQL. Unchanged when
+// `pos` is unknown or the error already names a position.
+Status error_at(SourcePosition pos, const Status& error);
+
 // One type name ("DECIMAL(12, 2)", "ARRAY<STRUCT<a: INT>>").
 Result<TypeName> parse_type_name(std::string_view sql);
 

@@ -289,11 +289,7 @@ int run_file(const std::string& path) {
           if (r.sort == "valuesort") {
             std::vector<std::string> values;
             for (const auto& line : expected) {
-              size_t start = 0;
-              for (size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) {
-                values.push_back(line.substr(start, tab - start));
-              }
-              values.push_back(line.substr(start));
+              for (auto& v : fields_of(line)) values.push_back(std::move(v));
             }
             std::sort(values.begin(), values.end());
             expected = std::move(values);

@@ -339,7 +339,8 @@ Status HashAggregation::add(std::vector<RecordBatchPtr> window) {
   for (const auto& b : window) {
     for (size_t k = 0; k < keys_.size(); ++k) key_sources_[k].push_back(b->column(keys_[k]).get());
     for (size_t a = 0; a < aggregates_.size(); ++a) {
-      if (aggregates_[a].kind != AggregateKind::kCountStar) sources_[a].push_back(b->column(aggregates_[a].column).get());
+      const bool star = aggregates_[a].kind == AggregateKind::kCountStar;  // reads no column
+      sources_[a].push_back(star ? nullptr : b->column(aggregates_[a].column).get());
     }
     streamed_rows_ += b->num_rows();
     ++next_batch_;
@@ -367,17 +368,13 @@ Status HashAggregation::add(std::vector<RecordBatchPtr> window) {
     const uint32_t index = next_batch_++;
     compacted_.push_back(std::make_shared<const RecordBatch>(schema(std::move(fields)), groups, columns));
     for (size_t k = 0; k < keys_.size(); ++k) key_sources_[k].push_back(columns[k].get());
-    for (size_t a = 0; a < aggregates_.size(); ++a) {
-      if (aggregates_[a].kind != AggregateKind::kCountStar) sources_[a].push_back(nullptr);
-    }
+    for (auto& s : sources_) s.push_back(nullptr);
     for (int64_t g = 0; g < groups; ++g) partial.first_row[static_cast<size_t>(g)] = {index, static_cast<uint32_t>(g)};
   }
   // Nothing refers to the window's batches any more.
   for (uint32_t b = base; b < base + window.size(); ++b) {
     for (auto& s : key_sources_) s[b] = nullptr;
-    for (size_t a = 0; a < aggregates_.size(); ++a) {
-      if (aggregates_[a].kind != AggregateKind::kCountStar) sources_[a][b] = nullptr;
-    }
+    for (auto& s : sources_) s[b] = nullptr;
   }
   return context_.cancellation.check();
 }

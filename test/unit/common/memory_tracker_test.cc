@@ -225,15 +225,6 @@ TEST(FormatBytesTest, RoundingNeverShows1024OfAUnit) {
   EXPECT_EQ(format_bytes(1048473), "1023.9 KiB");  // 1023.899 KiB
 }
 
-}  // namespace
-}  // namespace braid
-
-namespace braid {
-namespace {
-
-using ::braid::testing::StatusIs;
-using ::testing::HasSubstr;
-
 TEST(ParseMemorySizeTest, BinaryUnitsAndNoLimit) {
   EXPECT_EQ(*parse_memory_size("1048576"), int64_t{1} << 20);
   EXPECT_EQ(*parse_memory_size("512MB"), int64_t{512} << 20);
