@@ -84,5 +84,51 @@ TEST_F(SessionMemoryTest, FiltersAndAggregatesOverAScanStream) {
   EXPECT_EQ(groups, 7);
 }
 
+// range() is counted as it is made: a statement's peak shows the rows it held (it used to count
+// as nothing), and a count over many rows streams in a few windows.
+TEST_F(SessionMemoryTest, RangeRowsAreCountedAndStream) {
+  const auto held = run("SELECT * FROM range(1000000)");
+  EXPECT_GE(held.peak_memory_bytes, 8 * 1000000) << format_bytes(held.peak_memory_bytes);
+  const auto counted = run("SELECT count(*) FROM range(20000000)");
+  ASSERT_EQ(counted.batches.size(), 1u);
+  EXPECT_EQ(counted.batches[0]->column(0)->value<int64_t>(0), 20000000);
+  EXPECT_LT(counted.peak_memory_bytes, 16 << 20) << format_bytes(counted.peak_memory_bytes);
+  const auto top = run("SELECT id FROM range(5000000) ORDER BY id DESC LIMIT 3");
+  EXPECT_LT(top.peak_memory_bytes, 16 << 20) << format_bytes(top.peak_memory_bytes);
+}
+
+// A statement that fails on the limit, whatever operator it fails in, releases everything it
+// reserved: what is counted afterwards is what was counted before, and the session goes on.
+TEST_F(SessionMemoryTest, AFailedStatementReleasesWhatItReserved) {
+  make_big(4, 20000);
+  run("SET memory_limit = '1MB'");
+  const int64_t before = MemoryTracker::process().current();
+  const char* statements[] = {
+      "SELECT * FROM big",
+      "SELECT id, upper(pad) FROM big",
+      "SELECT * FROM big ORDER BY v DESC",
+      "SELECT * FROM big ORDER BY v DESC LIMIT 30000",
+      "SELECT pad, count(*) FROM big GROUP BY pad",
+      "SELECT DISTINCT pad FROM big",
+      "SELECT count(*) FROM big a JOIN big b ON a.id = b.id",
+      "SELECT id, row_number() OVER (PARTITION BY id % 7 ORDER BY v) FROM big",
+      "SELECT * FROM big UNION ALL SELECT * FROM big",
+      "SELECT * FROM range(1000000)",
+      "SELECT id * 2 FROM range(1000000) ORDER BY 1",
+      "CREATE TABLE copy AS SELECT * FROM big",
+      "INSERT INTO big SELECT * FROM big",
+      "MERGE INTO big t USING (SELECT id, v + 1 AS v, pad FROM big) s ON t.id = s.id WHEN MATCHED THEN UPDATE SET *",
+  };
+  for (const char* sql : statements) {
+    EXPECT_THAT(session_->execute(sql), StatusIs(StatusCode::kOutOfMemory, HasSubstr("memory limit of session (1.0 MiB) exceeded")))
+        << sql;
+    EXPECT_EQ(MemoryTracker::process().current(), before) << sql;
+  }
+  run("SET memory_limit = 'none'");
+  auto rows = run("SELECT count(*) FROM big");
+  ASSERT_EQ(rows.batches.size(), 1u);
+  EXPECT_EQ(rows.batches[0]->column(0)->value<int64_t>(0), 80000);
+}
+
 }  // namespace
 }  // namespace braid::catalog
