@@ -142,6 +142,7 @@ Status HashAggregation::aggregate_morsel(const Morsel& morsel, MorselAggregate* 
   out->partition_groups.resize(partitions);
   bool inserted = false;
   if (keys_.empty()) {
+    BRAID_RETURN_IF_ERROR(scratch.resize(static_cast<int64_t>(n) * 4));
     out->groups.find_or_insert({}, KeyEncoder::hash_bytes({}), &inserted);
     out->first_row.push_back({morsel.batch, static_cast<uint32_t>(morsel.start)});
     out->partition_groups[0].push_back(0);
@@ -188,6 +189,9 @@ Status HashAggregation::aggregate_morsel(const Morsel& morsel, MorselAggregate* 
     const Column& column = *sources_[a][morsel.batch];
     EncodedKeys values;
     value_encoders_[a]->encode({&column}, morsel.start, morsel.length, &values);
+    // The morsel's encoded values and the pairs seen so far are working memory like the keys.
+    const int64_t held = scratch.bytes();
+    BRAID_RETURN_IF_ERROR(scratch.resize(held + values.memory_bytes()));
     KeyTable seen;
     for (size_t i = 0; i < n; ++i) {
       const int64_t row = morsel.start + static_cast<int64_t>(i);
@@ -203,7 +207,9 @@ Status HashAggregation::aggregate_morsel(const Morsel& morsel, MorselAggregate* 
       p.rows.push_back({morsel.batch, static_cast<uint32_t>(row)});
       p.bytes.insert(p.bytes.end(), value.begin(), value.end());
       p.offsets.push_back(static_cast<int64_t>(p.bytes.size()));
+      if ((i & 4095) == 4095) BRAID_RETURN_IF_ERROR(scratch.resize(held + values.memory_bytes() + seen.memory_bytes()));
     }
+    BRAID_RETURN_IF_ERROR(scratch.resize(held));
     for (const auto& p : pairs) state_bytes += p.memory_bytes();
   }
   return out->memory.resize(state_bytes);

@@ -103,14 +103,18 @@ Result<std::vector<Item>> sort_items(const std::vector<Morsel>& morsels, int64_t
     if (keep_order) {
       if (morsels[m].length > wanted) run.resize(static_cast<size_t>(wanted));
     } else if (morsels[m].length > wanted) {
-      // Top-N: a partial sort, with the row (input order inside a morsel) as the last key.
-      std::partial_sort(run.begin(), run.begin() + wanted, run.end(),
-                        [&](const Item& a, const Item& b) {
-                          if (less(a, b)) return true;
-                          if (less(b, a)) return false;
-                          return ref_of(a).row < ref_of(b).row;
-                        });
+      // Top-N: the row (input order inside a morsel) as the last key makes the order total, so
+      // selecting the first `wanted` items (linear on average, whatever the input's order; a
+      // heap-based partial sort is n log k on input sorted the other way) and sorting them gives
+      // exactly the items and order of a stable sort.
+      const auto total_less = [&](const Item& a, const Item& b) {
+        if (less(a, b)) return true;
+        if (less(b, a)) return false;
+        return ref_of(a).row < ref_of(b).row;
+      };
+      std::nth_element(run.begin(), run.begin() + (wanted - 1), run.end(), total_less);
       run.resize(static_cast<size_t>(wanted));
+      std::sort(run.begin(), run.end(), total_less);
     } else {
       std::stable_sort(run.begin(), run.end(), less);
     }
