@@ -233,18 +233,15 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
   }
   if (const auto* range = std::get_if<RangeSource>(&scan.source)) return open_range(*range, scan, out_schema, ctx);
   // Rows already in memory.
-  Table raw;
-  {
-    const auto& values = std::get<ValuesSource>(scan.source);
-    const bool zoned = !scan.skipping.empty() && values.stats.size() == values.batches.size();
-    for (size_t i = 0; i < values.batches.size(); ++i) {
-      const auto& b = values.batches[i];
-      if (zoned && !batch_may_match(scan.skipping, *scan.source_schema, values.stats[i], b->num_rows())) continue;
-      BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
-      raw.batches.push_back(std::move(selected));
-    }
+  const auto& values = std::get<ValuesSource>(scan.source);
+  const bool zoned = !scan.skipping.empty() && values.stats.size() == values.batches.size();
+  auto batches = std::make_shared<std::vector<RecordBatchPtr>>();
+  for (size_t i = 0; i < values.batches.size(); ++i) {
+    const auto& b = values.batches[i];
+    if (zoned && !batch_may_match(scan.skipping, *scan.source_schema, values.stats[i], b->num_rows())) continue;
+    BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
+    batches->push_back(std::move(selected));
   }
-  auto batches = std::make_shared<std::vector<RecordBatchPtr>>(std::move(raw.batches));
   auto next = std::make_shared<size_t>(0);
   return BatchStream([batches, next, relabel]() -> Result<RecordBatchPtr> {
     if (*next >= batches->size()) return RecordBatchPtr(nullptr);
