@@ -1156,26 +1156,17 @@ Result<Binder::Relation> Binder::bind_table_function(const TableFunction& fn, So
       }
     }
     if (step == 0) return error_at(pos, StatusCode::kInvalidArgument, "range's step must not be 0");
-    std::vector<RecordBatchPtr> batches;
+    // The rows are made when the scan reads them (a window at a time, counted on the statement's
+    // memory), not here: range(1e9) must cost nothing until read and stream when it is.
     const std::vector<BoundColumn> cols{{"", "id", int64()}};
-    const SchemaPtr s = schema_of(cols);
-    constexpr int64_t kBatch = 64 * 1024;
-    Int64Builder b(int64());
-    int64_t rows = 0;
-    for (int64_t v = start; step > 0 ? v < end : v > end; v += step) {
-      b.append(v);
-      if (++rows == kBatch) {
-        BRAID_ASSIGN_OR_RETURN(auto col, b.finish());
-        batches.push_back(std::make_shared<const RecordBatch>(s, rows, std::vector<ColumnPtr>{col}));
-        rows = 0;
-      }
-      if ((step > 0 && v > INT64_MAX - step) || (step < 0 && v < INT64_MIN - step)) break;
-    }
-    if (rows > 0 || batches.empty()) {
-      BRAID_ASSIGN_OR_RETURN(auto col, b.finish());
-      batches.push_back(std::make_shared<const RecordBatch>(s, rows, std::vector<ColumnPtr>{col}));
-    }
-    return values_relation(std::move(batches), cols);
+    ScanNode scan;
+    scan.source = RangeSource{start, end, step};
+    scan.source_schema = schema_of(cols);
+    scan.columns = {0};
+    Relation r;
+    r.plan = make_plan(std::move(scan), schema_of(cols));
+    r.columns = cols;
+    return r;
   }
   if (name == "read_parquet" || name == "read_csv") {
     if (args.size() != 1) return error_at(pos, StatusCode::kInvalidArgument, "{} takes one path (or glob) argument", name);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "columnar/column_builder.h"
 #include "columnar/compare.h"
 #include "columnar/take.h"
 #include "delta/scan.h"
@@ -71,14 +72,6 @@ std::pair<std::vector<exec::ExprPtr>, SchemaPtr> with_appended(const Schema& inp
   return {std::move(all), schema(std::move(fields))};
 }
 
-// The input's columns followed by `exprs`; `first` receives the index of the first added column.
-Result<Table> append_columns(const Table& input, const std::vector<exec::ExprPtr>& exprs, const QueryContext& ctx,
-                             int* first) {
-  *first = input.schema->num_fields();
-  auto [all, out_schema] = with_appended(*input.schema, exprs);
-  return project(input, all, out_schema, ctx);
-}
-
 // Whether a batch with these statistics may hold rows matching every skipping predicate.
 bool batch_may_match(const std::vector<parquet::ColumnPredicate>& predicates, const Schema& source,
                      const BatchStats& stats, int64_t rows) {
@@ -98,6 +91,62 @@ bool batch_may_match(const std::vector<parquet::ColumnPredicate>& predicates, co
 // A scan's batches, one at a time (nullptr after the last), in the scan's output schema. File
 // and Delta readers decode a window of row groups or files ahead in parallel.
 using BatchStream = std::function<Result<RecordBatchPtr>()>;
+
+// Rows per batch of a range() scan.
+constexpr int64_t kRangeBatchRows = 64 * 1024;
+
+// range()'s rows, made a batch at a time as they are read and counted on the statement's tracker.
+// Batches that the scan's skipping predicates rule out (by their first and last value) are not
+// made at all.
+Result<BatchStream> open_range(const RangeSource& range, const ScanNode& scan, const SchemaPtr& out_schema,
+                               const QueryContext& ctx) {
+  struct State {
+    int64_t next_row = 0;
+  };
+  auto state = std::make_shared<State>();
+  const int64_t rows = range.num_rows();
+  MemoryTracker* tracker = ctx.exec.memory;
+  // The value of row i, in wrapping arithmetic: start + i * step may overflow on the way to a
+  // value that fits.
+  auto value_at = [range](int64_t i) {
+    return static_cast<int64_t>(static_cast<uint64_t>(range.start) +
+                                static_cast<uint64_t>(i) * static_cast<uint64_t>(range.step));
+  };
+  auto one_value = [](int64_t v) -> Result<ColumnPtr> {
+    Int64Builder b(int64());
+    b.append(v);
+    return b.finish();
+  };
+  return BatchStream([=, skipping = scan.skipping, source_schema = scan.source_schema,
+                      width = scan.columns.size()]() -> Result<RecordBatchPtr> {
+    while (state->next_row < rows) {
+      const int64_t first = state->next_row;
+      const int64_t n = std::min(kRangeBatchRows, rows - first);
+      state->next_row += n;
+      const int64_t first_value = value_at(first), last_value = value_at(first + n - 1);
+      if (!skipping.empty()) {
+        BatchStats stats;
+        BRAID_ASSIGN_OR_RETURN(auto low, one_value(std::min(first_value, last_value)));
+        BRAID_ASSIGN_OR_RETURN(auto high, one_value(std::max(first_value, last_value)));
+        stats.min = {low};
+        stats.max = {high};
+        stats.nulls = {0};
+        if (!batch_may_match(skipping, *source_schema, stats, n)) continue;
+      }
+      ColumnPtr ids;
+      if (width > 0) {
+        BRAID_ASSIGN_OR_RETURN(auto values, Buffer::allocate_uninitialized(n * 8, tracker));
+        auto* out = values->mutable_as<uint64_t>();
+        const auto base = static_cast<uint64_t>(first_value), step = static_cast<uint64_t>(range.step);
+        for (int64_t i = 0; i < n; ++i) out[i] = base + static_cast<uint64_t>(i) * step;
+        ids = std::make_shared<const Column>(int64(), n, std::vector<BufferPtr>{nullptr, std::move(values)},
+                                             std::vector<ColumnPtr>{}, 0);
+      }
+      return std::make_shared<const RecordBatch>(out_schema, n, std::vector<ColumnPtr>(width, ids));
+    }
+    return RecordBatchPtr(nullptr);
+  });
+}
 
 Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema, const QueryContext& ctx) {
   std::vector<std::string> names;
@@ -147,32 +196,52 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
       });
     }
   }
-  // CSV files and rows in memory: produced up front (CSV parsing is parallel within a file).
-  Table raw;
   if (const auto* f = std::get_if<FileSource>(&scan.source)) {
-    for (const auto& path : f->paths) {
+    // One file at a time; a file's blocks are parsed in parallel. The CSV reader counts nothing,
+    // so the columns read are counted here for as long as they live.
+    struct State {
+      std::vector<std::string> paths;
+      size_t next_path = 0;
+      std::unique_ptr<csv::CsvReader> reader;
       csv::CsvReadOptions options;
-      options.header = f->header;
-      options.delimiter = f->delimiter;
-      options.null_values = f->null_values;
-      options.schema = scan.source_schema;
-      BRAID_ASSIGN_OR_RETURN(auto all, csv::read_csv(local_file_system(), path, options));
-      for (auto& b : all) {
-        BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
-        raw.batches.push_back(std::move(selected));
+    };
+    auto state = std::make_shared<State>();
+    state->paths = f->paths;
+    state->options.header = f->header;
+    state->options.delimiter = f->delimiter;
+    state->options.null_values = f->null_values;
+    state->options.schema = scan.source_schema;
+    MemoryTracker* tracker = ctx.exec.memory;
+    return BatchStream([state, relabel, columns = scan.columns, tracker]() -> Result<RecordBatchPtr> {
+      while (true) {
+        if (state->reader != nullptr) {
+          BRAID_ASSIGN_OR_RETURN(auto b, state->reader->next());
+          if (b != nullptr) {
+            BRAID_ASSIGN_OR_RETURN(auto selected, b->select(columns));
+            b.reset();  // the columns not read are freed before the others are counted
+            BRAID_ASSIGN_OR_RETURN(auto counted, exec::count_batch(selected, tracker));
+            return relabel(std::move(counted));
+          }
+          state->reader.reset();
+        }
+        if (state->next_path >= state->paths.size()) return RecordBatchPtr(nullptr);
+        BRAID_ASSIGN_OR_RETURN(state->reader, csv::CsvReader::open(local_file_system(),
+                                                                   state->paths[state->next_path++],
+                                                                   state->options));
       }
-    }
-  } else {
-    const auto& values = std::get<ValuesSource>(scan.source);
-    const bool zoned = !scan.skipping.empty() && values.stats.size() == values.batches.size();
-    for (size_t i = 0; i < values.batches.size(); ++i) {
-      const auto& b = values.batches[i];
-      if (zoned && !batch_may_match(scan.skipping, *scan.source_schema, values.stats[i], b->num_rows())) continue;
-      BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
-      raw.batches.push_back(std::move(selected));
-    }
+    });
   }
-  auto batches = std::make_shared<std::vector<RecordBatchPtr>>(std::move(raw.batches));
+  if (const auto* range = std::get_if<RangeSource>(&scan.source)) return open_range(*range, scan, out_schema, ctx);
+  // Rows already in memory.
+  const auto& values = std::get<ValuesSource>(scan.source);
+  const bool zoned = !scan.skipping.empty() && values.stats.size() == values.batches.size();
+  auto batches = std::make_shared<std::vector<RecordBatchPtr>>();
+  for (size_t i = 0; i < values.batches.size(); ++i) {
+    const auto& b = values.batches[i];
+    if (zoned && !batch_may_match(scan.skipping, *scan.source_schema, values.stats[i], b->num_rows())) continue;
+    BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
+    batches->push_back(std::move(selected));
+  }
   auto next = std::make_shared<size_t>(0);
   return BatchStream([batches, next, relabel]() -> Result<RecordBatchPtr> {
     if (*next >= batches->size()) return RecordBatchPtr(nullptr);
@@ -187,6 +256,7 @@ Result<Table> run_scan(const ScanNode& scan, const SchemaPtr& out_schema, const 
     BRAID_ASSIGN_OR_RETURN(auto b, stream());
     if (b == nullptr) break;
     out.batches.push_back(std::move(b));
+    BRAID_RETURN_IF_ERROR(exec::check_memory_limit(ctx.exec.memory));
   }
   return out;
 }
@@ -204,8 +274,8 @@ Result<RecordBatchPtr> filter_batch(const RecordBatchPtr& batch, const exec::Exp
   return std::make_shared<const RecordBatch>(schema, taken->num_rows(), taken->columns());
 }
 
-// Filters and projections over a scan, top first, when `top` is one: they then run batch by
-// batch as the scan produces them, so the scan's rows are never all in memory at once.
+// Filters and projections over a scan, top first, when `top` is one (the join's left side gets
+// its key ranges as skipping predicates of that scan).
 struct ScanChain {
   const PlanNode* scan = nullptr;
   std::vector<const PlanNode*> steps;  // bottom-up
@@ -231,22 +301,141 @@ std::optional<ScanChain> scan_chain(const PlanNode& top) {
   return chain;
 }
 
-// A projection applied after a chain's own steps (an operator's key and argument columns).
+// A projection applied after a stream's own steps (an operator's key and argument columns).
 struct ExtraProjection {
   const std::vector<exec::ExprPtr>* exprs = nullptr;
   SchemaPtr schema;
 };
 
-// Runs a scan chain window by window: a window of the scan's batches (a few per worker) is
-// read, then its batches go through the steps in parallel, and what survives is handed to `sink`
-// (windows in input order, batches in order within them).
-using WindowSink = std::function<Status(std::vector<RecordBatchPtr>)>;
-Status for_each_window(const ScanChain& chain, const QueryContext& ctx, const ExtraProjection& extra,
-                       const WindowSink& sink) {
-  BRAID_ASSIGN_OR_RETURN(BatchStream stream,
-                         open_scan(std::get<ScanNode>(chain.scan->node), chain.scan->schema, ctx));
-  auto apply = [&](RecordBatchPtr batch) -> Result<RecordBatchPtr> {
-    for (const PlanNode* step : chain.steps) {
+// A plan's rows a window of batches at a time, in order; an empty window after the last.
+using WindowStream = std::function<Result<std::vector<RecordBatchPtr>>()>;
+
+// Whether a plan's rows can be produced a window at a time without holding all of them: scans,
+// and filters, projections, UNION ALL and LIMIT over such streams.
+bool streams(const PlanNode& plan) {
+  return std::visit(
+      [](const auto& node) {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, ScanNode>) {
+          return true;
+        } else if constexpr (std::is_same_v<T, FilterNode> || std::is_same_v<T, ProjectNode> ||
+                             std::is_same_v<T, LimitNode>) {
+          return streams(*node.input);
+        } else if constexpr (std::is_same_v<T, UnionNode>) {
+          return std::all_of(node.inputs.begin(), node.inputs.end(), [](const PlanPtr& in) { return streams(*in); });
+        } else {
+          return false;
+        }
+      },
+      plan.node);
+}
+
+// Batches read from a scan per window: a few per worker, so the window's filters and projections
+// keep every worker busy while only a window of the scan is in memory.
+size_t window_batches(const QueryContext& ctx) {
+  const int workers = ctx.exec.max_parallelism > 0 ? ctx.exec.max_parallelism : ctx.exec.worker_pool().concurrency();
+  return static_cast<size_t>(std::max(2, 2 * workers));
+}
+
+// Opens the windows of a plan that streams(). Filters and projections on top (and `extra` after
+// them) run over each window's batches in parallel; what survives is handed on in order. The plan
+// and the context must outlive the stream.
+Result<WindowStream> open_windows(const PlanNode& plan, const QueryContext& ctx, const ExtraProjection& extra = {}) {
+  std::vector<const PlanNode*> steps;  // top-down while collecting
+  const PlanNode* base = &plan;
+  while (true) {
+    if (const auto* f = std::get_if<FilterNode>(&base->node)) {
+      steps.push_back(base);
+      base = f->input.get();
+    } else if (const auto* p = std::get_if<ProjectNode>(&base->node)) {
+      steps.push_back(base);
+      base = p->input.get();
+    } else {
+      break;
+    }
+  }
+  std::reverse(steps.begin(), steps.end());
+  WindowStream source;
+  if (const auto* scan = std::get_if<ScanNode>(&base->node)) {
+    BRAID_ASSIGN_OR_RETURN(BatchStream stream, open_scan(*scan, base->schema, ctx));
+    source = [stream = std::move(stream), window = window_batches(ctx), &ctx]() -> Result<std::vector<RecordBatchPtr>> {
+      std::vector<RecordBatchPtr> raw;
+      while (raw.size() < window) {
+        BRAID_ASSIGN_OR_RETURN(auto b, stream());
+        if (b == nullptr) break;
+        raw.push_back(std::move(b));
+        // Readers count decoded data as it grows, without failing (consume()): the limit is
+        // checked here, a batch at a time.
+        BRAID_RETURN_IF_ERROR(exec::check_memory_limit(ctx.exec.memory));
+      }
+      return raw;
+    };
+  } else if (const auto* u = std::get_if<UnionNode>(&base->node)) {
+    // The inputs in turn, each opened when the one before it is done.
+    struct State {
+      size_t next = 0;
+      WindowStream current;
+    };
+    auto state = std::make_shared<State>();
+    source = [state, u, schema = base->schema, &ctx]() -> Result<std::vector<RecordBatchPtr>> {
+      while (true) {
+        if (state->current) {
+          BRAID_ASSIGN_OR_RETURN(auto window, state->current());
+          if (!window.empty()) {
+            for (auto& b : window) {
+              if (b->schema() != schema) b = std::make_shared<const RecordBatch>(schema, b->num_rows(), b->columns());
+            }
+            return window;
+          }
+          state->current = nullptr;
+        }
+        if (state->next >= u->inputs.size()) return std::vector<RecordBatchPtr>{};
+        BRAID_ASSIGN_OR_RETURN(state->current, open_windows(*u->inputs[state->next++], ctx));
+      }
+    };
+  } else {
+    // LIMIT: rows [offset, offset + limit) as slices; the input is read no further than needed.
+    const auto& l = std::get<LimitNode>(base->node);
+    struct State {
+      WindowStream input;
+      int64_t skip = 0;
+      int64_t remaining = 0;
+    };
+    auto state = std::make_shared<State>();
+    state->skip = l.offset;
+    state->remaining = l.limit < 0 ? INT64_MAX : l.limit;
+    if (state->remaining > 0) {
+      BRAID_ASSIGN_OR_RETURN(state->input, open_windows(*l.input, ctx));
+    }
+    source = [state, schema = base->schema]() -> Result<std::vector<RecordBatchPtr>> {
+      while (state->remaining > 0) {
+        BRAID_ASSIGN_OR_RETURN(auto window, state->input());
+        if (window.empty()) break;
+        std::vector<RecordBatchPtr> out;
+        for (const auto& b : window) {
+          if (state->remaining == 0) break;
+          const int64_t rows = b->num_rows();
+          if (state->skip >= rows) {
+            state->skip -= rows;
+            continue;
+          }
+          const int64_t take = std::min(rows - state->skip, state->remaining);
+          RecordBatchPtr part = state->skip == 0 && take == rows ? b : b->slice(state->skip, take);
+          if (part->schema() != schema) part = std::make_shared<const RecordBatch>(schema, part->num_rows(), part->columns());
+          out.push_back(std::move(part));
+          state->remaining -= take;
+          state->skip = 0;
+        }
+        if (!out.empty()) return out;
+      }
+      state->remaining = 0;
+      state->input = nullptr;  // done: the input's scan and its read-ahead go now
+      return std::vector<RecordBatchPtr>{};
+    };
+  }
+  if (steps.empty() && extra.exprs == nullptr) return source;
+  auto apply = [steps, extra, &ctx](RecordBatchPtr batch) -> Result<RecordBatchPtr> {
+    for (const PlanNode* step : steps) {
       if (const auto* f = std::get_if<FilterNode>(&step->node)) {
         BRAID_ASSIGN_OR_RETURN(batch, filter_batch(batch, *f->predicate, step->schema, ctx));
         if (batch == nullptr) return batch;
@@ -258,46 +447,52 @@ Status for_each_window(const ScanChain& chain, const QueryContext& ctx, const Ex
     if (extra.exprs != nullptr) return project_batch(*batch, *extra.exprs, extra.schema, ctx);
     return batch;
   };
-  const int workers = ctx.exec.max_parallelism > 0 ? ctx.exec.max_parallelism : ctx.exec.worker_pool().concurrency();
-  const size_t window = static_cast<size_t>(std::max(2, 2 * workers));
-  std::vector<RecordBatchPtr> raw;
-  while (true) {
-    BRAID_RETURN_IF_ERROR(ctx.exec.cancellation.check());
-    raw.clear();
-    while (raw.size() < window) {
-      BRAID_ASSIGN_OR_RETURN(auto b, stream());
-      if (b == nullptr) break;
-      raw.push_back(std::move(b));
+  return WindowStream([source = std::move(source), apply, &ctx]() -> Result<std::vector<RecordBatchPtr>> {
+    while (true) {
+      BRAID_RETURN_IF_ERROR(ctx.exec.cancellation.check());
+      BRAID_ASSIGN_OR_RETURN(auto raw, source());
+      if (raw.empty()) return raw;
+      std::vector<RecordBatchPtr> done(raw.size());
+      BRAID_RETURN_IF_ERROR(ctx.exec.parallel_for(raw.size(), [&](size_t i) -> Status {
+        BRAID_ASSIGN_OR_RETURN(done[i], apply(std::move(raw[i])));
+        return Status::OK();
+      }));
+      std::erase(done, nullptr);
+      if (!done.empty()) return done;
     }
-    if (raw.empty()) break;
-    std::vector<RecordBatchPtr> done(raw.size());
-    BRAID_RETURN_IF_ERROR(ctx.exec.parallel_for(raw.size(), [&](size_t i) -> Status {
-      BRAID_ASSIGN_OR_RETURN(done[i], apply(std::move(raw[i])));
-      return Status::OK();
-    }));
-    std::erase(done, nullptr);
-    if (!done.empty()) BRAID_RETURN_IF_ERROR(sink(std::move(done)));
-  }
-  return Status::OK();
+  });
 }
 
-// A scan chain's rows (see for_each_window), all of them.
-Result<Table> run_scan_chain(const ScanChain& chain, const QueryContext& ctx, const ExtraProjection& extra = {}) {
-  const SchemaPtr out_schema =
-      extra.exprs != nullptr ? extra.schema : (chain.steps.empty() ? chain.scan->schema : chain.steps.back()->schema);
+// Runs a plan that streams() window by window, handing each window to `sink` (windows in input
+// order, batches in order within them).
+using WindowSink = std::function<Status(std::vector<RecordBatchPtr>)>;
+Status for_each_window(const PlanNode& plan, const QueryContext& ctx, const ExtraProjection& extra,
+                       const WindowSink& sink) {
+  BRAID_ASSIGN_OR_RETURN(WindowStream windows, open_windows(plan, ctx, extra));
+  while (true) {
+    BRAID_RETURN_IF_ERROR(ctx.exec.cancellation.check());
+    BRAID_ASSIGN_OR_RETURN(auto window, windows());
+    if (window.empty()) return Status::OK();
+    BRAID_RETURN_IF_ERROR(sink(std::move(window)));
+  }
+}
+
+// All the rows of a plan that streams() (see for_each_window).
+Result<Table> run_stream(const PlanNode& plan, const QueryContext& ctx, const ExtraProjection& extra = {}) {
+  const SchemaPtr out_schema = extra.exprs != nullptr ? extra.schema : plan.schema;
   Table out{out_schema, {}};
-  BRAID_RETURN_IF_ERROR(for_each_window(chain, ctx, extra, [&](std::vector<RecordBatchPtr> batches) {
+  BRAID_RETURN_IF_ERROR(for_each_window(plan, ctx, extra, [&](std::vector<RecordBatchPtr> batches) {
     for (auto& b : batches) out.batches.push_back(std::move(b));
     return Status::OK();
   }));
-  return out;
+  return with_schema(std::move(out), out_schema);
 }
 
-// The input of an operator, with `exprs` evaluated over it as columns of `schema`: streamed
-// through a scan chain when the input is one, else materialized and then projected.
+// The input of an operator, with `exprs` evaluated over it as columns of `schema`: streamed when
+// the input streams(), else materialized and then projected.
 Result<Table> project_input(const PlanNode& input, const std::vector<exec::ExprPtr>& exprs, const SchemaPtr& schema,
                             const QueryContext& ctx) {
-  if (auto chain = scan_chain(input)) return run_scan_chain(*chain, ctx, ExtraProjection{&exprs, schema});
+  if (streams(input)) return run_stream(input, ctx, ExtraProjection{&exprs, schema});
   BRAID_ASSIGN_OR_RETURN(Table t, execute_plan(input, ctx));
   return project(t, exprs, schema, ctx);
 }
@@ -335,12 +530,11 @@ Result<Table> run_aggregate(const AggregateNode& a, const SchemaPtr& schema, con
   std::vector<FieldPtr> fields;
   for (size_t i = 0; i < exprs.size(); ++i) fields.push_back(field(fmt::format("_a{}", i), exprs[i]->type()));
   const SchemaPtr projected_schema = braid::schema(std::move(fields));
-  auto chain = scan_chain(*a.input);
-  if (chain && exec::StreamingAggregation::supported(*projected_schema, specs)) {
+  if (streams(*a.input) && exec::StreamingAggregation::supported(*projected_schema, specs)) {
     // Over a scan: each window of key and argument columns is aggregated as it is produced and
     // dropped, so the scan's rows are never all in memory.
     BRAID_ASSIGN_OR_RETURN(auto streaming, exec::StreamingAggregation::make(projected_schema, keys, specs, ctx.exec));
-    BRAID_RETURN_IF_ERROR(for_each_window(*chain, ctx, ExtraProjection{&exprs, projected_schema},
+    BRAID_RETURN_IF_ERROR(for_each_window(*a.input, ctx, ExtraProjection{&exprs, projected_schema},
                                           [&](std::vector<RecordBatchPtr> window) { return streaming->add(std::move(window)); }));
     BRAID_ASSIGN_OR_RETURN(Table out, streaming->finish());
     return with_schema(std::move(out), schema);
@@ -522,27 +716,39 @@ Result<Table> run_join(const JoinNode& j, const SchemaPtr& schema, const QueryCo
 }
 
 Result<Table> run_sort(const SortNode& s, const QueryContext& ctx) {
-  BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*s.input, ctx));
-  int first = 0;
-  BRAID_ASSIGN_OR_RETURN(Table keyed, append_columns(input, s.keys, ctx, &first));
+  // The input's columns, then the keys.
+  const SchemaPtr& input_schema = s.input->schema;
+  const int first = input_schema->num_fields();
+  auto [keyed_exprs, keyed_schema] = with_appended(*input_schema, s.keys);
   std::vector<exec::SortKey> keys;
   for (size_t i = 0; i < s.keys.size(); ++i) {
     keys.push_back({first + static_cast<int>(i), static_cast<bool>(s.ascending[i]), static_cast<bool>(s.nulls_first[i])});
   }
-  BRAID_ASSIGN_OR_RETURN(Table sorted, exec::sort(keyed, keys, s.limit, 0, ctx.exec));
+  Table sorted;
+  if (s.limit && streams(*s.input)) {
+    // Top-N over a stream: only the best rows so far and a window are ever held.
+    BRAID_ASSIGN_OR_RETURN(auto top, exec::TopN::make(keyed_schema, keys, *s.limit, 0, ctx.exec));
+    if (top->wants_input()) {
+      BRAID_RETURN_IF_ERROR(for_each_window(*s.input, ctx, ExtraProjection{&keyed_exprs, keyed_schema},
+                                            [&](std::vector<RecordBatchPtr> window) { return top->add(std::move(window)); }));
+    }
+    BRAID_ASSIGN_OR_RETURN(sorted, top->finish());
+  } else {
+    BRAID_ASSIGN_OR_RETURN(Table keyed, project_input(*s.input, keyed_exprs, keyed_schema, ctx));
+    BRAID_ASSIGN_OR_RETURN(sorted, exec::sort(keyed, keys, s.limit, 0, ctx.exec));
+  }
   std::vector<int> keep;
   for (int i = 0; i < first; ++i) keep.push_back(i);
-  Table out{input.schema, {}};
+  Table out{input_schema, {}};
   for (const auto& b : sorted.batches) {
     BRAID_ASSIGN_OR_RETURN(auto selected, b->select(keep));
     out.batches.push_back(std::move(selected));
   }
-  return with_schema(std::move(out), input.schema);
+  return with_schema(std::move(out), input_schema);
 }
 
 Result<Table> run_window(const WindowNode& w, const SchemaPtr& schema, const QueryContext& ctx) {
-  BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*w.input, ctx));
-  const int width = input.schema->num_fields();
+  const int width = w.input->schema->num_fields();
   // Computed columns: partition keys, order keys, arguments, defaults.
   std::vector<exec::ExprPtr> exprs;
   std::vector<int> partition;
@@ -574,8 +780,8 @@ Result<Table> run_window(const WindowNode& w, const SchemaPtr& schema, const Que
     }
     specs.push_back(std::move(spec));
   }
-  int first = 0;
-  BRAID_ASSIGN_OR_RETURN(Table extended, append_columns(input, exprs, ctx, &first));
+  auto [extended_exprs, extended_schema] = with_appended(*w.input->schema, exprs);
+  BRAID_ASSIGN_OR_RETURN(Table extended, project_input(*w.input, extended_exprs, extended_schema, ctx));
   BRAID_ASSIGN_OR_RETURN(Table windowed, exec::window(extended, partition, order, specs, ctx.exec));
   // Keep the input columns and the function results.
   const int extended_width = extended.schema->num_fields();
@@ -593,6 +799,12 @@ Result<Table> run_window(const WindowNode& w, const SchemaPtr& schema, const Que
 }  // namespace
 
 Result<Table> execute_plan(const PlanNode& plan, const QueryContext& ctx) {
+  if (ctx.eval.memory == nullptr && ctx.exec.memory != nullptr) {
+    // Expression results are memory the statement holds like any other: count them too.
+    QueryContext counted = ctx;
+    counted.eval.memory = ctx.exec.memory;
+    return execute_plan(plan, counted);
+  }
   BRAID_RETURN_IF_ERROR(ctx.exec.cancellation.check());
   return std::visit(
       [&](const auto& node) -> Result<Table> {
@@ -600,10 +812,10 @@ Result<Table> execute_plan(const PlanNode& plan, const QueryContext& ctx) {
         if constexpr (std::is_same_v<T, ScanNode>) {
           return run_scan(node, plan.schema, ctx);
         } else if constexpr (std::is_same_v<T, FilterNode>) {
-          if (auto chain = scan_chain(plan)) return run_scan_chain(*chain, ctx);
+          if (streams(plan)) return run_stream(plan, ctx);
           return run_filter(node, plan.schema, ctx);
         } else if constexpr (std::is_same_v<T, ProjectNode>) {
-          if (auto chain = scan_chain(plan)) return run_scan_chain(*chain, ctx);
+          if (streams(plan)) return run_stream(plan, ctx);
           BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*node.input, ctx));
           return project(input, node.expressions, plan.schema, ctx);
         } else if constexpr (std::is_same_v<T, AggregateNode>) {
@@ -614,12 +826,15 @@ Result<Table> execute_plan(const PlanNode& plan, const QueryContext& ctx) {
           BRAID_ASSIGN_OR_RETURN(Table t, run_sort(node, ctx));
           return with_schema(std::move(t), plan.schema);
         } else if constexpr (std::is_same_v<T, LimitNode>) {
+          // Over a stream, the input is read only as far as the limit needs.
+          if (streams(plan)) return run_stream(plan, ctx);
           BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*node.input, ctx));
           BRAID_ASSIGN_OR_RETURN(Table t, exec::limit(input, node.limit, node.offset));
           return with_schema(std::move(t), plan.schema);
         } else if constexpr (std::is_same_v<T, WindowNode>) {
           return run_window(node, plan.schema, ctx);
         } else if constexpr (std::is_same_v<T, UnionNode>) {
+          if (streams(plan)) return run_stream(plan, ctx);
           std::vector<Table> inputs;
           for (const auto& in : node.inputs) {
             BRAID_ASSIGN_OR_RETURN(Table t, execute_plan(*in, ctx));
@@ -629,6 +844,17 @@ Result<Table> execute_plan(const PlanNode& plan, const QueryContext& ctx) {
           return with_schema(std::move(t), plan.schema);
         } else {
           static_assert(std::is_same_v<T, DistinctNode>);
+          if (streams(*node.input)) {
+            // Every column is a group key: memory follows the distinct rows, not the input.
+            std::vector<int> keys(static_cast<size_t>(node.input->schema->num_fields()));
+            for (size_t i = 0; i < keys.size(); ++i) keys[i] = static_cast<int>(i);
+            BRAID_ASSIGN_OR_RETURN(auto streaming, exec::StreamingAggregation::make(node.input->schema, keys, {}, ctx.exec));
+            BRAID_RETURN_IF_ERROR(for_each_window(*node.input, ctx, {}, [&](std::vector<RecordBatchPtr> window) {
+              return streaming->add(std::move(window));
+            }));
+            BRAID_ASSIGN_OR_RETURN(Table t, streaming->finish());
+            return with_schema(std::move(t), plan.schema);
+          }
           BRAID_ASSIGN_OR_RETURN(Table input, execute_plan(*node.input, ctx));
           BRAID_ASSIGN_OR_RETURN(Table t, exec::distinct(input, ctx.exec));
           return with_schema(std::move(t), plan.schema);

@@ -1,12 +1,17 @@
 // execute_plan: runs a bound plan (plan.h) to a materialized table.
 //
-// Filters and projections over a scan stream: a window of the scan's batches (row groups,
-// files) is decoded, filtered and projected in parallel and only the surviving rows are kept, so
-// the scan's raw rows are never all in memory; the key and argument columns of an aggregation or
-// a hash join are computed in the same pass. Other nodes produce their whole output before their
-// parent runs; inside them the work is parallel on the shared worker pool (aggregation, joins,
-// sorts and windows partition their work, src/exec/ops). Many plans may run at once (pipeline
-// tasks): they share the one pool, which never oversubscribes the machine.
+// Scans (files, Delta tables, range()) and filters, projections, UNION ALL and LIMIT over them
+// stream: a window of the scan's batches (row groups, files, range() rows) is decoded, filtered
+// and projected in parallel and only the surviving rows are kept, so the scan's raw rows are never
+// all in memory; LIMIT stops reading once it has its rows. Aggregations and DISTINCT fold each
+// window into their groups, ORDER BY ... LIMIT keeps only its best rows (exec::TopN), and the key
+// and argument columns of every operator are computed in the same pass. Other nodes produce their
+// whole output before their parent runs; inside them the work is parallel on the shared worker
+// pool (aggregation, joins, sorts and windows partition their work, src/exec/ops). Many plans may
+// run at once (pipeline tasks): they share the one pool, which never oversubscribes the machine.
+// Memory: everything the plan holds (decoded batches, expression results, operator state) is
+// counted on ctx.exec.memory, which also becomes the expressions' tracker; past its limit the plan
+// fails with kOutOfMemory and has released what it reserved.
 // Thread-safety: a plan may be executed by several threads at once.
 #pragma once
 

@@ -59,7 +59,7 @@ Result<RecordBatchPtr> project_rows(const std::vector<exec::ExprPtr>& values, co
   std::vector<ColumnPtr> columns;
   for (const auto& v : values) {
     BRAID_ASSIGN_OR_RETURN(ColumnPtr c, v->evaluate(batch, eval, &rows));
-    BRAID_ASSIGN_OR_RETURN(ColumnPtr picked, take(*c, std::vector<int64_t>(rows.begin(), rows.end())));
+    BRAID_ASSIGN_OR_RETURN(ColumnPtr picked, take(*c, std::vector<int64_t>(rows.begin(), rows.end()), eval.memory));
     columns.push_back(std::move(picked));
   }
   return std::make_shared<const RecordBatch>(target, static_cast<int64_t>(rows.size()), std::move(columns));
@@ -72,16 +72,18 @@ std::vector<int32_t> all_rows(int64_t n) {
 }
 
 // Appends a column of row numbers (int64, starting at `first`) to every batch of a table.
-exec::Table with_row_ids(const std::vector<RecordBatchPtr>& batches, const SchemaPtr& schema, const std::string& name) {
+Result<exec::Table> with_row_ids(const std::vector<RecordBatchPtr>& batches, const SchemaPtr& schema,
+                                 const std::string& name, MemoryTracker* tracker) {
   std::vector<FieldPtr> fields = schema->fields();
   fields.push_back(field(name, int64(), false));
   exec::Table out{braid::schema(std::move(fields)), {}};
   int64_t next = 0;
   for (const auto& b : batches) {
-    Int64Builder ids(int64());
+    Int64Builder ids(int64(), tracker);
     for (int64_t r = 0; r < b->num_rows(); ++r) ids.append(next++);
     std::vector<ColumnPtr> cols = b->columns();
-    cols.push_back(*ids.finish());
+    BRAID_ASSIGN_OR_RETURN(auto id_column, ids.finish());
+    cols.push_back(std::move(id_column));
     out.batches.push_back(std::make_shared<const RecordBatch>(out.schema, b->num_rows(), std::move(cols)));
   }
   return out;
@@ -147,7 +149,9 @@ Status key_skipping(const std::vector<exec::ExprPtr>& target_keys, const std::ve
 
 Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table, Resolver& resolver,
                                   const QueryContext& context, const WriteControl& control) {
-  const exec::EvalContext& eval = context.eval;
+  // Expression results count on the statement's memory, as they do in execute_plan.
+  exec::EvalContext eval = context.eval;
+  if (eval.memory == nullptr) eval.memory = context.exec.memory;
   if (!m.ctes.empty()) return Status::not_implemented("WITH before MERGE is not supported yet; use a subquery as the source");
   MergeResult result;
   BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
@@ -168,7 +172,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   // The source, run once.
   BRAID_ASSIGN_OR_RETURN(BoundRelation source, bind_relation(*m.source, resolver));
   BRAID_ASSIGN_OR_RETURN(exec::Table source_rows, execute_plan(*source.plan, context));
-  BRAID_ASSIGN_OR_RETURN(RecordBatchPtr source_batch, exec::concat_batches(source_rows));
+  BRAID_ASSIGN_OR_RETURN(RecordBatchPtr source_batch, exec::concat_batches(source_rows, context.exec.memory));
   result.source_rows = source_batch->num_rows();
   std::vector<BoundColumn> both = target_columns;
   both.insert(both.end(), source.columns.begin(), source.columns.end());
@@ -348,7 +352,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   std::vector<RecordBatchPtr> file_rows(files.size());
   BRAID_RETURN_IF_ERROR(context.exec.parallel_for(files.size(), [&](size_t i) -> Status {
     BRAID_ASSIGN_OR_RETURN(auto batches, scan->read_file(*files[i]).with_context_f("file '{}'", files[i]->path));
-    BRAID_ASSIGN_OR_RETURN(file_rows[i], exec::concat_batches(exec::Table{target, std::move(batches)}));
+    BRAID_ASSIGN_OR_RETURN(file_rows[i], exec::concat_batches(exec::Table{target, std::move(batches)}, context.exec.memory));
     return Status::OK();
   }));
   std::vector<int64_t> file_start(files.size() + 1, 0);  // global row id of each file's first row
@@ -389,7 +393,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       }
       key_batches.push_back(std::make_shared<const RecordBatch>(key_schema, batch->num_rows(), std::move(cols)));
     }
-    return with_row_ids(key_batches, key_schema, id_name);
+    return with_row_ids(key_batches, key_schema, id_name, context.exec.memory);
   };
   BRAID_ASSIGN_OR_RETURN(exec::Table target_keyed, keyed(file_rows, target_keys, "_tid"));
   BRAID_ASSIGN_OR_RETURN(exec::Table source_keyed, keyed({source_batch}, source_keys, "_sid"));
@@ -409,7 +413,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
         srows.push_back(sid.value<int64_t>(r));
       }
       BRAID_ASSIGN_OR_RETURN(auto t, take_target(trows));
-      BRAID_ASSIGN_OR_RETURN(auto s, take(*source_batch, srows));
+      BRAID_ASSIGN_OR_RETURN(auto s, take(*source_batch, srows, context.exec.memory));
       std::vector<ColumnPtr> cols = t->columns();
       cols.insert(cols.end(), s->columns().begin(), s->columns().end());
       RecordBatch pair(schema_of(both), candidates.num_rows(), std::move(cols));
@@ -423,6 +427,9 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   BRAID_ASSIGN_OR_RETURN(exec::Table pairs,
                          exec::hash_join(target_keyed, source_keyed, key_columns, key_columns, exec::JoinType::kInner,
                                          options, context.exec));
+  // The per-pair and per-row bookkeeping below, counted like the rows themselves.
+  exec::MemoryReservation bookkeeping(context.exec.memory);
+  BRAID_RETURN_IF_ERROR(bookkeeping.resize(pairs.num_rows() * 16 + file_start.back() * 6 + source_batch->num_rows() * 2));
   std::vector<int64_t> pair_tid, pair_sid;
   for (const auto& b : pairs.batches) {
     for (int64_t r = 0; r < b->num_rows(); ++r) {
@@ -497,7 +504,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   if (!matched.empty() && !pair_tid.empty()) {
     // The matched pairs as rows of (target columns, source columns).
     BRAID_ASSIGN_OR_RETURN(auto t, take_target(pair_tid));
-    BRAID_ASSIGN_OR_RETURN(auto s, take(*source_batch, pair_sid));
+    BRAID_ASSIGN_OR_RETURN(auto s, take(*source_batch, pair_sid, context.exec.memory));
     std::vector<ColumnPtr> cols = t->columns();
     cols.insert(cols.end(), s->columns().begin(), s->columns().end());
     RecordBatch joined(schema_of(both), static_cast<int64_t>(pair_tid.size()), std::move(cols));
@@ -520,7 +527,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       if (!source_matched[static_cast<size_t>(r)]) unmatched.push_back(r);
     }
     if (!unmatched.empty()) {
-      BRAID_ASSIGN_OR_RETURN(auto rows, take(*source_batch, unmatched));
+      BRAID_ASSIGN_OR_RETURN(auto rows, take(*source_batch, unmatched, context.exec.memory));
       std::vector<int32_t> remaining = all_rows(rows->num_rows());
       for (auto& c : by_target) {
         if (remaining.empty()) break;
@@ -573,7 +580,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
       keep[static_cast<size_t>(t - file_start[f])] = kept;
       if (kept) ++result.copied;
     }
-    BRAID_ASSIGN_OR_RETURN(auto kept, filter(*file_rows[f], keep));
+    BRAID_ASSIGN_OR_RETURN(auto kept, filter(*file_rows[f], keep, context.exec.memory));
     if (kept->num_rows() > 0) to_write.push_back(std::move(kept));
     txn.remove_existing(*files[f]);
   }

@@ -24,6 +24,9 @@ void explain_into(const PlanNode& plan, int depth, std::string& out) {
                                                std::get<DeltaSource>(n.source).snapshot->version())
                              : std::holds_alternative<FileSource>(n.source)
                                  ? fmt::format("{} file(s)", std::get<FileSource>(n.source).paths.size())
+                             : std::holds_alternative<RangeSource>(n.source)
+                                 ? fmt::format("range({}, {}, {})", std::get<RangeSource>(n.source).start,
+                                               std::get<RangeSource>(n.source).end, std::get<RangeSource>(n.source).step)
                                  : std::string("values");
           out += fmt::format("Scan {} columns={}", what, n.columns.size());
           if (!n.skipping.empty()) out += fmt::format(" skipping={}", n.skipping.size());
@@ -65,6 +68,15 @@ void explain_into(const PlanNode& plan, int depth, std::string& out) {
 }
 
 }  // namespace
+
+int64_t RangeSource::num_rows() const {
+  // In 128 bits: end - start overflows int64 for ranges that span most of it.
+  const __int128 span = step > 0 ? static_cast<__int128>(end) - start : static_cast<__int128>(start) - end;
+  if (span <= 0 || step == 0) return 0;
+  const __int128 stride = step > 0 ? static_cast<__int128>(step) : -static_cast<__int128>(step);
+  const __int128 rows = (span - 1) / stride + 1;
+  return rows > INT64_MAX ? INT64_MAX : static_cast<int64_t>(rows);
+}
 
 std::string explain(const PlanNode& plan) {
   std::string out;

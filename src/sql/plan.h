@@ -51,8 +51,19 @@ struct ValuesSource {
   std::vector<BatchStats> stats;        // empty, or one per batch
 };
 
+// range(start, end, step): the rows are made as the scan reads them, a batch at a time, so the
+// table function costs no memory until it is read and little while it is.
+struct RangeSource {
+  int64_t start = 0;
+  int64_t end = 0;
+  int64_t step = 1;  // never 0
+
+  // start, start + step, ... while before `end` (and while representable).
+  int64_t num_rows() const;
+};
+
 struct ScanNode {
-  std::variant<DeltaSource, FileSource, ValuesSource> source;
+  std::variant<DeltaSource, FileSource, ValuesSource, RangeSource> source;
   SchemaPtr source_schema;  // every column of the source
   std::vector<int> columns; // the columns read, as indexes into source_schema, in output order
   // Simple predicates for skipping files, row groups and partitions; rows are still filtered

@@ -321,8 +321,13 @@ Result<ColumnPtr> StringWriter::finish() {
   if (overflow_) {
     return Status::invalid_argument("string column of more than 2 GiB in one batch");
   }
-  if (memory_ != nullptr && memory_->limit() > 0 && memory_->current() > memory_->limit()) {
-    return Status::out_of_memory("memory limit of '{}' exceeded", memory_->name());
+  // A limit crossed while growing (here or on any ancestor) is reported as ColumnBuilder reports
+  // it; what was written is freed with this writer.
+  for (MemoryTracker* t = memory_; t != nullptr; t = t->parent()) {
+    if (t->limit() > 0 && t->current() > t->limit()) {
+      return Status::out_of_memory("memory limit of {} ({}) exceeded: {} in use", t->name(),
+                                   format_bytes(t->limit()), format_bytes(t->current()));
+    }
   }
   BufferPtr validity = has_validity_ ? validity_.finish() : nullptr;
   auto col = std::make_shared<const Column>(

@@ -10,13 +10,18 @@
 // references, aggregate states) on the context's tracker, so a query over its limit fails with
 // kOutOfMemory instead of growing until the operating system kills it.
 //
+// count_batch counts a batch made by code that counts nothing (the CSV reader) the same way, for
+// as long as any of its buffers lives.
+//
 // Thread-safety: an ExecContext is a value, read concurrently by an operator's tasks. A
 // MemoryReservation belongs to one task at a time.
 #pragma once
 
 #include <cstdint>
 
+#include "braid/result.h"
 #include "braid/status.h"
+#include "columnar/record_batch.h"
 #include "common/cancellation.h"
 #include "common/memory_tracker.h"
 #include "common/worker_pool.h"
@@ -64,5 +69,17 @@ class MemoryReservation {
   MemoryTracker* tracker_;
   int64_t bytes_ = 0;
 };
+
+// kOutOfMemory when `tracker` or an ancestor now holds more than its limit, which memory counted
+// while it grows (MemoryTracker::consume, builders, file readers) may do for a while: operators
+// check at batch boundaries, so a statement fails soon after it crosses its limit. The error names
+// the tracker as MemoryTracker::reserve does. nullptr: OK.
+Status check_memory_limit(const MemoryTracker* tracker);
+
+// The same rows over the same bytes, each buffer now counted on `tracker` until its last user
+// frees it; kOutOfMemory (counting nothing) past a limit. For batches whose buffers were allocated
+// without a tracker: counting a counted buffer again would count it twice. nullptr tracker: the
+// batch as it is.
+Result<RecordBatchPtr> count_batch(const RecordBatchPtr& batch, MemoryTracker* tracker);
 
 }  // namespace braid::exec

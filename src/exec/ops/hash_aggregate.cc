@@ -64,6 +64,8 @@ class HashAggregation {
   }
   Status aggregate_morsel(const Morsel& morsel, MorselAggregate* out) const;
   Result<RecordBatchPtr> merge_partition(uint32_t partition) const;
+  // Streaming: folds every partial into one.
+  Status combine();
   Result<RecordBatchPtr> finish_groups(const std::vector<RowRef>& first_rows, uint32_t groups,
                                        std::vector<std::unique_ptr<Accumulator>>& accs) const;
 
@@ -88,6 +90,10 @@ class HashAggregation {
   uint32_t next_batch_ = 0;
   std::vector<RecordBatchPtr> compacted_;
   int64_t streamed_rows_ = 0;
+  // Streaming: groups in partials_[0] when it is the fold of earlier partials, and groups in the
+  // partials after it.
+  int64_t combined_groups_ = 0;
+  int64_t new_groups_ = 0;
 };
 
 bool is_distinct(const AggregateSpec& spec) {
@@ -136,6 +142,7 @@ Status HashAggregation::aggregate_morsel(const Morsel& morsel, MorselAggregate* 
   out->partition_groups.resize(partitions);
   bool inserted = false;
   if (keys_.empty()) {
+    BRAID_RETURN_IF_ERROR(scratch.resize(static_cast<int64_t>(n) * 4));
     out->groups.find_or_insert({}, KeyEncoder::hash_bytes({}), &inserted);
     out->first_row.push_back({morsel.batch, static_cast<uint32_t>(morsel.start)});
     out->partition_groups[0].push_back(0);
@@ -182,6 +189,9 @@ Status HashAggregation::aggregate_morsel(const Morsel& morsel, MorselAggregate* 
     const Column& column = *sources_[a][morsel.batch];
     EncodedKeys values;
     value_encoders_[a]->encode({&column}, morsel.start, morsel.length, &values);
+    // The morsel's encoded values and the pairs seen so far are working memory like the keys.
+    const int64_t held = scratch.bytes();
+    BRAID_RETURN_IF_ERROR(scratch.resize(held + values.memory_bytes()));
     KeyTable seen;
     for (size_t i = 0; i < n; ++i) {
       const int64_t row = morsel.start + static_cast<int64_t>(i);
@@ -197,7 +207,9 @@ Status HashAggregation::aggregate_morsel(const Morsel& morsel, MorselAggregate* 
       p.rows.push_back({morsel.batch, static_cast<uint32_t>(row)});
       p.bytes.insert(p.bytes.end(), value.begin(), value.end());
       p.offsets.push_back(static_cast<int64_t>(p.bytes.size()));
+      if ((i & 4095) == 4095) BRAID_RETURN_IF_ERROR(scratch.resize(held + values.memory_bytes() + seen.memory_bytes()));
     }
+    BRAID_RETURN_IF_ERROR(scratch.resize(held));
     for (const auto& p : pairs) state_bytes += p.memory_bytes();
   }
   return out->memory.resize(state_bytes);
@@ -353,8 +365,20 @@ Status HashAggregation::add(std::vector<RecordBatchPtr> window) {
     partials_[first + m] = std::make_unique<MorselAggregate>(context_.memory);
     return aggregate_morsel(morsels[m], partials_[first + m].get());
   }));
-  // Keep only the new groups' key values (one small batch per partial), so the window can go.
-  for (size_t p = first; p < partials_.size() && !keys_.empty(); ++p) {
+  for (size_t p = first; p < partials_.size(); ++p) new_groups_ += partials_[p]->groups.size();
+  // Fold the partials into one once the new ones hold as many groups as the fold: each fold costs
+  // at most about twice what it keeps, and what is kept follows the groups rather than the input
+  // (one partial per morsel would grow with it, and their many small allocations would also pin
+  // the freed windows in the heap).
+  size_t compact_from = first;
+  if (partials_.size() > 1 && new_groups_ >= combined_groups_) {
+    BRAID_RETURN_IF_ERROR(combine());
+    compact_from = 0;
+  }
+  // Keep only the key values of groups whose first row is in the window or in a batch of keys
+  // kept before a fold (one small batch per partial), so the window and those batches can go.
+  std::vector<RecordBatchPtr> kept;
+  for (size_t p = compact_from; p < partials_.size() && !keys_.empty(); ++p) {
     MorselAggregate& partial = *partials_[p];
     const auto groups = static_cast<int64_t>(partial.first_row.size());
     std::vector<ColumnPtr> columns;
@@ -366,17 +390,59 @@ Status HashAggregation::add(std::vector<RecordBatchPtr> window) {
       fields.push_back(field(fmt::format("k{}", k), type));
     }
     const uint32_t index = next_batch_++;
-    compacted_.push_back(std::make_shared<const RecordBatch>(schema(std::move(fields)), groups, columns));
+    kept.push_back(std::make_shared<const RecordBatch>(schema(std::move(fields)), groups, columns));
     for (size_t k = 0; k < keys_.size(); ++k) key_sources_[k].push_back(columns[k].get());
     for (auto& s : sources_) s.push_back(nullptr);
     for (int64_t g = 0; g < groups; ++g) partial.first_row[static_cast<size_t>(g)] = {index, static_cast<uint32_t>(g)};
   }
+  if (compact_from == 0) {
+    // Every group now refers to the batches just made: the earlier ones go.
+    for (auto& s : key_sources_) std::fill(s.begin(), s.end() - static_cast<std::ptrdiff_t>(kept.size()), nullptr);
+    compacted_.clear();
+  }
+  compacted_.insert(compacted_.end(), std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
   // Nothing refers to the window's batches any more.
   for (uint32_t b = base; b < base + window.size(); ++b) {
     for (auto& s : key_sources_) s[b] = nullptr;
     for (auto& s : sources_) s[b] = nullptr;
   }
   return context_.cancellation.check();
+}
+
+Status HashAggregation::combine() {
+  // Groups are numbered by first appearance over the partials in order and states are merged
+  // partial by partial, as merge_partition() merges them: merging the fold then gives the same
+  // groups, order and (floating-point) values as merging the partials it replaces.
+  auto out = std::make_unique<MorselAggregate>(context_.memory);
+  out->accumulators.resize(aggregates_.size());
+  out->distinct.resize(aggregates_.size());
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    BRAID_ASSIGN_OR_RETURN(out->accumulators[a], new_accumulator(a));
+  }
+  std::vector<uint32_t> from, to;
+  bool inserted = false;
+  for (const auto& partial : partials_) {
+    const uint32_t n = partial->groups.size();
+    from.resize(n);
+    to.resize(n);
+    for (uint32_t local = 0; local < n; ++local) {
+      from[local] = local;
+      to[local] = out->groups.find_or_insert(partial->groups.key(local), partial->groups.hash(local), &inserted);
+      if (inserted) out->first_row.push_back(partial->first_row[local]);
+    }
+    int64_t state_bytes = out->groups.memory_bytes() + static_cast<int64_t>(out->first_row.capacity()) * 12;
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      out->accumulators[a]->resize(out->groups.size());
+      BRAID_RETURN_IF_ERROR(out->accumulators[a]->merge(*partial->accumulators[a], from.data(), to.data(), n));
+      state_bytes += out->accumulators[a]->memory_bytes();
+    }
+    BRAID_RETURN_IF_ERROR(out->memory.resize(state_bytes));
+  }
+  partials_.clear();
+  partials_.push_back(std::move(out));
+  combined_groups_ = partials_[0]->groups.size();
+  new_groups_ = 0;
+  return Status::OK();
 }
 
 Result<Table> HashAggregation::finish() {

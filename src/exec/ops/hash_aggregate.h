@@ -36,7 +36,8 @@ Result<Table> hash_aggregate(const Table& input, const std::vector<int>& group_k
 
 // GROUP BY over input that arrives a window of batches at a time. Each window is aggregated into
 // partial states when it arrives and then released (only the partial groups' key values are
-// kept), so memory follows the number of groups rather than the input. The output (rows, types,
+// kept), and partials are folded into one as they accumulate, so memory follows the number of
+// groups rather than the input. The output (rows, types,
 // order) is hash_aggregate's over all the windows' batches as one table. Not for DISTINCT
 // aggregates or aggregates whose states point at input rows (min/max of non-numeric types,
 // first, last, any_value): supported() says whether it applies.

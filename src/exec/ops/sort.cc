@@ -103,14 +103,18 @@ Result<std::vector<Item>> sort_items(const std::vector<Morsel>& morsels, int64_t
     if (keep_order) {
       if (morsels[m].length > wanted) run.resize(static_cast<size_t>(wanted));
     } else if (morsels[m].length > wanted) {
-      // Top-N: a partial sort, with the row (input order inside a morsel) as the last key.
-      std::partial_sort(run.begin(), run.begin() + wanted, run.end(),
-                        [&](const Item& a, const Item& b) {
-                          if (less(a, b)) return true;
-                          if (less(b, a)) return false;
-                          return ref_of(a).row < ref_of(b).row;
-                        });
+      // Top-N: the row (input order inside a morsel) as the last key makes the order total, so
+      // selecting the first `wanted` items (linear on average, whatever the input's order; a
+      // heap-based partial sort is n log k on input sorted the other way) and sorting them gives
+      // exactly the items and order of a stable sort.
+      const auto total_less = [&](const Item& a, const Item& b) {
+        if (less(a, b)) return true;
+        if (less(b, a)) return false;
+        return ref_of(a).row < ref_of(b).row;
+      };
+      std::nth_element(run.begin(), run.begin() + (wanted - 1), run.end(), total_less);
       run.resize(static_cast<size_t>(wanted));
+      std::sort(run.begin(), run.end(), total_less);
     } else {
       std::stable_sort(run.begin(), run.end(), less);
     }
@@ -224,6 +228,57 @@ Result<Table> sort(const Table& input, const std::vector<SortKey>& keys,
           },
           context));
   return gather_sorted(input, order, offset, context);
+}
+
+Result<std::unique_ptr<TopN>> TopN::make(SchemaPtr schema, std::vector<SortKey> keys, int64_t limit,
+                                         int64_t offset, const ExecContext& context) {
+  if (limit < 0) return Status::invalid_argument("top-n: negative limit {}", limit);
+  if (offset < 0) return Status::invalid_argument("top-n: negative offset {}", offset);
+  BRAID_RETURN_IF_ERROR(RowComparator::make(*schema, keys).status());
+  auto out = std::unique_ptr<TopN>(new TopN());
+  out->schema_ = schema;
+  out->keys_ = std::move(keys);
+  out->limit_ = limit;
+  out->offset_ = offset;
+  out->wanted_ = limit > INT64_MAX - offset ? INT64_MAX : offset + limit;
+  out->context_ = context;
+  out->best_ = Table{std::move(schema), {}};
+  return out;
+}
+
+Status TopN::add(std::vector<RecordBatchPtr> window) {
+  if (wanted_ == 0) return Status::OK();
+  for (auto& b : window) {
+    if (b->num_rows() == 0) continue;
+    pending_rows_ += b->num_rows();
+    pending_.push_back(std::move(b));
+  }
+  // Cut once the windows hold as many rows as are kept: each cut then sorts at most twice what it
+  // keeps, and memory stays about twice the kept rows plus a window.
+  if (pending_rows_ >= wanted_) return cut();
+  return Status::OK();
+}
+
+Status TopN::cut() {
+  Table all{schema_, best_.batches};
+  all.batches.insert(all.batches.end(), std::make_move_iterator(pending_.begin()),
+                     std::make_move_iterator(pending_.end()));
+  pending_.clear();
+  pending_rows_ = 0;
+  // The kept rows come first: on ties they win, as they came first in the input.
+  BRAID_ASSIGN_OR_RETURN(Table best, sort(all, keys_, wanted_, 0, context_));
+  best_ = std::move(best);
+  return Status::OK();
+}
+
+Result<Table> TopN::finish() {
+  Table all{schema_, std::move(best_.batches)};
+  all.batches.insert(all.batches.end(), std::make_move_iterator(pending_.begin()),
+                     std::make_move_iterator(pending_.end()));
+  pending_.clear();
+  pending_rows_ = 0;
+  best_ = Table{schema_, {}};
+  return sort(all, keys_, limit_, offset_, context_);
 }
 
 }  // namespace braid::exec

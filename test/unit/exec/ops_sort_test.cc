@@ -62,6 +62,16 @@ std::vector<std::string> rows_of(const Table& table) {
   return rows;
 }
 
+// Rows [offset, offset + limit) of a table's rows.
+std::vector<std::string> limit_rows(const Table& table, int64_t limit, int64_t offset) {
+  auto rows = rows_of(table);
+  std::vector<std::string> out;
+  for (int64_t i = offset; i < offset + limit && i < static_cast<int64_t>(rows.size()); ++i) {
+    out.push_back(rows[static_cast<size_t>(i)]);
+  }
+  return out;
+}
+
 std::vector<ExecContext> contexts() {
   return {ExecContext{.max_parallelism = 1}, ExecContext{.max_parallelism = 1, .morsel_rows = 2},
           ExecContext{.max_parallelism = 4, .morsel_rows = 1},
@@ -265,6 +275,94 @@ RC_GTEST_PROP(OpsSortProperty, MatchesStableSortOracle, ()) {
                   use_limit ? offset : 0, context);
   RC_ASSERT(out.ok());
   RC_ASSERT(rows_of(*out) == expected);
+}
+
+// ---- TopN: ORDER BY ... LIMIT over windows equals the full sort, then the limit
+
+// Rows (k: double with NaN, -0.0 and NULLs; s: a few strings; seq: the input position) cut into
+// batches of random sizes, grouped into windows of random sizes.
+RC_GTEST_PROP(OpsTopNProperty, MatchesFullSortThenLimit, ()) {
+  const auto n = *rc::gen::inRange<size_t>(0, 300);
+  auto schema_ = schema({field("k", float64()), field("s", string_type()), field("seq", int32())});
+  static const std::vector<double> doubles = {-1.5, -0.0, 0.0, 2.0, 7.25, std::nan("")};
+  static const std::vector<std::string> strings = {"", "a", "ab", "b"};
+  std::vector<RecordBatchPtr> batches;
+  size_t start = 0;
+  while (start < n) {
+    const size_t end = std::min(n, start + *rc::gen::inRange<size_t>(1, 40));
+    Float64Builder k(float64());
+    BinaryBuilder s(string_type());
+    Int32Builder seq(int32());
+    for (size_t i = start; i < end; ++i) {
+      const int kv = *rc::gen::inRange(-1, static_cast<int>(doubles.size()));
+      const int sv = *rc::gen::inRange(-1, static_cast<int>(strings.size()));
+      kv < 0 ? k.append_null() : k.append(doubles[static_cast<size_t>(kv)]);
+      sv < 0 ? s.append_null() : s.append(strings[static_cast<size_t>(sv)]);
+      seq.append(static_cast<int32_t>(i));
+    }
+    batches.push_back(std::make_shared<const RecordBatch>(
+        schema_, static_cast<int64_t>(end - start), std::vector<ColumnPtr>{*k.finish(), *s.finish(), *seq.finish()}));
+    start = end;
+  }
+  // One numeric key (sorted as normalized integers) or two keys (sorted by the row comparator).
+  std::vector<SortKey> keys{{0, *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()}};
+  if (*rc::gen::arbitrary<bool>()) keys.push_back({1, *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()});
+  if (*rc::gen::arbitrary<bool>()) std::swap(keys[0].column, keys.back().column);
+  const int64_t limit = *rc::gen::inRange<int64_t>(0, 80);
+  const int64_t offset = *rc::gen::inRange<int64_t>(0, 30);
+  const ExecContext context{.max_parallelism = *rc::gen::inRange(1, 5),
+                            .morsel_rows = *rc::gen::inRange<int64_t>(1, 70)};
+
+  auto whole = sort(Table{schema_, batches}, keys, std::nullopt, 0, ExecContext{.max_parallelism = 1});
+  RC_ASSERT(whole.ok());
+  auto expected = limit_rows(*whole, limit, offset);
+
+  auto top = TopN::make(schema_, keys, limit, offset, context);
+  RC_ASSERT(top.ok());
+  size_t next = 0;
+  while (next < batches.size()) {
+    const size_t end = std::min(batches.size(), next + *rc::gen::inRange<size_t>(1, 6));
+    RC_ASSERT((*top)->add(std::vector<RecordBatchPtr>(batches.begin() + static_cast<std::ptrdiff_t>(next),
+                                                       batches.begin() + static_cast<std::ptrdiff_t>(end)))
+                  .ok());
+    next = end;
+  }
+  auto out = (*top)->finish();
+  RC_ASSERT(out.ok());
+  RC_ASSERT(out->schema->equals(*schema_));
+  RC_ASSERT(rows_of(*out) == expected);
+}
+
+// The best rows so far are copied out of their windows, so a top-N over many windows holds
+// about the limit's rows, not the input's.
+TEST(OpsTopN, MemoryFollowsTheLimitNotTheInput) {
+  auto s = schema({field("k", int64()), field("pad", string_type())});
+  MemoryTracker tracker("top-n", 0);
+  ASSERT_OK_AND_ASSIGN(auto top, TopN::make(s, {{0, false, false}}, 10, 0, {.memory = &tracker}));
+  const std::string pad(100, 'x');
+  for (int w = 0; w < 50; ++w) {
+    Int64Builder k(int64(), &tracker);
+    BinaryBuilder p(string_type(), &tracker);
+    for (int64_t i = 0; i < 10000; ++i) {
+      k.append((w * 10000 + i) * 7919 % 500009);
+      p.append(pad);
+    }
+    ASSERT_OK_AND_ASSIGN(auto kc, k.finish());
+    ASSERT_OK_AND_ASSIGN(auto pc, p.finish());
+    ASSERT_OK(top->add({std::make_shared<const RecordBatch>(s, 10000, std::vector<ColumnPtr>{kc, pc})}));
+  }
+  ASSERT_OK_AND_ASSIGN(auto out, top->finish());
+  EXPECT_EQ(out.num_rows(), 10);
+  // One window is about 1.2 MB; the whole input about 60 MB.
+  EXPECT_LT(tracker.peak(), 4 << 20) << format_bytes(tracker.peak());
+  EXPECT_EQ(rows_of(out).front().substr(0, 7), "500008|");
+}
+
+TEST(OpsTopN, RejectsBadArguments) {
+  auto s = schema({field("k", int64())});
+  EXPECT_THAT(TopN::make(s, {{0, true, true}}, -1), StatusIs(StatusCode::kInvalidArgument, HasSubstr("negative limit")));
+  EXPECT_THAT(TopN::make(s, {{0, true, true}}, 1, -2), StatusIs(StatusCode::kInvalidArgument, HasSubstr("negative offset")));
+  EXPECT_THAT(TopN::make(s, {{3, true, true}}, 1), StatusIs(StatusCode::kInvalidArgument, HasSubstr("out of range")));
 }
 
 }  // namespace
