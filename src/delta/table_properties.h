@@ -9,15 +9,18 @@
 // enableExpiredLogCleanup, enableDeletionVectors, columnMapping.mode (at creation),
 // dataSkippingNumIndexedCols, dataSkippingStatsColumns, dataSkippingStringPrefixLength,
 // checkpoint.writeStatsAsJson, isolationLevel (Serializable, the one value OSS Delta accepts),
-// checkpointPolicy (classic), and the protocol requests minReaderVersion, minWriterVersion and
-// feature.<name> (consumed into the protocol, not stored, as Delta does). Properties whose only
-// value braid implements is the default (change data feed, row tracking, in-commit timestamps,
-// auto optimize, ...) accept that value and refuse the other; the rest are refused outright.
+// and the protocol requests minReaderVersion, minWriterVersion and feature.<name> for features
+// braid implements (consumed into the protocol, not stored, as Delta does). Properties whose only
+// value braid implements is the default (checkpointPolicy=classic, change data feed, row
+// tracking, in-commit timestamps, type widening, auto optimize, ...) accept that value and refuse
+// the other; the rest (CHECK constraints, UniForm, coordinated commits, ...) are refused
+// outright. The table kSpecs in table_properties.cc is the complete list.
 //
-// Existing tables (written by Spark, Databricks, ...) are checked when written to: a table whose
-// metadata turns on something braid's writers do not do (change data feed, row tracking, CHECK
-// constraints, column invariants, generated, identity or default columns, UniForm, coordinated
-// commits) is refused by name (check_metadata_writable), never written as if it were plain.
+// Existing tables (written by Spark, Databricks, ...) are checked on every commit: a table whose
+// metadata uses something braid's writers do not do (change data feed, row tracking, in-commit
+// timestamps, CHECK constraints, column invariants, generated, identity or default columns,
+// UniForm, coordinated commits) is refused naming it and its feature (check_metadata_writable),
+// never written as if it were plain; reading such a table is fine.
 // Thread-safety: functions of their arguments.
 #pragma once
 
