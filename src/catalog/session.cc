@@ -634,7 +634,10 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
   options.partition_columns = s.partitioned_by;
   for (const auto& [k, v] : s.properties) options.properties.emplace_back(k, v);
   // Checked before the query runs or a folder is made: a refused property leaves nothing behind.
-  BRAID_RETURN_IF_ERROR(delta::normalize_table_properties(options.properties).status());
+  {
+    BRAID_ASSIGN_OR_RETURN(delta::StringMap checked, delta::normalize_table_properties(options.properties));
+    BRAID_RETURN_IF_ERROR(delta::required_protocol(std::nullopt, *schema({}), checked).status());
+  }
   options.description = s.comment;
   std::vector<RecordBatchPtr> initial;
   SchemaPtr table_schema;
@@ -773,7 +776,12 @@ Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&
                             result.commit.version);
     return r;
   };
-  const bool dynamic = s.overwrite && partition_overwrite_mode() == "dynamic";
+  // As Spark decides it: dynamic only when some partition column is left for the rows to give
+  // (a fully static PARTITION clause, or an unpartitioned table, is a static overwrite).
+  size_t static_count = 0;
+  for (const auto& v : statics.values) static_count += v ? 1 : 0;
+  const bool dynamic = s.overwrite && partition_overwrite_mode() == "dynamic" &&
+                       static_count < snap->partition_columns().size();
   if (s.replace_where) {
     BRAID_ASSIGN_OR_RETURN(auto pred, sql::bind_scalar(*s.replace_where, table_columns(*target, ""), *resolver_));
     auto options = write_options(write_control_);

@@ -106,6 +106,14 @@ constexpr Spec kSpecs[] = {
     {"requireCheckpointProtectionBeforeVersion", Rule::kManaged, ""},
 };
 
+// Every table feature Delta defines (PROTOCOL.md, "Table Features"), by its spelling.
+constexpr std::string_view kFeatureNames[] = {
+    "appendOnly", "invariants", "checkConstraints", "generatedColumns", "allowColumnDefaults", "changeDataFeed",
+    "identityColumns", "rowTracking", "domainMetadata", "clustering", "inCommitTimestamp", "icebergCompatV1",
+    "icebergCompatV2", "icebergCompatV3", "checkpointProtection", "materializePartitionColumns", "columnMapping",
+    "deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening", "typeWidening-preview",
+    "variantType", "variantType-preview", "variantShredding-preview", "catalogManaged"};
+
 const Spec* find_spec(std::string_view name) {
   for (const Spec& s : kSpecs) {
     if (iequals(s.key, name)) return &s;
@@ -401,7 +409,11 @@ Result<Protocol> required_protocol(const std::optional<Protocol>& current, const
       continue;
     }
     if (key.starts_with("delta.feature.")) {
-      const std::string feature = key.substr(14);
+      // Feature names match case-insensitively, as in Delta.
+      std::string feature = key.substr(14);
+      for (std::string_view known : kFeatureNames) {
+        if (iequals(known, feature)) feature = std::string(known);
+      }
       if (!iequals(value, "supported") && !iequals(value, "enabled")) {
         return Status::invalid_argument("table property '{}' = '{}': a feature can only be 'supported'", key, value);
       }
