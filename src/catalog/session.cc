@@ -9,11 +9,13 @@
 #include <chrono>
 
 #include "columnar/column_builder.h"
+#include "columnar/compare.h"
 #include "columnar/take.h"
 #include "columnar/temporal.h"
 #include "delta/history.h"
 #include "delta/schema_json.h"
 #include "delta/snapshot.h"
+#include "delta/table_properties.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/parquet/parquet_reader.h"
 #include "sql/binder.h"
@@ -240,6 +242,8 @@ std::unique_ptr<Session> Session::new_task(std::string owner) {
   auto task = std::make_unique<Session>(database_, std::move(owner));
   task->parent_ = this;
   task->set_memory_limit(memory_limit());
+  task->partition_overwrite_mode_ = partition_overwrite_mode_;
+  task->retention_check_ = retention_check_;
   return task;
 }
 
@@ -468,7 +472,109 @@ Status check_guard(const sql::WriteControl& control, const std::vector<RecordBat
   return Status::OK();
 }
 
+std::string partition_clause_sql(const sql::Insert& s) {
+  std::string out = "PARTITION (";
+  for (size_t i = 0; i < s.partition.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += sql::quote_identifier(s.partition[i].column);
+    if (s.partition[i].value) out += " = " + sql::to_sql(*s.partition[i].value);
+  }
+  return out + ")";
+}
+
 }  // namespace
+
+// PARTITION (p = 'a', q) of an INSERT, checked against the table: the static values (one-row
+// columns of the partition columns' types, by table column), and what a static overwrite of them
+// deletes.
+struct Session::StaticPartitions {
+  std::vector<std::optional<ColumnPtr>> values;  // per table column
+  bool any = false;
+  std::vector<parquet::ColumnPredicate> skipping;
+  delta::RowPredicate matches;
+  std::vector<std::string> predicate_sql;
+};
+
+Result<Session::StaticPartitionsPtr> Session::static_partitions_of(const sql::Insert& s, const delta::Snapshot& snap,
+                                                                   const std::string& name) {
+  const Schema& target = *snap.schema();
+  const auto& partitions = snap.partition_columns();
+  auto out = std::make_shared<StaticPartitions>();
+  out->values.resize(static_cast<size_t>(target.num_fields()));
+  if (s.partition.empty()) return StaticPartitionsPtr(out);
+  if (!s.columns.empty()) {
+    return Status::not_implemented("INSERT INTO {} with both a PARTITION clause and a column list is not supported", name);
+  }
+  if (s.replace_where) return Status::invalid_argument("INSERT INTO {}: PARTITION and REPLACE WHERE cannot be combined", name);
+  std::vector<bool> seen(static_cast<size_t>(target.num_fields()), false);
+  std::vector<std::pair<int, ColumnPtr>> statics;
+  for (const auto& p : s.partition) {
+    int index = -1;
+    for (int i = 0; i < target.num_fields(); ++i) {
+      if (lower(target.field(i)->name()) == lower(p.column)) index = i;
+    }
+    const bool is_partition =
+        index >= 0 && std::find(partitions.begin(), partitions.end(), target.field(index)->name()) != partitions.end();
+    if (!is_partition) {
+      return Status::invalid_argument("{}PARTITION names column '{}', which is not a partition column of {} ({})", at(p.pos),
+                                      p.column, name,
+                                      partitions.empty() ? std::string("not partitioned")
+                                                         : fmt::format("partitioned by {}", fmt::join(partitions, ", ")));
+    }
+    if (seen[static_cast<size_t>(index)]) return Status::invalid_argument("{}PARTITION names column '{}' twice", at(p.pos), p.column);
+    seen[static_cast<size_t>(index)] = true;
+    if (!p.value) continue;  // dynamic: the query gives it
+    const FieldPtr& f = target.field(index);
+    BRAID_ASSIGN_OR_RETURN(auto bound, sql::bind_scalar(*p.value, {}, *resolver_));
+    BRAID_ASSIGN_OR_RETURN(ColumnPtr given, exec::evaluate_constant(bound, resolver_->eval_context()));
+    auto cast = exec::make_cast(exec::literal(given), f->type(), false);
+    Result<ColumnPtr> value = cast.ok() ? exec::evaluate_constant(*cast, resolver_->eval_context()) : cast.status();
+    // Exact or refused: a number that does not survive the trip to the column's type (1.5 into
+    // an INT) is refused too.
+    if (value.ok() && given->type()->is_numeric() && f->type()->is_numeric() && !given->is_null(0)) {
+      auto back = exec::make_cast(exec::literal(*value), given->type(), true);
+      auto round = back.ok() ? exec::evaluate_constant(*back, resolver_->eval_context()) : back.status();
+      if (!round.ok() || (*round)->is_null(0) || compare_values(**round, 0, *given, 0) != 0) {
+        value = Status::invalid_argument("{} does not fit exactly", sql::to_sql(*p.value));
+      }
+    }
+    if (!value.ok()) {
+      return Status::invalid_argument("{}the value of partition column '{}' is not {} {}: {}", at(p.pos), f->name(),
+                                      f->type()->id() == TypeId::kInt32 || f->type()->id() == TypeId::kInt64 ? "an" : "a",
+                                      [&] {
+                                        std::string t = f->type()->to_string();
+                                        for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                                        return t;
+                                      }(),
+                                      value.status().message());
+    }
+    out->values[static_cast<size_t>(index)] = *value;
+    out->any = true;
+    statics.emplace_back(index, *value);
+    parquet::ColumnPredicate pred;
+    pred.column = f->name();
+    if ((*value)->is_null(0)) {
+      pred.op = parquet::ColumnPredicate::Op::kIsNull;
+      out->predicate_sql.push_back(fmt::format("({} IS NULL)", sql::quote_identifier(f->name())));
+    } else {
+      pred.values.push_back(*value);
+      out->predicate_sql.push_back(fmt::format("({} = {})", sql::quote_identifier(f->name()), sql::to_sql(*p.value)));
+    }
+    out->skipping.push_back(std::move(pred));
+  }
+  out->matches = [statics](const RecordBatch& batch) -> Result<std::vector<bool>> {
+    std::vector<bool> mask(static_cast<size_t>(batch.num_rows()), true);
+    for (const auto& [index, value] : statics) {
+      const Column& col = *batch.column(index);
+      for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        const bool equal = value->is_null(0) ? col.is_null(r) : !col.is_null(r) && compare_values(col, r, *value, 0) == 0;
+        if (!equal) mask[static_cast<size_t>(r)] = false;
+      }
+    }
+    return mask;
+  };
+  return StaticPartitionsPtr(out);
+}
 
 Result<StatementResult> Session::execute(const sql::Statement& statement) {
   resolver_->start_statement();
@@ -527,6 +633,11 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
   delta::CreateOptions options;
   options.partition_columns = s.partitioned_by;
   for (const auto& [k, v] : s.properties) options.properties.emplace_back(k, v);
+  // Checked before the query runs or a folder is made: a refused property leaves nothing behind.
+  {
+    BRAID_ASSIGN_OR_RETURN(delta::StringMap checked, delta::normalize_table_properties(options.properties));
+    BRAID_RETURN_IF_ERROR(delta::required_protocol(std::nullopt, *schema({}), checked).status());
+  }
   options.description = s.comment;
   std::vector<RecordBatchPtr> initial;
   SchemaPtr table_schema;
@@ -581,13 +692,41 @@ Result<StatementResult> Session::run(const sql::DropTable& s, const sql::Stateme
 
 Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&) {
   if (!s.ctes.empty()) return Status::not_implemented("WITH before INSERT is not supported yet; put the WITH inside the query");
-  if (!s.partition.empty()) return Status::not_implemented("INSERT ... PARTITION (...) is not supported yet");
   BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
   BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
   BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
   const SchemaPtr& target = snap->schema();
+  const std::string name = sql::to_sql(s.table);
+  if ((s.overwrite || s.replace_where) && delta::is_append_only(snap->metadata())) return delta::append_only_error(name);
+  BRAID_ASSIGN_OR_RETURN(const StaticPartitionsPtr statics_ptr, static_partitions_of(s, *snap, name));
+  const StaticPartitions& statics = *statics_ptr;
   BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.query, *resolver_));
-  if (!s.columns.empty()) {
+  if (!s.partition.empty()) {
+    // The query gives every column but the static partition columns, in the table's order; the
+    // static values fill those in (Spark's rule for PARTITION (p = v[, q])).
+    std::vector<std::string> wanted;
+    for (int i = 0; i < target->num_fields(); ++i) {
+      if (!statics.values[static_cast<size_t>(i)]) wanted.push_back(target->field(i)->name());
+    }
+    if (static_cast<size_t>(plan->schema->num_fields()) != wanted.size()) {
+      return Status::invalid_argument("INSERT INTO {} {} needs {} columns ({}) but the query gives {}", name,
+                                      partition_clause_sql(s), wanted.size(), fmt::join(wanted, ", "),
+                                      plan->schema->num_fields());
+    }
+    std::vector<exec::ExprPtr> exprs;
+    int next = 0;
+    for (int i = 0; i < target->num_fields(); ++i) {
+      if (const auto& v = statics.values[static_cast<size_t>(i)]) {
+        exprs.push_back(exec::literal(*v));
+      } else {
+        const auto& sf = plan->schema->field(next);
+        exprs.push_back(exec::column_ref(next++, sf->type(), sf->name()));
+      }
+    }
+    std::vector<FieldPtr> fields;
+    for (int i = 0; i < target->num_fields(); ++i) fields.push_back(field(target->field(i)->name(), exprs[static_cast<size_t>(i)]->type()));
+    plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
+  } else if (!s.columns.empty()) {
     // Named columns: the others are NULL.
     if (s.columns.size() != static_cast<size_t>(plan->schema->num_fields())) {
       return Status::invalid_argument("INSERT names {} columns but the query gives {}", s.columns.size(), plan->schema->num_fields());
@@ -615,7 +754,7 @@ Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&
     for (const auto& e : exprs) fields.push_back(field("c", e->type()));
     plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
   }
-  BRAID_ASSIGN_OR_RETURN(plan, sql::cast_to_schema(plan, target, "INSERT INTO " + sql::to_sql(s.table)));
+  BRAID_ASSIGN_OR_RETURN(plan, sql::cast_to_schema(plan, target, "INSERT INTO " + name));
   BRAID_ASSIGN_OR_RETURN(auto rows, rows_of(plan));
   int64_t n = 0;
   for (const auto& b : rows.batches) n += b->num_rows();
@@ -627,30 +766,50 @@ Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&
     last_write_.source_rows = skipped ? 0 : n;
     last_write_.inserted = skipped ? 0 : n;
   };
-  if (s.replace_where) {
-    BRAID_ASSIGN_OR_RETURN(auto pred, sql::bind_scalar(*s.replace_where, table_columns(*target, ""), *resolver_));
-    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where({}, row_predicate(pred, resolver_->eval_context()), rows.batches,
-                                                            write_options(write_control_)));
+  auto replaced = [&](const delta::MutationResult& result) {
     last_write_.version = result.commit.version;
     last_write_.skipped = result.commit.skipped;
     count_written(result.commit.skipped);
     last_write_.deleted = result.commit.skipped ? 0 : result.rows_matched;
     last_write_.copied = result.rows_copied;
-    r.summary = fmt::format("replaced {} rows with {} rows in {} (version {})", result.rows_matched, n, sql::to_sql(s.table),
+    r.summary = fmt::format("replaced {} rows with {} rows in {} (version {})", result.rows_matched, n, name,
                             result.commit.version);
     return r;
+  };
+  // As Spark decides it: dynamic only when some partition column is left for the rows to give
+  // (a fully static PARTITION clause, or an unpartitioned table, is a static overwrite).
+  size_t static_count = 0;
+  for (const auto& v : statics.values) static_count += v ? 1 : 0;
+  const bool dynamic = s.overwrite && partition_overwrite_mode() == "dynamic" &&
+                       static_count < snap->partition_columns().size();
+  if (s.replace_where) {
+    BRAID_ASSIGN_OR_RETURN(auto pred, sql::bind_scalar(*s.replace_where, table_columns(*target, ""), *resolver_));
+    auto options = write_options(write_control_);
+    options.predicate = {sql::to_sql(*s.replace_where)};
+    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where({}, row_predicate(pred, resolver_->eval_context()), rows.batches,
+                                                            std::move(options)));
+    return replaced(result);
   }
-  BRAID_ASSIGN_OR_RETURN(auto commit, s.overwrite ? table.overwrite(rows.batches, write_options(write_control_))
-                                                  : table.append(rows.batches, write_options(write_control_)));
+  if (s.overwrite && !dynamic && statics.any) {
+    // Static partition overwrite: the partition the clause names is replaced, the rest kept.
+    auto options = write_options(write_control_);
+    options.predicate = statics.predicate_sql;
+    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where(statics.skipping, statics.matches, rows.batches, std::move(options)));
+    return replaced(result);
+  }
+  BRAID_ASSIGN_OR_RETURN(auto commit, dynamic       ? table.overwrite_partitions(rows.batches, write_options(write_control_))
+                                      : s.overwrite ? table.overwrite(rows.batches, write_options(write_control_))
+                                                    : table.append(rows.batches, write_options(write_control_)));
   last_write_.version = commit.version;
   last_write_.skipped = commit.skipped;
   count_written(commit.skipped);
   if (commit.skipped) {
-    r.summary = fmt::format("{}: this transaction was already committed; nothing written", sql::to_sql(s.table));
+    r.summary = fmt::format("{}: this transaction was already committed; nothing written", name);
     return r;
   }
-  r.summary = fmt::format("{} {} rows into {} (version {})", s.overwrite ? "overwrote with" : "inserted", n,
-                          sql::to_sql(s.table), commit.version);
+  r.summary = fmt::format("{} {} rows into {} (version {})",
+                          dynamic ? "overwrote the partitions written with" : s.overwrite ? "overwrote with" : "inserted",
+                          n, name, commit.version);
   return r;
 }
 
@@ -659,6 +818,7 @@ Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&
   BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
   BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
   BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  if (delta::is_append_only(snap->metadata())) return delta::append_only_error(sql::to_sql(s.table));
   const SchemaPtr target = snap->schema();
   auto columns = table_columns(*target, s.alias ? *s.alias : s.table.parts.empty() ? "" : s.table.parts.back());
   exec::ExprPtr where;
@@ -713,7 +873,9 @@ Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&
   };
   std::vector<parquet::ColumnPredicate> skipping;
   if (s.where) skipping = sql::skipping_predicates(*s.where, columns, *resolver_);
-  BRAID_ASSIGN_OR_RETURN(auto result, table.update_where(skipping, row_predicate(where, eval), updater, write_options(write_control_)));
+  auto options = write_options(write_control_);
+  if (s.where) options.predicate = {sql::to_sql(*s.where)};
+  BRAID_ASSIGN_OR_RETURN(auto result, table.update_where(skipping, row_predicate(where, eval), updater, std::move(options)));
   last_write_ = {path, result.commit.version, result.commit.skipped, 0, 0, result.rows_matched, 0, result.rows_copied};
   StatementResult r;
   r.summary = fmt::format("updated {} rows of {}{}", result.rows_matched, sql::to_sql(s.table),
@@ -726,6 +888,7 @@ Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&
   BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
   BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
   BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  if (delta::is_append_only(snap->metadata())) return delta::append_only_error(sql::to_sql(s.table));
   auto columns = table_columns(*snap->schema(), s.alias ? *s.alias : s.table.parts.empty() ? "" : s.table.parts.back());
   exec::ExprPtr where;
   if (s.where) {
@@ -733,8 +896,10 @@ Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&
   }
   std::vector<parquet::ColumnPredicate> skipping;
   if (s.where) skipping = sql::skipping_predicates(*s.where, columns, *resolver_);
+  auto options = write_options(write_control_);
+  if (s.where) options.predicate = {sql::to_sql(*s.where)};
   BRAID_ASSIGN_OR_RETURN(auto result, table.delete_where(skipping, row_predicate(where, resolver_->eval_context()),
-                                                         write_options(write_control_)));
+                                                         std::move(options)));
   last_write_ = {path, result.commit.version, result.commit.skipped, 0, 0, 0, result.rows_matched, result.rows_copied};
   StatementResult r;
   r.summary = fmt::format("deleted {} rows from {}{}", result.rows_matched, sql::to_sql(s.table),
@@ -923,6 +1088,8 @@ Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&
   delta::VacuumOptions options;
   if (s.retain_hours) options.retain_hours = *s.retain_hours;
   options.dry_run = s.dry_run;
+  options.force = !retention_check_;
+  options.force_hint = "SET spark.databricks.delta.retentionDurationCheck.enabled = false";
   BRAID_ASSIGN_OR_RETURN(auto result, table.vacuum(options));
   if (s.dry_run) {
     std::vector<std::vector<std::string>> rows;
@@ -944,6 +1111,22 @@ Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement
 Result<StatementResult> Session::run(const sql::SetOption& s, const sql::Statement&) {
   StatementResult r;
   const std::string key = lower(s.key);
+  if (key == "spark.sql.sources.partitionoverwritemode") {
+    if (s.value) BRAID_RETURN_IF_ERROR(set_partition_overwrite_mode(*s.value));
+    r.summary = fmt::format("spark.sql.sources.partitionOverwriteMode = {}", partition_overwrite_mode());
+    return r;
+  }
+  if (key == "spark.databricks.delta.retentiondurationcheck.enabled") {
+    if (s.value) {
+      const std::string v = lower(*s.value);
+      if (v != "true" && v != "false") {
+        return Status::invalid_argument("spark.databricks.delta.retentionDurationCheck.enabled must be true or false, not '{}'", *s.value);
+      }
+      retention_check_ = v == "true";
+    }
+    r.summary = fmt::format("spark.databricks.delta.retentionDurationCheck.enabled = {}", retention_check_);
+    return r;
+  }
   const bool memory = key == "memory_limit" || key == "braid.memory_limit";
   if (memory && s.value) {
     BRAID_ASSIGN_OR_RETURN(int64_t bytes, parse_memory_size(*s.value));
@@ -956,6 +1139,27 @@ Result<StatementResult> Session::run(const sql::SetOption& s, const sql::Stateme
   }
   r.summary = s.value ? fmt::format("set {} = {} (no effect in braid)", s.key, *s.value)
                       : fmt::format("{}: not a braid option (braid has memory_limit)", s.key);
+  return r;
+}
+
+Status Session::set_partition_overwrite_mode(const std::string& mode) {
+  const std::string m = lower(mode);
+  if (m != "static" && m != "dynamic") {
+    return Status::invalid_argument("spark.sql.sources.partitionOverwriteMode must be static or dynamic, not '{}'", mode);
+  }
+  partition_overwrite_mode_ = m;
+  return Status::OK();
+}
+
+Result<StatementResult> Session::run(const sql::AlterTableProperties& s, const sql::Statement&) {
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+  delta::StringMap properties;
+  for (const auto& [k, v] : s.properties) properties.emplace_back(k, v);
+  BRAID_ASSIGN_OR_RETURN(auto commit, s.unset ? table.unset_properties(s.keys, s.if_exists) : table.set_properties(properties));
+  StatementResult r;
+  r.summary = fmt::format("{} the properties of {} (version {})", s.unset ? "unset" : "set", sql::to_sql(s.table),
+                          commit.version);
   return r;
 }
 

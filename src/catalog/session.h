@@ -14,8 +14,9 @@
 // Parameters (`:name`) are typed values bound at execution, never spliced into SQL text.
 //
 // Statements: queries (SELECT, WITH, VALUES, DESCRIBE, SHOW, EXPLAIN) return rows; DDL and DML
-// (CREATE/DROP TABLE, CTAS, INSERT INTO/OVERWRITE, UPDATE, DELETE, MERGE, CREATE/DROP VIEW,
-// OPTIMIZE, VACUUM) return a one-line summary of their effect.
+// (CREATE/DROP TABLE, CTAS, ALTER TABLE SET/UNSET TBLPROPERTIES, INSERT INTO/OVERWRITE [PARTITION],
+// UPDATE, DELETE, MERGE, CREATE/DROP VIEW, OPTIMIZE, VACUUM) return a one-line summary of their
+// effect.
 // Thread-safety: one statement at a time per session (and per task scope); task scopes of one
 // session run concurrently with each other.
 #pragma once
@@ -87,6 +88,11 @@ class Session {
   // their session's limit.
   void set_memory_limit(int64_t bytes) { memory_->set_limit(bytes); }
   int64_t memory_limit() const { return memory_->limit(); }
+  // What INSERT OVERWRITE replaces (Spark's spark.sql.sources.partitionOverwriteMode): "static"
+  // (the whole table, or the partition a PARTITION clause names) or "dynamic" (only the
+  // partitions the inserted rows fall in). Task scopes start with their session's mode.
+  Status set_partition_overwrite_mode(const std::string& mode);
+  const std::string& partition_overwrite_mode() const { return partition_overwrite_mode_; }
 
   // Binds `:name` to a value (a 1-row column) for the statements that follow.
   void set_parameter(const std::string& name, ColumnPtr value);
@@ -152,6 +158,12 @@ class Session {
   Result<StatementResult> run(const sql::Vacuum& s, const sql::Statement& st);
   Result<StatementResult> run(const sql::Explain& s, const sql::Statement& st);
   Result<StatementResult> run(const sql::SetOption& s, const sql::Statement& st);
+  Result<StatementResult> run(const sql::AlterTableProperties& s, const sql::Statement& st);
+  // INSERT ... PARTITION (...): the static partition values, checked against the table.
+  struct StaticPartitions;
+  using StaticPartitionsPtr = std::shared_ptr<const StaticPartitions>;
+  Result<StaticPartitionsPtr> static_partitions_of(const sql::Insert& s, const delta::Snapshot& snapshot,
+                                                   const std::string& name);
   // Runs a bound query plan to rows.
   Result<StatementResult> rows_of(const sql::PlanPtr& plan);
 
@@ -169,6 +181,10 @@ class Session {
   sql::WriteStats last_write_;
   std::map<std::string, int64_t> versions_read_;
   std::map<std::string, ColumnPtr> parameters_;  // by lower-case name
+  std::string partition_overwrite_mode_ = "static";
+  // spark.databricks.delta.retentionDurationCheck.enabled: VACUUM refuses a retention below the
+  // table's unless it is false.
+  bool retention_check_ = true;
   std::unique_ptr<Resolver> resolver_;
 };
 

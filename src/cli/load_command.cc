@@ -6,8 +6,10 @@
 #include "cli/commands.h"
 #include "cli/table_source.h"
 #include "common/file_system.h"
+#include "common/json_writer.h"
 #include "delta/data_writer.h"
 #include "delta/table.h"
+#include "delta/table_properties.h"
 
 namespace braid::cli {
 
@@ -17,10 +19,18 @@ struct LoadOptions {
   std::string table;
   std::vector<std::string> files;
   std::string mode = "append";
+  bool overwrite_partitions = false;
   std::string partition_by;
   std::vector<std::string> properties;
   SourceOptions source;
 };
+
+// Names as JSON strings, for a JSON list.
+std::vector<std::string> quoted(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& n : names) out.push_back(json_quote(n));
+  return out;
+}
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
@@ -34,12 +44,23 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 // Puts a batch's columns in the table's order (matching names case-insensitively).
-Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, const std::string& file) {
+Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, const std::string& file,
+                             const std::string& table_path) {
   std::vector<int> order;
   for (const auto& f : table.fields()) {
     int i = batch->schema()->field_index(f->name());
     if (i < 0) return Status::invalid_argument("'{}' has no column '{}', which the table has", file, f->name());
+    const TypePtr& given = batch->schema()->field(i)->type();
+    if (!given->equals(*f->type())) {
+      return Status::invalid_argument("column '{}' is {} in {} but {} in table {}", f->name(), upper(given->to_string()),
+                                      file, upper(f->type()->to_string()), table_path);
+    }
     order.push_back(i);
   }
   if (static_cast<int>(order.size()) != batch->num_columns()) {
@@ -58,10 +79,18 @@ Status run_load(const LoadOptions& options) {
   if (options.mode != "append" && options.mode != "overwrite" && options.mode != "error") {
     return Status::invalid_argument("--mode must be append, overwrite or error, not '{}'", options.mode);
   }
+  if (options.overwrite_partitions && options.mode != "overwrite") {
+    return Status::invalid_argument("--overwrite-partitions goes with --mode overwrite, not --mode {}", options.mode);
+  }
   auto fs = local_file_system();
   const bool exists = delta::DeltaTable::exists(*fs, options.table);
   if (exists && options.mode == "error") {
     return Status::already_exists("'{}' is already a Delta table (use --mode append or overwrite)", options.table);
+  }
+  if (exists && !options.properties.empty()) {
+    return Status::invalid_argument(
+        "--property sets the properties of a new table, and '{}' exists; change an existing table's properties with "
+        "ALTER TABLE delta.`{}` SET TBLPROPERTIES (...)", options.table, options.table);
   }
   std::vector<std::string> partition_by = split_list(options.partition_by);
   // The table's schema: the existing table's, or the first file's.
@@ -75,6 +104,15 @@ Status run_load(const LoadOptions& options) {
       return Status::invalid_argument("the table is partitioned by [{}], not [{}]",
                                       fmt::join(snap->partition_columns(), ","), options.partition_by);
     }
+    // Refused before a file is written (the commit would refuse it too).
+    if (options.mode == "overwrite" && delta::is_append_only(snap->metadata())) {
+      return delta::append_only_error(options.table);
+    }
+  }
+  const auto& partitioned = snap ? snap->partition_columns() : partition_by;
+  if (options.overwrite_partitions && partitioned.empty()) {
+    return Status::invalid_argument("--overwrite-partitions: '{}' is not partitioned, so there is no partition to "
+                                    "replace on its own (--mode overwrite replaces the whole table)", options.table);
   }
   // Read the inputs in chunks and write data files as they come; commit once at the end.
   std::vector<delta::AddFile> adds;
@@ -120,7 +158,7 @@ Status run_load(const LoadOptions& options) {
     while (true) {
       BRAID_ASSIGN_OR_RETURN(auto batch, source->next());
       if (!batch) break;
-      BRAID_ASSIGN_OR_RETURN(auto aligned, align(batch, *table_schema, file));
+      BRAID_ASSIGN_OR_RETURN(auto aligned, align(batch, *table_schema, file, options.table));
       rows += aligned->num_rows();
       chunk_rows += aligned->num_rows();
       chunk.push_back(std::move(aligned));
@@ -178,8 +216,16 @@ Status run_load(const LoadOptions& options) {
     commit.operation = "WRITE";
     if (options.mode == "overwrite") {
       txn.read_whole_table();
-      for (const auto& f : snap->files()) txn.remove_existing(f);
-      commit.operation_parameters = {{"mode", "Overwrite"}};
+      if (options.overwrite_partitions) {
+        // Only the partitions the input has rows in are replaced.
+        for (const delta::AddFile* f : delta::files_in_partitions_of(*snap, adds)) txn.remove_existing(*f);
+        commit.operation_parameters = {{"mode", "Overwrite"},
+                                       {"partitionBy", fmt::format("[{}]", fmt::join(quoted(snap->partition_columns()), ","))},
+                                       {"isDynamicPartitionOverwrite", "true"}};
+      } else {
+        for (const auto& f : snap->files()) txn.remove_existing(f);
+        commit.operation_parameters = {{"mode", "Overwrite"}};
+      }
     } else {
       commit.operation_parameters = {{"mode", "Append"}};
     }
@@ -205,6 +251,7 @@ Status run_vacuum(const VacuumCliOptions& options) {
   v.retain_hours = options.retain_hours;
   v.dry_run = options.dry_run;
   v.force = options.force;
+  v.force_hint = "pass --force";
   BRAID_ASSIGN_OR_RETURN(auto result, table.vacuum(v));
   auto out = stdout_stream();
   for (const auto& f : result.files) BRAID_RETURN_IF_ERROR(out->write(f + "\n"));
@@ -243,6 +290,8 @@ CommandRunner add_load_command(CLI::App& app) {
   cmd->add_option("TABLE", options->table, "The table folder")->required();
   cmd->add_option("FILE", options->files, "Files to load")->required();
   cmd->add_option("--mode", options->mode, "append, overwrite or error (when the table exists)")->capture_default_str();
+  cmd->add_flag("--overwrite-partitions", options->overwrite_partitions,
+                "With --mode overwrite: replace only the partitions the input has rows in");
   cmd->add_option("--partition-by", options->partition_by, "Partition columns of a new table, comma-separated");
   cmd->add_option("--property", options->properties, "Table property of a new table, KEY=VALUE (repeatable)");
   add_source_options(*cmd, options->source);

@@ -1,6 +1,7 @@
 #include "delta/checkpoint.h"
 
 #include <fmt/core.h>
+#include <strings.h>
 
 #include "columnar/column_builder.h"
 #include "delta/snapshot.h"
@@ -369,6 +370,14 @@ Status write_checkpoint(const LogStore& store, int64_t version, const std::vecto
   Row txn(builders[0].get()), add(builders[1].get()), remove(builders[2].get()), meta(builders[3].get()),
       protocol(builders[4].get()), domain(builders[5].get());
   int64_t rows = 0;
+  // delta.checkpoint.writeStatsAsJson = false: file stats stay out of the checkpoint.
+  bool stats_as_json = true;
+  for (const Action& a : actions) {
+    if (const auto* m = std::get_if<Metadata>(&a)) {
+      const std::string* v = find_value(m->configuration, "delta.checkpoint.writeStatsAsJson");
+      stats_as_json = !v || ::strcasecmp(v->c_str(), "false") != 0;
+    }
+  }
   for (const Action& a : actions) {
     Row* which = nullptr;
     if (const auto* t = std::get_if<SetTransaction>(&a)) {
@@ -384,7 +393,7 @@ Status write_checkpoint(const LogStore& store, int64_t version, const std::vecto
       add.i64(2, f->size);
       add.i64(3, f->modification_time);
       add.flag(4, f->data_change);
-      add.str(5, f->stats);
+      add.str(5, stats_as_json ? f->stats : std::nullopt);
       add.map(6, f->tags);
       add.dv(7, f->deletion_vector);
       add.i64(8, f->base_row_id);

@@ -18,7 +18,8 @@
 namespace braid::delta {
 
 TableLayout TableLayout::of(const Snapshot& snapshot) {
-  return {snapshot.schema(), snapshot.partition_columns(), snapshot.column_mapping()};
+  return {snapshot.schema(), snapshot.partition_columns(), snapshot.column_mapping(),
+          StatsConfig::of(snapshot.metadata().configuration)};
 }
 
 Status check_write_schema(const Schema& table, const RecordBatch& batch) {
@@ -204,7 +205,7 @@ Result<std::vector<AddFile>> write_data_files(const std::shared_ptr<FileSystem>&
       add.size = static_cast<int64_t>(info.size);
       add.modification_time = now_ms();
       add.data_change = options.data_change;
-      add.stats = compute_file_stats(file_batches, *logical_data, stat_names, options.stats_columns);
+      add.stats = compute_file_stats(file_batches, *logical_data, stat_names, layout.stats);
       per_group[g].push_back(std::move(add));
     }
     return Status::OK();

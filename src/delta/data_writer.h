@@ -13,6 +13,7 @@
 #include "columnar/record_batch.h"
 #include "delta/actions.h"
 #include "delta/snapshot.h"
+#include "delta/table_properties.h"
 #include "formats/parquet/parquet_writer.h"
 
 namespace braid::delta {
@@ -21,8 +22,6 @@ struct DataWriteOptions {
   int64_t max_rows_per_file = 4'000'000;
   parquet::ParquetWriteOptions parquet;  // zstd by default
   bool data_change = true;
-  // Stats for the first N columns (delta.dataSkippingNumIndexedCols).
-  int stats_columns = 32;
 };
 
 // The table layout a writer needs (from a snapshot, or for a table being created).
@@ -30,6 +29,7 @@ struct TableLayout {
   SchemaPtr schema;                             // logical
   std::vector<std::string> partition_columns;
   ColumnMappingMode column_mapping = ColumnMappingMode::kNone;
+  StatsConfig stats;                            // from the delta.dataSkipping* properties
   static TableLayout of(const Snapshot& snapshot);
 };
 

@@ -1,5 +1,9 @@
 #include "delta/history.h"
 
+#include <fmt/core.h>
+
+#include <iterator>
+
 #include "columnar/column_builder.h"
 #include "delta/actions.h"
 #include "delta/snapshot.h"
@@ -25,8 +29,22 @@ Result<RecordBatchPtr> history(const LogStore& store, int64_t limit) {
     v ? static_cast<BinaryBuilder*>(builder.get())->append(*v) : builder->append_null();
   };
   int64_t rows = 0;
+  // A version missing between two that are in the log is shown as one row saying so, never
+  // skipped: `operation` tells which versions, the other columns are NULL.
+  auto gap_row = [&](int64_t first, int64_t last) {
+    static_cast<Int64Builder*>(b[0].get())->append(first);
+    b[1]->append_null();
+    str(2, first == last ? fmt::format("(version {} is missing from the log)", first)
+                         : fmt::format("(versions {} to {} are missing from the log)", first, last));
+    for (size_t i = 3; i < b.size(); ++i) b[i]->append_null();
+    ++rows;
+  };
   for (auto it = listing.commits.rbegin(); it != listing.commits.rend(); ++it) {
     if (limit >= 0 && rows >= limit) break;
+    if (it != listing.commits.rbegin() && std::prev(it)->version > it->version + 1) {
+      gap_row(it->version + 1, std::prev(it)->version - 1);
+      if (limit >= 0 && rows >= limit) break;
+    }
     BRAID_ASSIGN_OR_RETURN(std::string text, store.fs()->read_file(it->path));
     BRAID_ASSIGN_OR_RETURN(auto actions, parse_actions(text, it->path));
     std::optional<CommitInfo> info;
@@ -49,6 +67,17 @@ Result<RecordBatchPtr> history(const LogStore& store, int64_t limit) {
     str(7, ci.isolation_level);
     ci.is_blind_append ? static_cast<BooleanBuilder*>(b[8].get())->append(*ci.is_blind_append) : b[8]->append_null();
     ci.read_version ? static_cast<Int64Builder*>(b[9].get())->append(*ci.read_version) : b[9]->append_null();
+    ++rows;
+  }
+  // The versions before the oldest commit still in the log (log cleanup removes them behind a
+  // checkpoint) are one row too: the history does not silently start later.
+  if (!listing.commits.empty() && listing.commits.front().version > 0 && (limit < 0 || rows < limit)) {
+    const int64_t last = listing.commits.front().version - 1;
+    static_cast<Int64Builder*>(b[0].get())->append(0);
+    b[1]->append_null();
+    str(2, last == 0 ? std::string("(version 0 is no longer in the log)")
+                     : fmt::format("(versions 0 to {} are no longer in the log)", last));
+    for (size_t i = 3; i < b.size(); ++i) b[i]->append_null();
     ++rows;
   }
   std::vector<ColumnPtr> columns;

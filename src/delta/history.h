@@ -1,7 +1,11 @@
 // DESCRIBE HISTORY: a table's commits as rows, newest first, with Spark's columns (version,
 // timestamp, operation, operationParameters, operationMetrics, userMetadata, engineInfo,
 // isolationLevel, isBlindAppend, readVersion). Parameters and metrics are the commitInfo's JSON
-// objects as text. Shared by `braid history` and the SQL statement.
+// objects as text. Versions missing from the log between two present ones (a hole, or commits
+// deleted by hand) are one row whose operation says which are missing, and so are the versions
+// before the oldest commit in the log (removed by log cleanup behind a checkpoint); such rows
+// have NULL in every column but version (the first missing one) and operation.
+// Shared by `braid history` and the SQL statement.
 // Thread-safety: a function of the log; safe to call concurrently.
 #pragma once
 

@@ -259,6 +259,40 @@ Result<std::unique_ptr<DeltaScan>> DeltaScan::make(SnapshotPtr snapshot, ScanOpt
   return scan;
 }
 
+namespace {
+
+// A data file the log references is gone: say which version references it and, when a VACUUM
+// was logged after that version, that VACUUM removed it.
+Status missing_file_error(const Snapshot& snap, const std::string& add_path) {
+  const LogStore& store = snap.store();
+  bool vacuumed = false;
+  if (auto listing = store.list(); listing.ok()) {
+    for (const auto& c : listing->commits) {
+      if (c.version <= snap.version()) continue;
+      auto text = store.fs()->read_file(c.path);
+      if (!text.ok() || text->find("\"VACUUM ") == std::string::npos) continue;
+      auto actions = parse_actions(*text, c.path);
+      if (!actions.ok()) continue;
+      for (const auto& a : *actions) {
+        const auto* ci = std::get_if<CommitInfo>(&a);
+        if (ci && ci->operation && ci->operation->starts_with("VACUUM")) vacuumed = true;
+      }
+      if (vacuumed) break;
+    }
+  }
+  if (vacuumed) {
+    return Status::not_found(
+        "table '{}': version {}'s files were removed by VACUUM ({} is gone); versions older than the table's "
+        "retention cannot be read once vacuumed",
+        store.root(), snap.version(), decode_path(add_path));
+  }
+  return Status::not_found(
+      "table '{}': the log at version {} references {}, which does not exist: was it vacuumed or deleted by hand?",
+      store.root(), snap.version(), decode_path(add_path));
+}
+
+}  // namespace
+
 Result<std::vector<RecordBatchPtr>> DeltaScan::read_file(const AddFile& file) const {
   const Snapshot& snap = *snapshot_;
   const std::string root = snap.store().root();
@@ -267,7 +301,11 @@ Result<std::vector<RecordBatchPtr>> DeltaScan::read_file(const AddFile& file) co
   const auto& partitions = snap.partition_columns();
   auto fs = snap.store().fs();
 
-  BRAID_ASSIGN_OR_RETURN(auto pfile, parquet::ParquetFile::open(fs, path));
+  auto opened = parquet::ParquetFile::open(fs, path);
+  if (!opened.ok() && opened.status().code() == StatusCode::kNotFound && !fs->stat(path).ok()) {
+    return missing_file_error(snap, file.path);
+  }
+  BRAID_ASSIGN_OR_RETURN(auto pfile, std::move(opened));
   // Which file columns to read, and where each output column comes from.
   const SchemaPtr& file_schema = pfile->schema();
   std::vector<int> file_columns;

@@ -1,8 +1,11 @@
 #include "delta/snapshot.h"
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -10,6 +13,7 @@
 #include "common/worker_pool.h"
 #include "delta/checkpoint.h"
 #include "delta/schema_json.h"
+#include "delta/table_properties.h"
 
 namespace braid::delta {
 
@@ -29,6 +33,38 @@ const std::set<std::string_view>& supported_writer_features() {
   static const std::set<std::string_view> s = {
       "appendOnly", "invariants", "columnMapping", "deletionVectors", "timestampNtz",
       "vacuumProtocolCheck", "domainMetadata", "v2Checkpoint"};
+  return s;
+}
+
+std::mutex& warning_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+WarningHandler& warning_handler() {
+  static WarningHandler h;
+  return h;
+}
+
+// Each distinct warning once per process: a damaged checkpoint is read past on every load.
+void report_warning(const std::string& message) {
+  std::lock_guard lock(warning_mutex());
+  if (warning_handler()) {
+    warning_handler()(message);
+    return;
+  }
+  static std::set<std::string> seen;
+  if (seen.insert(message).second) std::fprintf(stderr, "braid: warning: %s\n", message.c_str());
+}
+
+// Writer features whose duties bind only what uses them (a CHECK constraint, a generated,
+// identity or default column, the change data feed or in-commit timestamps when enabled): braid
+// writes a table that lists them as long as its metadata uses none, which
+// check_metadata_writable (table_properties.h) refuses by name. Spark lists the first ones on
+// every legacy table it upgrades to table features.
+const std::set<std::string_view>& writer_features_if_unused() {
+  static const std::set<std::string_view> s = {"checkConstraints", "changeDataFeed", "generatedColumns",
+                                               "identityColumns", "allowColumnDefaults", "inCommitTimestamp"};
   return s;
 }
 
@@ -70,16 +106,11 @@ Status check_writable(const Protocol& p) {
     return Status::not_implemented("the table needs writer version {}; braid writes versions 1 to 7",
                                    p.min_writer_version);
   }
-  // Legacy writer versions imply features: 3 checkConstraints, 4 changeDataFeed and generated
-  // columns, 6 identity columns. braid does not enforce those, so it does not write such tables.
-  if (p.min_writer_version >= 3 && p.min_writer_version < 7 && p.min_writer_version != 5) {
-    return Status::not_implemented(
-        "the table has writer version {} (CHECK constraints, change data feed, generated or "
-        "identity columns), which braid does not write", p.min_writer_version);
-  }
+  // Legacy writer versions 3 to 6 imply checkConstraints, changeDataFeed, generatedColumns and
+  // identityColumns: like the listed features, writable while the metadata uses none of them.
   if (p.min_writer_version == 7 && p.writer_features) {
     for (const auto& f : *p.writer_features) {
-      if (!writer_feature_supported(f)) {
+      if (!writer_feature_supported(f) && !writer_features_if_unused().count(f)) {
         return Status::not_implemented("the table uses the writer feature '{}', which braid cannot write", f);
       }
     }
@@ -121,17 +152,20 @@ std::optional<int64_t> Snapshot::transaction_version(const std::string& app_id) 
   return it->second.version;
 }
 
-double Snapshot::property_hours(std::string_view key, double fallback) const {
+void set_warning_handler(WarningHandler handler) {
+  std::lock_guard lock(warning_mutex());
+  warning_handler() = std::move(handler);
+}
+
+Result<double> Snapshot::property_hours(std::string_view key, double fallback) const {
   auto v = property(key);
   if (!v) return fallback;
-  double n = 0;
-  if (std::sscanf(v->c_str(), "interval %lf", &n) != 1 || n < 0) return fallback;
-  if (v->find("week") != std::string::npos) return n * 24 * 7;
-  if (v->find("day") != std::string::npos) return n * 24;
-  if (v->find("hour") != std::string::npos) return n;
-  if (v->find("minute") != std::string::npos) return n / 60;
-  if (v->find("second") != std::string::npos) return n / 3600;
-  return fallback;
+  auto micros = parse_interval_micros(*v);
+  if (!micros.ok()) {
+    return Status::invalid_argument("table '{}': property {} = '{}' {}", store_->root(), key, *v,
+                                    micros.status().message());
+  }
+  return static_cast<double>(*micros) / 3600e6;
 }
 
 int64_t Snapshot::total_size() const {
@@ -148,13 +182,66 @@ class SnapshotLoader {
     auto snap = std::make_shared<Snapshot>();
     snap->store_ = store_;
     snap->version_ = version;
-    // The newest complete checkpoint at or before the version.
-    const CheckpointFiles* checkpoint = nullptr;
+    // The newest complete checkpoint at or before the version; when it cannot be read, the one
+    // before it, and so on down to replaying every commit from version 0.
+    std::vector<const CheckpointFiles*> candidates;
     for (const auto& cp : listing.checkpoints) {
-      if (cp.version <= version && cp.complete) checkpoint = &cp;
+      if (cp.version <= version && cp.complete) candidates.push_back(&cp);
     }
-    int64_t first = checkpoint ? checkpoint->version + 1 : 0;
-    // Commits first..version must all exist.
+    std::reverse(candidates.begin(), candidates.end());
+    candidates.push_back(nullptr);
+    std::optional<std::string> unreadable;  // the first checkpoint passed over, and why
+    std::vector<Action> checkpoint_actions;
+    const CheckpointFiles* checkpoint = nullptr;
+    std::vector<const LogFile*> commits;
+    for (const CheckpointFiles* candidate : candidates) {
+      const int64_t first = candidate ? candidate->version + 1 : 0;
+      auto found = commits_between(listing, first, version, candidate != nullptr);
+      if (!found.ok()) {
+        if (!unreadable) return found.status();
+        return Status::corruption("{}, and the commits it summarises are no longer all in the log ({}): version {} of '{}' "
+                                  "cannot be reconstructed",
+                                  *unreadable, found.status().message(), version, store_->root());
+      }
+      commits = std::move(*found);
+      if (candidate == nullptr) break;
+      auto actions = read_checkpoint(*store_, *candidate);
+      if (actions.ok()) {
+        checkpoint = candidate;
+        checkpoint_actions = std::move(*actions);
+        break;
+      }
+      const std::string what = fmt::format("the checkpoint {} of '{}' cannot be read ({})",
+                                           fmt::join(candidate->paths, ", "), store_->root(),
+                                           actions.status().to_string());
+      if (!unreadable) unreadable = what;
+      snap->warnings_.push_back(what + "; the table was read from the commits it summarises instead");
+    }
+    for (auto& a : checkpoint_actions) apply(std::move(a), checkpoint->version, *snap);
+    // Read the commits in parallel (I/O and JSON parsing), apply them in order.
+    std::vector<std::vector<Action>> parsed(commits.size());
+    BRAID_RETURN_IF_ERROR(parallel_for(commits.size(), [&](size_t i) -> Status {
+      BRAID_ASSIGN_OR_RETURN(std::string text, store_->fs()->read_file(commits[i]->path));
+      BRAID_ASSIGN_OR_RETURN(parsed[i], parse_actions(text, commits[i]->path));
+      return Status::OK();
+    }));
+    for (size_t i = 0; i < commits.size(); ++i) {
+      for (auto& a : parsed[i]) {
+        if (auto* ci = std::get_if<CommitInfo>(&a); ci && commits[i]->version == version) {
+          snap->commit_info_ = *ci;
+        }
+        apply(std::move(a), commits[i]->version, *snap);
+      }
+    }
+    for (const auto& w : snap->warnings_) report_warning(w);
+    return finish(std::move(snap), listing);
+  }
+
+ private:
+  // The commits first..version, which must all exist. `after_checkpoint`: first - 1 is a
+  // checkpoint (else first is 0).
+  Result<std::vector<const LogFile*>> commits_between(const LogListing& listing, int64_t first, int64_t version,
+                                                      bool after_checkpoint) {
     std::vector<const LogFile*> commits;
     for (const auto& c : listing.commits) {
       if (c.version >= first && c.version <= version) commits.push_back(&c);
@@ -167,7 +254,7 @@ class SnapshotLoader {
       }
     }
     if (static_cast<int64_t>(commits.size()) != version - first + 1) {
-      if (checkpoint == nullptr) {
+      if (!after_checkpoint) {
         return Status::not_found(
             "version {} of '{}' cannot be reconstructed: its early commits were cleaned up and no "
             "checkpoint covers it", version, store_->root());
@@ -175,31 +262,9 @@ class SnapshotLoader {
       return Status::corruption("the log of '{}' is missing the commit of version {}", store_->root(),
                                 first + static_cast<int64_t>(commits.size()));
     }
-    if (checkpoint) {
-      BRAID_ASSIGN_OR_RETURN(auto actions, read_checkpoint(*store_, *checkpoint));
-      for (auto& a : actions) apply(std::move(a), checkpoint->version, *snap);
-    }
-    // Read the commits in parallel (I/O and JSON parsing), apply them in order.
-    std::vector<std::vector<Action>> parsed(commits.size());
-    BRAID_RETURN_IF_ERROR(parallel_for(commits.size(), [&](size_t i) -> Status {
-      BRAID_ASSIGN_OR_RETURN(std::string text, store_->fs()->read_file(commits[i]->path));
-      BRAID_ASSIGN_OR_RETURN(parsed[i], parse_actions(text, commits[i]->path));
-      return Status::OK();
-    }));
-    int64_t last_ict = 0;
-    for (size_t i = 0; i < commits.size(); ++i) {
-      for (auto& a : parsed[i]) {
-        if (auto* ci = std::get_if<CommitInfo>(&a); ci && commits[i]->version == version) {
-          snap->commit_info_ = *ci;
-        }
-        apply(std::move(a), commits[i]->version, *snap);
-      }
-    }
-    (void)last_ict;
-    return finish(std::move(snap), listing);
+    return commits;
   }
 
- private:
   // A folder listing taken while other writers commit may miss a commit that was linked during
   // it yet show a later one (readdir order is the file system's hash order, and POSIX leaves
   // entries added mid-listing unspecified). Commits are never removed below the newest version,

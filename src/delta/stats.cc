@@ -153,7 +153,7 @@ bool collects_stats(const DataType& t) {
   }
 }
 
-void write_bound(JsonWriter& w, const Column& c, int64_t row) {
+void write_bound(JsonWriter& w, const Column& c, int64_t row, int string_prefix) {
   const DataType& t = *c.type();
   switch (t.id()) {
     case TypeId::kInt8: w.value(static_cast<int64_t>(c.value<int8_t>(row))); return;
@@ -165,7 +165,7 @@ void write_bound(JsonWriter& w, const Column& c, int64_t row) {
     case TypeId::kDecimal128: w.raw(decimal::to_string(c.value<Int128>(row), t.scale())); return;
     case TypeId::kString: {
       std::string_view s = c.string_value(row);
-      w.value(s.substr(0, utf8::prefix_bytes(s, kStringPrefix)));
+      w.value(s.substr(0, utf8::prefix_bytes(s, string_prefix)));
       return;
     }
     case TypeId::kDate32: {
@@ -257,12 +257,28 @@ void batch_extremes(const Column& col, int64_t& lo, int64_t& hi) {
 }  // namespace
 
 std::string compute_file_stats(const std::vector<RecordBatchPtr>& batches, const Schema& schema,
-                               const std::map<std::string, std::string>& names, int max_columns) {
+                               const std::map<std::string, std::string>& names, const StatsConfig& config) {
+  // The columns with stats: those named by delta.dataSkippingStatsColumns (a nested name counts
+  // for its top-level column), else the first delta.dataSkippingNumIndexedCols (-1: all).
+  std::vector<bool> indexed(static_cast<size_t>(schema.num_fields()), false);
+  for (int c = 0; c < schema.num_fields(); ++c) {
+    if (config.columns) {
+      std::string name = schema.field(c)->name();
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      for (const auto& wanted : *config.columns) {
+        if (wanted == name || wanted.starts_with(name + ".")) indexed[static_cast<size_t>(c)] = true;
+      }
+    } else {
+      indexed[static_cast<size_t>(c)] = config.num_indexed_columns < 0 || c < config.num_indexed_columns;
+    }
+  }
+  const int string_prefix = config.string_prefix_length;
   int64_t rows = 0;
   std::vector<Accumulator> acc(static_cast<size_t>(schema.num_fields()));
   for (const auto& b : batches) {
     rows += b->num_rows();
-    for (int c = 0; c < schema.num_fields() && c < max_columns; ++c) {
+    for (int c = 0; c < schema.num_fields(); ++c) {
+      if (!indexed[static_cast<size_t>(c)]) continue;
       const ColumnPtr& col = b->column(c);
       Accumulator& a = acc[static_cast<size_t>(c)];
       a.nulls += col->null_count();
@@ -300,22 +316,22 @@ std::string compute_file_stats(const std::vector<RecordBatchPtr>& batches, const
   for (int pass = 0; pass < 2; ++pass) {
     w.key(pass == 0 ? "minValues" : "maxValues");
     w.begin_object();
-    for (int c = 0; c < schema.num_fields() && c < max_columns; ++c) {
+    for (int c = 0; c < schema.num_fields(); ++c) {
       const Accumulator& a = acc[static_cast<size_t>(c)];
-      if (a.min_row < 0) continue;
+      if (!indexed[static_cast<size_t>(c)] || a.min_row < 0) continue;
       const Column& col = pass == 0 ? *a.min_col : *a.max_col;
       int64_t row = pass == 0 ? a.min_row : a.max_row;
       // A maximum string longer than the prefix would not bound the column: leave it out.
-      if (pass == 1 && col.type_id() == TypeId::kString && utf8::length(col.string_value(row)) > kStringPrefix) continue;
+      if (pass == 1 && col.type_id() == TypeId::kString && utf8::length(col.string_value(row)) > string_prefix) continue;
       w.key(key_of(schema.field(c)->name()));
-      write_bound(w, col, row);
+      write_bound(w, col, row, string_prefix);
     }
     w.end_object();
   }
   w.key("nullCount");
   w.begin_object();
-  for (int c = 0; c < schema.num_fields() && c < max_columns; ++c) {
-    if (schema.field(c)->type()->is_nested()) continue;
+  for (int c = 0; c < schema.num_fields(); ++c) {
+    if (!indexed[static_cast<size_t>(c)] || schema.field(c)->type()->is_nested()) continue;
     w.field(key_of(schema.field(c)->name()), acc[static_cast<size_t>(c)].nulls);
   }
   w.end_object();

@@ -15,6 +15,7 @@
 
 #include "braid/result.h"
 #include "columnar/record_batch.h"
+#include "delta/table_properties.h"
 
 namespace braid::delta {
 
@@ -36,8 +37,9 @@ FileStats parse_file_stats(std::string_view json, const Schema& schema,
                            const std::map<std::string, std::string>& names);
 
 // The stats JSON of a data file holding `batches` (numRecords, minValues, maxValues, nullCount
-// for the first `max_columns` leaf columns; strings cut to 32 characters; keys from `names`).
+// for the columns the table's delta.dataSkipping* properties pick, by default the first 32;
+// strings cut to delta.dataSkippingStringPrefixLength characters, 32; keys from `names`).
 std::string compute_file_stats(const std::vector<RecordBatchPtr>& batches, const Schema& schema,
-                               const std::map<std::string, std::string>& names, int max_columns = 32);
+                               const std::map<std::string, std::string>& names, const StatsConfig& config = {});
 
 }  // namespace braid::delta

@@ -9,12 +9,14 @@
 #include <set>
 
 #include "columnar/take.h"
+#include "columnar/value_text.h"
 #include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/checkpoint.h"
 #include "delta/deletion_vector.h"
 #include "delta/scan.h"
 #include "delta/schema_json.h"
+#include "delta/table_properties.h"
 
 namespace braid::delta {
 
@@ -36,14 +38,6 @@ std::string json_map(const StringMap& items) {
   return w.take();
 }
 
-bool has_ntz(const DataType& t) {
-  if (t.id() == TypeId::kTimestamp && t.timezone().empty()) return true;
-  for (const auto& f : t.fields()) {
-    if (has_ntz(*f->type())) return true;
-  }
-  return false;
-}
-
 // Assigns column mapping ids and physical names to every field (nested included).
 FieldPtr map_field(const FieldPtr& f, int64_t& next_id) {
   TypePtr type = f->type();
@@ -56,6 +50,34 @@ FieldPtr map_field(const FieldPtr& f, int64_t& next_id) {
   md.emplace_back("delta.columnMapping.id", std::to_string(++next_id));
   md.emplace_back("delta.columnMapping.physicalName", json_quote("col-" + new_uuid()));
   return field(f->name(), std::move(type), f->nullable(), std::move(md));
+}
+
+// A skipping predicate as SQL text ("(region = 'EU')"), for commitInfo when the caller gave none.
+std::string predicate_sql(const parquet::ColumnPredicate& p) {
+  using Op = parquet::ColumnPredicate::Op;
+  auto value = [&](size_t i) {
+    if (i >= p.values.size() || p.values[i]->is_null(0)) return std::string("NULL");
+    std::string text = value_text(*p.values[i], 0, TextFlavor::kPlain);
+    if (!p.values[i]->type()->is_binary_like()) return text;
+    std::string quoted = "'";
+    for (char c : text) quoted += c == '\'' ? std::string("\\'") : std::string(1, c);
+    return quoted + "'";
+  };
+  switch (p.op) {
+    case Op::kEq: return fmt::format("({} = {})", p.column, value(0));
+    case Op::kLt: return fmt::format("({} < {})", p.column, value(0));
+    case Op::kLe: return fmt::format("({} <= {})", p.column, value(0));
+    case Op::kGt: return fmt::format("({} > {})", p.column, value(0));
+    case Op::kGe: return fmt::format("({} >= {})", p.column, value(0));
+    case Op::kIsNull: return fmt::format("({} IS NULL)", p.column);
+    case Op::kIsNotNull: return fmt::format("({} IS NOT NULL)", p.column);
+    case Op::kIn: {
+      std::string list;
+      for (size_t i = 0; i < p.values.size(); ++i) list += (i ? ", " : "") + value(i);
+      return fmt::format("({} IN ({}))", p.column, list);
+    }
+  }
+  return p.column;
 }
 
 int64_t rows_of(const std::vector<RecordBatchPtr>& batches) {
@@ -73,36 +95,9 @@ int64_t bytes_of(const std::vector<AddFile>& files) {
 }  // namespace
 
 Protocol protocol_for(const Schema& schema, const StringMap& properties) {
-  Protocol p;  // (1, 2): what every Delta reader can read
-  std::vector<std::string> reader, writer;
-  bool ntz = false;
-  for (const auto& f : schema.fields()) ntz = ntz || has_ntz(*f->type());
-  const std::string* dv = find_value(properties, "delta.enableDeletionVectors");
-  const std::string* cm = find_value(properties, "delta.columnMapping.mode");
-  const bool column_mapping = cm && *cm != "none";
-  if (ntz) {
-    reader.push_back("timestampNtz");
-    writer.push_back("timestampNtz");
-  }
-  if (dv && *dv == "true") {
-    reader.push_back("deletionVectors");
-    writer.push_back("deletionVectors");
-  }
-  if (!reader.empty()) {
-    if (column_mapping) {
-      reader.push_back("columnMapping");
-      writer.push_back("columnMapping");
-    }
-    writer.insert(writer.begin(), {"appendOnly", "invariants"});  // what versions (1, 2) implied
-    p.min_reader_version = 3;
-    p.min_writer_version = 7;
-    p.reader_features = reader;
-    p.writer_features = writer;
-  } else if (column_mapping) {
-    p.min_reader_version = 2;
-    p.min_writer_version = 5;
-  }
-  return p;
+  StringMap copy = properties;
+  auto p = required_protocol(std::nullopt, schema, copy);
+  return p.ok() ? *p : Protocol{};
 }
 
 bool DeltaTable::exists(FileSystem& fs, const std::string& root) {
@@ -146,7 +141,8 @@ Result<NewTable> plan_new_table(SchemaPtr schema, const CreateOptions& options) 
     return Status::invalid_argument("every column is a partition column; a table needs at least one data column");
   }
   NewTable plan;
-  StringMap properties = options.properties;
+  BRAID_ASSIGN_OR_RETURN(StringMap properties, normalize_table_properties(options.properties));
+  BRAID_ASSIGN_OR_RETURN(plan.protocol, required_protocol(std::nullopt, *schema, properties));
   SchemaPtr stored = schema;
   ColumnMappingMode mode = ColumnMappingMode::kNone;
   const std::string* cm = find_value(properties, "delta.columnMapping.mode");
@@ -166,8 +162,7 @@ Result<NewTable> plan_new_table(SchemaPtr schema, const CreateOptions& options) 
   plan.metadata.partition_columns = options.partition_columns;
   plan.metadata.configuration = properties;
   plan.metadata.created_time = now_ms();
-  plan.protocol = protocol_for(*stored, properties);
-  plan.layout = TableLayout{stored, options.partition_columns, mode};
+  plan.layout = TableLayout{stored, options.partition_columns, mode, StatsConfig::of(properties)};
   return plan;
 }
 
@@ -235,6 +230,7 @@ Result<CommitResult> DeltaTable::append(const std::vector<RecordBatchPtr>& batch
 
 Result<CommitResult> DeltaTable::overwrite(const std::vector<RecordBatchPtr>& batches, WriteOptions options) const {
   BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
+  if (is_append_only(snap->metadata())) return append_only_error(root());
   Transaction txn = begin(snap);
   if (options.txn) {
     auto done = txn.read_app_version(options.txn->app_id);
@@ -259,11 +255,68 @@ Result<CommitResult> DeltaTable::overwrite(const std::vector<RecordBatchPtr>& ba
   return txn.commit(options.commit);
 }
 
+std::vector<const AddFile*> files_in_partitions_of(const Snapshot& snapshot, const std::vector<AddFile>& adds) {
+  std::vector<const AddFile*> out;
+  if (adds.empty()) return out;
+  // Partition values as the log holds them (physical names, text), in one canonical order.
+  auto key_of = [](const PartitionValues& values) {
+    std::vector<std::pair<std::string, std::optional<std::string>>> sorted(values.begin(), values.end());
+    std::sort(sorted.begin(), sorted.end());
+    std::string key;
+    for (const auto& [k, v] : sorted) key += k + (v ? "=" + *v : std::string("\x01")) + "\x1f";
+    return key;
+  };
+  std::set<std::string> written;
+  for (const auto& a : adds) written.insert(key_of(a.partition_values));
+  for (const auto& f : snapshot.files()) {
+    if (written.count(key_of(f.partition_values))) out.push_back(&f);
+  }
+  return out;
+}
+
+Result<CommitResult> DeltaTable::overwrite_partitions(const std::vector<RecordBatchPtr>& batches,
+                                                      WriteOptions options) const {
+  BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
+  if (is_append_only(snap->metadata())) return append_only_error(root());
+  Transaction txn = begin(snap);
+  if (options.txn) {
+    auto done = txn.read_app_version(options.txn->app_id);
+    if (done && *done >= options.txn->version) {
+      CommitResult skipped;
+      skipped.skipped = true;
+      return skipped;
+    }
+    txn.set_transaction(*options.txn);
+  }
+  // A concurrent write into any partition conflicts: braid does not narrow the read set to the
+  // replaced partitions (safe, if more than Delta refuses).
+  txn.read_whole_table();
+  BRAID_ASSIGN_OR_RETURN(auto adds, write_data_files(store_->fs(), root(), TableLayout::of(*snap), batches, options.data));
+  const std::vector<const AddFile*> replaced = files_in_partitions_of(*snap, adds);
+  int64_t removed_bytes = 0;
+  for (const AddFile* f : replaced) {
+    txn.remove_existing(*f);
+    removed_bytes += f->size;
+  }
+  options.commit.operation = "WRITE";
+  options.commit.operation_parameters = {{"mode", "Overwrite"},
+                                         {"partitionBy", json_list(snap->partition_columns())},
+                                         {"isDynamicPartitionOverwrite", "true"}};
+  options.commit.operation_metrics = {{"numFiles", std::to_string(adds.size())},
+                                      {"numOutputRows", std::to_string(rows_of(batches))},
+                                      {"numOutputBytes", std::to_string(bytes_of(adds))},
+                                      {"numRemovedFiles", std::to_string(replaced.size())},
+                                      {"numRemovedBytes", std::to_string(removed_bytes)}};
+  for (auto& a : adds) txn.add_file(std::move(a));
+  return txn.commit(options.commit);
+}
+
 Result<MutationResult> DeltaTable::rewrite(const std::vector<parquet::ColumnPredicate>& skipping,
                                            const RowPredicate& matches, const RowUpdater* update,
                                            const std::vector<RecordBatchPtr>& extra, WriteOptions options,
                                            const std::string& operation) const {
   BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
+  if (is_append_only(snap->metadata())) return append_only_error(root());
   Transaction txn = begin(snap);
   if (options.txn) {
     auto done = txn.read_app_version(options.txn->app_id);
@@ -329,8 +382,10 @@ Result<MutationResult> DeltaTable::rewrite(const std::vector<parquet::ColumnPred
   BRAID_ASSIGN_OR_RETURN(auto adds, write_data_files(store_->fs(), root(), TableLayout::of(*snap), to_write, options.data));
   result.files_added = static_cast<int64_t>(adds.size());
   options.commit.operation = operation;
-  std::vector<std::string> predicate_text;
-  for (const auto& p : skipping) predicate_text.push_back(p.column);
+  std::vector<std::string> predicate_text = options.predicate;
+  if (predicate_text.empty()) {
+    for (const auto& p : skipping) predicate_text.push_back(predicate_sql(p));
+  }
   options.commit.operation_parameters = {{"predicate", json_list(predicate_text)}};
   const std::string rows_key = operation == "UPDATE" ? "numUpdatedRows" : "numDeletedRows";
   options.commit.operation_metrics = {{"numRemovedFiles", std::to_string(result.files_removed)},
@@ -442,12 +497,12 @@ Result<CommitResult> DeltaTable::optimize(const OptimizeOptions& options) const 
 
 Result<VacuumResult> DeltaTable::vacuum(const VacuumOptions& options) const {
   BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
-  const double configured = snap->property_hours("delta.deletedFileRetentionDuration", 168);
+  BRAID_ASSIGN_OR_RETURN(const double configured, snap->property_hours("delta.deletedFileRetentionDuration", 168));
   if (options.retain_hours < configured && !options.force) {
     return Status::invalid_argument(
         "refusing to vacuum with a retention of {} hours: the table keeps removed files for {} hours "
         "(delta.deletedFileRetentionDuration), and a shorter retention can break readers of older versions "
-        "and writers still running; pass force to do it anyway", options.retain_hours, configured);
+        "and writers still running; {} to do it anyway", options.retain_hours, configured, options.force_hint);
   }
   const int64_t cutoff = now_ms() - static_cast<int64_t>(std::llround(options.retain_hours * 3600 * 1000));
   // Files still needed: live files, recently removed files, and their deletion vectors.
@@ -487,10 +542,109 @@ Result<VacuumResult> DeltaTable::vacuum(const VacuumOptions& options) const {
   };
   BRAID_RETURN_IF_ERROR(walk(root_path));
   std::sort(result.files.begin(), result.files.end());
-  if (!options.dry_run) {
-    for (const auto& path : result.files) BRAID_RETURN_IF_ERROR(fs->remove(path));
+  if (options.dry_run) return result;
+  // The log records the vacuum before a file goes (Delta's VACUUM START / VACUUM END commits,
+  // commitInfo only): a reader of a version whose files are gone can then say why.
+  const auto retention_ms = [](double hours) { return std::to_string(std::llround(hours * 3600 * 1000)); };
+  CommitOptions start;
+  start.operation = "VACUUM START";
+  start.isolation = IsolationLevel::kSnapshotIsolation;
+  start.operation_parameters = {{"retentionCheckEnabled", options.force ? "false" : "true"},
+                                {"specifiedRetentionMillis", retention_ms(options.retain_hours)},
+                                {"defaultRetentionMillis", retention_ms(configured)}};
+  start.operation_metrics = {{"numFilesToDelete", std::to_string(result.files.size())},
+                             {"sizeOfDataToDelete", std::to_string(result.bytes)}};
+  BRAID_RETURN_IF_ERROR(begin(snap).commit(start).status());
+  for (const auto& path : result.files) BRAID_RETURN_IF_ERROR(fs->remove(path));
+  // The end record only completes the story: the files are gone whether or not it lands.
+  if (auto now = snapshot(); now.ok()) {
+    CommitOptions end;
+    end.operation = "VACUUM END";
+    end.isolation = IsolationLevel::kSnapshotIsolation;
+    end.operation_parameters = {{"status", "COMPLETED"}};
+    end.operation_metrics = {{"numDeletedFiles", std::to_string(result.files.size())}};
+    (void)begin(*now).commit(end);
   }
   return result;
+}
+
+namespace {
+
+Result<CommitResult> commit_metadata(const DeltaTable& table, const SnapshotPtr& snap, Metadata metadata,
+                                     const Protocol& protocol, CommitOptions commit) {
+  Transaction txn = table.begin(snap);
+  txn.set_metadata(std::move(metadata));
+  const Protocol& old = snap->protocol();
+  if (protocol.min_reader_version != old.min_reader_version || protocol.min_writer_version != old.min_writer_version ||
+      protocol.reader_features != old.reader_features || protocol.writer_features != old.writer_features) {
+    txn.set_protocol(protocol);
+  }
+  return txn.commit(commit);
+}
+
+}  // namespace
+
+Result<CommitResult> DeltaTable::set_properties(const StringMap& properties) const {
+  BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
+  BRAID_ASSIGN_OR_RETURN(StringMap set, normalize_table_properties(properties));
+  Metadata metadata = snap->metadata();
+  for (const auto& [key, value] : set) {
+    if (key == "delta.columnMapping.mode") {
+      const std::string* now = find_value(metadata.configuration, key);
+      if (value != (now ? *now : std::string("none"))) {
+        return Status::not_implemented(
+            "changing delta.columnMapping.mode of an existing table is not supported (it is '{}')", now ? *now : "none");
+      }
+    }
+  }
+  // The resulting configuration decides the features the protocol needs.
+  StringMap configuration = metadata.configuration;
+  StringMap requests;
+  for (const auto& [key, value] : set) {
+    if (key.starts_with("delta.feature.") || key == "delta.minReaderVersion" || key == "delta.minWriterVersion") {
+      requests.emplace_back(key, value);
+      continue;
+    }
+    auto it = std::find_if(configuration.begin(), configuration.end(), [&](const auto& kv) { return kv.first == key; });
+    if (it == configuration.end()) {
+      configuration.emplace_back(key, value);
+    } else {
+      it->second = value;
+    }
+  }
+  StringMap with_requests = configuration;
+  for (auto& r : requests) with_requests.push_back(r);
+  BRAID_ASSIGN_OR_RETURN(Protocol protocol, required_protocol(snap->protocol(), *snap->schema(), with_requests));
+  metadata.configuration = std::move(configuration);
+  CommitOptions commit;
+  commit.operation = "SET TBLPROPERTIES";
+  commit.operation_parameters = {{"properties", json_map(set)}};
+  return commit_metadata(*this, snap, std::move(metadata), protocol, std::move(commit));
+}
+
+Result<CommitResult> DeltaTable::unset_properties(const std::vector<std::string>& keys, bool if_exists) const {
+  BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
+  Metadata metadata = snap->metadata();
+  StringMap kept;
+  for (const auto& key : keys) {
+    const bool present = std::any_of(metadata.configuration.begin(), metadata.configuration.end(),
+                                     [&](const auto& kv) { return kv.first == key; });
+    if (!present && !if_exists) {
+      return Status::invalid_argument("cannot unset '{}': the table has no such property (use UNSET TBLPROPERTIES IF EXISTS)",
+                                      key);
+    }
+    if (present && key == "delta.columnMapping.mode") {
+      return Status::not_implemented("unsetting delta.columnMapping.mode of an existing table is not supported");
+    }
+  }
+  for (const auto& kv : metadata.configuration) {
+    if (std::find(keys.begin(), keys.end(), kv.first) == keys.end()) kept.push_back(kv);
+  }
+  metadata.configuration = std::move(kept);
+  CommitOptions commit;
+  commit.operation = "UNSET TBLPROPERTIES";
+  commit.operation_parameters = {{"properties", json_list(keys)}, {"ifExists", if_exists ? "true" : "false"}};
+  return commit_metadata(*this, snap, std::move(metadata), snap->protocol(), std::move(commit));
 }
 
 Status DeltaTable::checkpoint(std::optional<int64_t> version) const {

@@ -4,6 +4,9 @@
 // retried by rebase where the rules allow, with commitInfo recording the operation, its
 // parameters and metrics, and the caller's userMetadata and tags.
 //
+// Writes that remove data (overwrite, replace-where, delete, update) are refused on append-only
+// tables (delta.appendOnly) before any file is written; the transaction checks again.
+//
 // Row-level operations take two predicates: `skipping` (simple column predicates used to skip
 // files by partition values and stats, recorded as the transaction's read predicates) and a
 // row function deciding each row; only files holding a matching row are rewritten.
@@ -37,6 +40,9 @@ struct WriteOptions {
   CommitOptions commit;          // operation, metrics and parameters are filled in by the call
   DataWriteOptions data;
   std::optional<SetTransaction> txn;  // idempotent write: skipped when already committed
+  // The SQL text of the condition of a delete, update or replace-where ("(id = 3)"), recorded as
+  // commitInfo's predicate as Delta does; without it the skipping predicates are described.
+  std::vector<std::string> predicate;
 };
 
 // Rows a predicate keeps (true = the row matches).
@@ -65,6 +71,8 @@ struct VacuumOptions {
   bool dry_run = false;
   // Allow a retention below the table's configured one (may break readers of old versions).
   bool force = false;
+  // How the caller's user allows that, for the refusal's text ("pass --force").
+  std::string force_hint = "set VacuumOptions::force";
 };
 
 struct VacuumResult {
@@ -91,6 +99,11 @@ class DeltaTable {
   Result<CommitResult> append(const std::vector<RecordBatchPtr>& batches, WriteOptions options = {}) const;
   // Replaces every row.
   Result<CommitResult> overwrite(const std::vector<RecordBatchPtr>& batches, WriteOptions options = {}) const;
+  // Dynamic partition overwrite (Spark's partitionOverwriteMode=dynamic): replaces the
+  // partitions `batches` have rows in and keeps the others, in one commit. On an unpartitioned
+  // table every row is in the one partition, so rows replace the table (none leave it as is),
+  // as in Delta.
+  Result<CommitResult> overwrite_partitions(const std::vector<RecordBatchPtr>& batches, WriteOptions options = {}) const;
   // Deletes the rows matching `matches` (within files `skipping` cannot rule out) and adds
   // `batches`, atomically.
   Result<MutationResult> replace_where(const std::vector<parquet::ColumnPredicate>& skipping,
@@ -101,7 +114,14 @@ class DeltaTable {
   Result<MutationResult> update_where(const std::vector<parquet::ColumnPredicate>& skipping,
                                       const RowPredicate& matches, const RowUpdater& update,
                                       WriteOptions options = {}) const;
+  // ALTER TABLE ... SET TBLPROPERTIES / UNSET TBLPROPERTIES: checked as at creation
+  // (table_properties.h); the protocol is raised when a property needs a feature. Unsetting a
+  // property the table does not have is an error unless `if_exists`.
+  Result<CommitResult> set_properties(const StringMap& properties) const;
+  Result<CommitResult> unset_properties(const std::vector<std::string>& keys, bool if_exists) const;
   Result<CommitResult> optimize(const OptimizeOptions& options = {}) const;
+  // Records VACUUM START and VACUUM END commits around the deletions (commitInfo only, as
+  // Delta does), so a reader of an older version can tell its files were vacuumed.
   Result<VacuumResult> vacuum(const VacuumOptions& options = {}) const;
   // Writes a checkpoint of the latest version (or `version`).
   Status checkpoint(std::optional<int64_t> version = std::nullopt) const;
@@ -128,5 +148,9 @@ struct NewTable {
 Result<NewTable> plan_new_table(SchemaPtr schema, const CreateOptions& options);
 // The commitInfo parameters of a CREATE.
 StringMap create_parameters(const CreateOptions& options);
+
+// The data files of `snapshot` in the partitions `adds` were written to (all of them for an
+// unpartitioned table with adds): what a dynamic partition overwrite replaces.
+std::vector<const AddFile*> files_in_partitions_of(const Snapshot& snapshot, const std::vector<AddFile>& adds);
 
 }  // namespace braid::delta

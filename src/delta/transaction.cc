@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <random>
 #include <set>
 
@@ -11,6 +12,8 @@
 #include "common/json_writer.h"
 #include "delta/checkpoint.h"
 #include "delta/scan.h"
+#include "delta/schema_json.h"
+#include "delta/table_properties.h"
 
 namespace braid::delta {
 
@@ -218,6 +221,21 @@ Result<CommitResult> Transaction::commit(const CommitOptions& options) {
   if (snapshot_) {
     BRAID_RETURN_IF_ERROR(check_writable(protocol_ ? *protocol_ : snapshot_->protocol()).with_context(store_->root()));
   }
+  const bool only_commit_info = adds_.empty() && removes_.empty() && !metadata_ && !protocol_ && domains_.empty();
+  if (!only_commit_info) {
+    const Metadata& metadata = metadata_ ? *metadata_ : snapshot_->metadata();
+    SchemaPtr schema = metadata_ || !snapshot_ ? nullptr : snapshot_->schema();
+    if (!schema) {
+      BRAID_ASSIGN_OR_RETURN(schema, parse_schema_json(metadata.schema_string));
+    }
+    BRAID_RETURN_IF_ERROR(check_metadata_writable(metadata, *schema).with_context(store_->root()));
+  }
+  // Append-only tables: the backstop behind every statement's own check.
+  const bool removes_data =
+      std::any_of(removes_.begin(), removes_.end(), [](const RemoveFile& r) { return r.data_change; });
+  if (removes_data && ((snapshot_ && is_append_only(snapshot_->metadata())) || (metadata_ && is_append_only(*metadata_)))) {
+    return append_only_error(store_->root());
+  }
   // The commit's contents do not depend on the version it lands at (readVersion is the version
   // read, as in Spark), so they are built once; a rebase only moves the target version.
   std::string text;
@@ -253,13 +271,22 @@ Result<CommitResult> Transaction::commit(const CommitOptions& options) {
     if (s.ok()) {
       result.version = attempt_version;
       // Post-commit work never fails the commit: a missing checkpoint only costs replay time.
-      if (options.checkpoint_interval > 0 && attempt_version > 0 && attempt_version % options.checkpoint_interval == 0) {
+      int64_t interval = 10;
+      if (options.checkpoint_interval) {
+        interval = *options.checkpoint_interval;
+      } else if (const Metadata& m = metadata_ ? *metadata_ : snapshot_->metadata();
+                 const std::string* v = find_value(m.configuration, "delta.checkpointInterval")) {
+        interval = std::max<int64_t>(1, std::atoll(v->c_str()));
+      }
+      if (interval > 0 && attempt_version > 0 && attempt_version % interval == 0) {
         auto snap = load_snapshot(store_, attempt_version);
         if (snap.ok() && write_checkpoint(*store_, attempt_version, checkpoint_actions(**snap)).ok() &&
             (*snap)->property("delta.enableExpiredLogCleanup").value_or("true") != "false") {
           // Spark's default log retention is 30 days.
-          const double hours = (*snap)->property_hours("delta.logRetentionDuration", 30 * 24);
-          (void)cleanup_expired_log(*store_, now_ms() - static_cast<int64_t>(hours * 3600 * 1000));
+          auto hours = (*snap)->property_hours("delta.logRetentionDuration", 30 * 24);
+          if (hours.ok()) {
+            (void)cleanup_expired_log(*store_, now_ms() - static_cast<int64_t>(*hours * 3600 * 1000));
+          }
         }
       }
       return result;

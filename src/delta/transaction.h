@@ -17,6 +17,10 @@
 //
 // Idempotency: with a txn (app id, version), a commit whose app id already reached that version
 // is skipped and reported as such, so a task rerun never writes twice.
+// Guarantees checked on every commit, whatever operation built it: the protocol's writer features
+// and the table's metadata are ones braid honours (table_properties.h), and a commit that removes
+// data (a remove with dataChange) from an append-only table is refused (PROTOCOL.md,
+// "Append-only Tables"); rearranging files with dataChange=false (OPTIMIZE) is allowed.
 // Thread-safety: one thread per transaction; any number of transactions, in any processes, may
 // commit to one table concurrently.
 #pragma once
@@ -44,7 +48,9 @@ struct CommitOptions {
   StringMap tags;
   IsolationLevel isolation = IsolationLevel::kSerializable;
   int max_attempts = 10000;               // versions tried (1 + rebases) before giving up
-  int64_t checkpoint_interval = 10;       // checkpoint when version % interval == 0 (0: never)
+  // Checkpoint when version % interval == 0 (0: never); nullopt: the table's
+  // delta.checkpointInterval (10 when unset).
+  std::optional<int64_t> checkpoint_interval;
 };
 
 struct CommitResult {

@@ -550,6 +550,19 @@ std::string statement_sql(const StatementNode& node) {
                                                         "COST "};
           return fmt::format("EXPLAIN {}{}", kModes[static_cast<int>(s.mode)],
                              to_sql(*s.statement));
+        } else if constexpr (std::is_same_v<T, AlterTableProperties>) {
+          std::string out = "ALTER TABLE " + to_sql(s.table) + (s.unset ? " UNSET TBLPROPERTIES " : " SET TBLPROPERTIES ");
+          if (s.unset && s.if_exists) out += "IF EXISTS ";
+          out += "(";
+          if (s.unset) {
+            for (size_t i = 0; i < s.keys.size(); ++i) out += (i > 0 ? ", " : "") + quote_string(s.keys[i]);
+          } else {
+            for (size_t i = 0; i < s.properties.size(); ++i) {
+              out += (i > 0 ? ", " : "") + quote_string(s.properties[i].first) + " = " +
+                     quote_string(s.properties[i].second);
+            }
+          }
+          return out + ")";
         } else {
           static_assert(std::is_same_v<T, SetOption>);
           if (s.key.empty()) return "SET";

@@ -567,6 +567,16 @@ struct DropTable {
   bool if_exists = false;
 };
 
+// ALTER TABLE t SET TBLPROPERTIES ('k' = 'v', ...)
+// ALTER TABLE t UNSET TBLPROPERTIES [IF EXISTS] ('k', ...)
+struct AlterTableProperties {
+  TableName table;
+  bool unset = false;
+  bool if_exists = false;       // UNSET only
+  Properties properties;        // SET
+  std::vector<std::string> keys;  // UNSET
+};
+
 // PARTITION (p = 'x', q): a static value, or a dynamic partition column (value null).
 struct PartitionValue {
   SourcePosition pos;
@@ -714,7 +724,7 @@ struct SetOption {
 
 using StatementNode =
     std::variant<QueryStatement, CreateTable, DropTable, Insert, Update, Delete, Merge, CreateView,
-                 DropView, Describe, Show, Optimize, Vacuum, Explain, SetOption>;
+                 DropView, Describe, Show, Optimize, Vacuum, Explain, SetOption, AlterTableProperties>;
 
 struct Statement {
   SourcePosition pos;  // the first token

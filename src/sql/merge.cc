@@ -12,6 +12,7 @@
 #include "common/worker_pool.h"
 #include "delta/data_writer.h"
 #include "delta/scan.h"
+#include "delta/table_properties.h"
 #include "delta/transaction.h"
 #include "exec/ops/gather.h"
 #include "exec/ops/hash_aggregate.h"
@@ -155,6 +156,12 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   if (!m.ctes.empty()) return Status::not_implemented("WITH before MERGE is not supported yet; use a subquery as the source");
   MergeResult result;
   BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+  // An append-only table takes a MERGE whose clauses only insert; Delta refuses any other
+  // before looking at the rows.
+  const bool changes_rows = std::any_of(m.clauses.begin(), m.clauses.end(), [](const MergeClause& c) {
+    return c.action != MergeAction::kInsert && c.action != MergeAction::kInsertStar;
+  });
+  if (changes_rows && delta::is_append_only(snap->metadata())) return delta::append_only_error(to_sql(m.target));
   if (control.txn) {
     // A rerun of a write that already committed: nothing to do (checked again at commit).
     auto done = snap->transaction_version(control.txn->app_id);

@@ -446,7 +446,51 @@ class Parser {
     if (t.is_keyword("VACUUM")) return parse_vacuum();
     if (t.is_keyword("EXPLAIN")) return parse_explain();
     if (t.is_keyword("SET")) return parse_set();
+    if (t.is_keyword("ALTER")) return parse_alter();
     return expected("a statement");
+  }
+
+  // ALTER TABLE t SET TBLPROPERTIES (...) | UNSET TBLPROPERTIES [IF EXISTS] (...): the one ALTER
+  // braid implements; the others are refused by name.
+  Result<StatementNode> parse_alter() {
+    next();  // ALTER
+    if (!at_keyword("TABLE")) return expected("TABLE");
+    next();
+    AlterTableProperties a;
+    BRAID_ASSIGN_OR_RETURN(a.table, parse_table_name(true));
+    const Token& t = peek();
+    if ((t.is_keyword("SET") || t.is_keyword("UNSET")) && at_keyword("TBLPROPERTIES", 1)) {
+      a.unset = t.is_keyword("UNSET");
+      next();
+      next();
+      if (!a.unset) {
+        BRAID_ASSIGN_OR_RETURN(a.properties, parse_properties());
+        return a;
+      }
+      BRAID_ASSIGN_OR_RETURN(a.if_exists, parse_if_exists());
+      BRAID_RETURN_IF_ERROR(expect(TokenKind::kLParen, "'('"));
+      do {
+        std::string key;
+        if (at(TokenKind::kString)) {
+          key = next().value;
+        } else if (at_name_part()) {
+          key = next().value;
+          while (at(TokenKind::kDot) && at_name_part(1)) {
+            next();
+            key += '.';
+            key += next().value;
+          }
+        } else {
+          return expected("a property key");
+        }
+        a.keys.push_back(std::move(key));
+      } while (accept(TokenKind::kComma));
+      BRAID_RETURN_IF_ERROR(expect(TokenKind::kRParen, "',' or ')'"));
+      return a;
+    }
+    return error_at(t.pos, fmt::format("ALTER TABLE ... {} is not supported; braid implements ALTER TABLE ... SET "
+                                       "TBLPROPERTIES and UNSET TBLPROPERTIES",
+                                       t.kind == TokenKind::kEnd ? std::string("(nothing)") : upper(t.text)));
   }
 
   Result<StatementNode> parse_create() {

@@ -1171,6 +1171,19 @@ TEST(ParserStatementTest, OptimizeVacuum) {
               StatusIs(StatusCode::kParseError, "line 1, column 19: expected HOURS, found 'DAYS'"));
 }
 
+TEST(ParserStatementTest, AlterTableProperties) {
+  EXPECT_EQ(stmt("ALTER TABLE t SET TBLPROPERTIES ('delta.appendOnly' = 'true', owner = qa)"),
+            "ALTER TABLE t SET TBLPROPERTIES ('delta.appendOnly' = 'true', 'owner' = 'qa')");
+  EXPECT_EQ(stmt("alter table delta.`/p` unset tblproperties if exists (delta.appendOnly, 'x')"),
+            "ALTER TABLE delta.`/p` UNSET TBLPROPERTIES IF EXISTS ('delta.appendOnly', 'x')");
+  StatementPtr s = parse("ALTER TABLE t UNSET TBLPROPERTIES ('k')");
+  ASSERT_NE(s->as<AlterTableProperties>(), nullptr);
+  EXPECT_TRUE(s->as<AlterTableProperties>()->unset);
+  EXPECT_FALSE(s->as<AlterTableProperties>()->if_exists);
+  EXPECT_THAT(statement_error("ALTER TABLE t ADD COLUMN x INT"),
+              StatusIs(StatusCode::kParseError, ::testing::HasSubstr("ALTER TABLE ... ADD is not supported")));
+}
+
 TEST(ParserStatementTest, ExplainAndSet) {
   EXPECT_EQ(stmt("EXPLAIN SELECT 1"), "EXPLAIN SELECT 1");
   EXPECT_EQ(stmt("EXPLAIN EXTENDED SELECT 1"), "EXPLAIN EXTENDED SELECT 1");
