@@ -201,6 +201,8 @@ const SettingDefinition kSettings[] = {
      "the session time zone (also SET TIME ZONE): timestamps are read, computed and shown in UTC", time_zone},
     {"spark.sql.caseSensitive", "", kHonoured, false, "false", "false",
      "names of tables, columns and views compare case-insensitively", choice<kCaseSensitive>},
+    // When dynamic partition overwrite lands: accept "static|dynamic" here and read
+    // Session::setting("spark.sql.sources.partitionOverwriteMode") in INSERT OVERWRITE.
     {"spark.sql.sources.partitionOverwriteMode", "", kHonoured, false, "static", "static",
      "INSERT OVERWRITE replaces every row of the table (REPLACE WHERE replaces the rows it selects)",
      choice<kOverwriteMode>},

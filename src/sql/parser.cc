@@ -562,6 +562,8 @@ class Parser {
         if (c.comment) return duplicate();
         next();
         BRAID_ASSIGN_OR_RETURN(c.comment, parse_string("a comment string"));
+      } else if (t.is_keyword("CLUSTER") && at_keyword("BY", 1)) {
+        return not_supported(t.pos, "CREATE TABLE ... CLUSTER BY (liquid clustering); PARTITIONED BY works");
       } else if (t.is_keyword("TBLPROPERTIES")) {
         if (seen_properties) return duplicate();
         seen_properties = true;
