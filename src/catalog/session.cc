@@ -865,8 +865,10 @@ Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&
   for (int i = 0; i < target->num_fields(); ++i) {
     values.push_back(exec::column_ref(i, target->field(i)->type(), target->field(i)->name()));
   }
+  std::vector<std::string> target_names{s.table.parts.empty() ? std::string() : s.table.parts.back()};
+  if (s.alias) target_names.insert(target_names.begin(), *s.alias);
   for (const auto& a : s.assignments) {
-    const std::string name = a.column.back();
+    BRAID_ASSIGN_OR_RETURN(const std::string name, sql::assignment_column(a.column, target_names, a.pos));
     int index = -1;
     for (int i = 0; i < target->num_fields(); ++i) {
       if (lower(target->field(i)->name()) == lower(name)) index = i;

@@ -120,7 +120,8 @@ void for_each_child(const Expr& e, F&& f) {
       e.node);
 }
 
-std::string function_name(const FunctionCall& fc) { return fc.name.empty() ? "" : lower(fc.name.back()); }
+// A qualified name (db.f) keeps its qualifier, so it is an unknown function rather than f.
+std::string function_name(const FunctionCall& fc) { return lower(fmt::format("{}", fmt::join(fc.name, "."))); }
 
 std::optional<exec::AggregateKind> aggregate_kind(const std::string& name, bool star) {
   using K = exec::AggregateKind;
@@ -1762,6 +1763,19 @@ std::vector<parquet::ColumnPredicate> skipping_predicates(const Expr& condition,
     }
   }
   return out;
+}
+
+Result<std::string> assignment_column(const QualifiedName& column, const std::vector<std::string>& target_names,
+                                      SourcePosition pos) {
+  if (column.size() == 1) return column[0];
+  const bool qualified = column.size() == 2 && std::any_of(target_names.begin(), target_names.end(), [&](const auto& n) {
+                           return !n.empty() && iequals(n, column[0]);
+                         });
+  if (qualified) return column[1];
+  return error_at(pos, StatusCode::kInvalidArgument,
+                  "`{}` is not a column of the target ({}): an assignment names a target column, as `c` or `{}.c` (struct "
+                  "fields cannot be set one by one)",
+                  fmt::join(column, "."), fmt::join(target_names, " or "), target_names.empty() ? "t" : target_names[0]);
 }
 
 Result<TypePtr> to_type(const TypeName& t) {

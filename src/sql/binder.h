@@ -75,6 +75,12 @@ std::vector<parquet::ColumnPredicate> skipping_predicates(const Expr& condition,
                                                           const std::vector<BoundColumn>& columns,
                                                           Resolver& resolver);
 
+// The target column an assignment names (UPDATE SET, MERGE's UPDATE SET and INSERT (columns)):
+// `c`, or `q.c` where q is one of `target_names` (the target's alias or name). Any other path (a
+// struct field, another table's column) is kInvalidArgument at `pos`, never read as its last part.
+Result<std::string> assignment_column(const QualifiedName& column, const std::vector<std::string>& target_names,
+                                      SourcePosition pos);
+
 // The braid type of a SQL type name.
 Result<TypePtr> to_type(const TypeName& type);
 
