@@ -6,7 +6,9 @@
 // columns in order; GROUP BY takes expressions, ordinals and select aliases; ORDER BY takes
 // ordinals, select aliases and input columns; computed columns without an alias get Spark's
 // generated names ("(a + 1)", "count(1)", "sum(x)"). Uncorrelated subqueries (scalar, IN,
-// EXISTS) are run once while binding, through Resolver::run, and become constants.
+// EXISTS) are run once while binding, through Resolver::run, and become constants; a correlated
+// one, and any syntax braid parses but does not implement (IGNORE NULLS on a window function,
+// ...), is kNotImplemented "not supported: ...": never bound with a part dropped.
 //
 // Errors carry the SQL position: "line 2, column 8: cannot resolve column `x`; the input
 // columns are: a, b".
