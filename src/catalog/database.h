@@ -4,11 +4,22 @@
 // `t` lives in `WAREHOUSE/t/`. Names resolve case-insensitively, as identifiers do in Spark SQL
 // (an exact folder name wins when two differ only by case). Tables are also addressable by path
 // (delta.`/data/sales`), which needs no Database.
+//
+// External tables (CREATE TABLE t ... LOCATION 'dir') live outside the warehouse's folders and are
+// registered by name in the warehouse's catalog, WAREHOUSE/_braid/catalog/: a log of versions
+// NNNNNNNNNNNNNNNNNNNN.json, each the whole list of registrations (name -> absolute location),
+// each written with put-if-absent, so two processes registering at once never lose one another's
+// entry (the loser re-reads and retries) and a reader never sees a partial file. A name resolves
+// to a warehouse folder first, then to a registration; registering a name a folder table has is
+// an error. Dropping an external table removes its registration, never its files (as Spark does).
 // Thread-safety: all methods may be called concurrently; tables are Delta tables, so concurrent
 // writers are serialized by the Delta log, not by this class.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,19 +39,48 @@ class Database {
   const std::string& root() const { return root_; }
   const std::shared_ptr<FileSystem>& fs() const { return fs_; }
 
-  // Table names, sorted.
+  // Table names, sorted: the warehouse's folder tables and its external tables.
   Result<std::vector<std::string>> list_tables() const;
-  // The folder of an existing table, or kNotFound naming the table and the warehouse.
+  // The folder of an existing table (a warehouse folder, else an external table's location), or
+  // kNotFound naming the table and the warehouse.
   Result<std::string> table_path(std::string_view name) const;
   // Where a new table of this name goes (it need not exist).
   std::string new_table_path(std::string_view name) const;
   bool table_exists(std::string_view name) const { return table_path(name).ok(); }
   Result<delta::DeltaTable> open_table(std::string_view name) const;
-  // Removes the table's folder. kNotFound when there is no such table.
+  // Removes a folder table's folder, or an external table's registration only (its files stay).
+  // kNotFound when there is no such table.
   Status drop_table(std::string_view name) const;
+
+  // External tables: name (as registered) -> absolute location.
+  Result<std::map<std::string, std::string>> external_tables() const;
+  // The location of external table `name` (case-insensitive), or nullopt when none is registered
+  // by that name.
+  Result<std::optional<std::string>> external_location(std::string_view name) const;
+  // The absolute location LOCATION 'path' means: relative paths are relative to the warehouse
+  // folder, as Spark resolves a relative table location against its database's folder.
+  // Local paths only: file: URLs are read as paths; other URLs (s3://, ...) are kNotImplemented.
+  Result<std::string> resolve_location(std::string_view path) const;
+  // Registers `name` at `location` (absolute). kAlreadyExists when a folder table or another
+  // registration has the name.
+  Status register_external_table(std::string_view name, const std::string& location) const;
+  // Removes the registration of `name`; kNotFound when there is none.
+  Status unregister_external_table(std::string_view name) const;
 
  private:
   Database(std::string root, std::shared_ptr<FileSystem> fs) : root_(std::move(root)), fs_(std::move(fs)) {}
+  struct Catalog {
+    int64_t version = -1;  // -1: no catalog yet
+    std::map<std::string, std::string> tables;
+  };
+  Result<Catalog> read_catalog() const;
+  // Removes old catalog versions that no writer can still be basing a commit on.
+  void prune_catalog(const std::string& folder, int64_t latest) const;
+  // Applies `change` to the latest catalog and commits the result as the next version, again on
+  // the latest one when another writer committed first.
+  Status update_catalog(const std::function<Status(std::map<std::string, std::string>&)>& change) const;
+  // The folder table of this name, or kNotFound.
+  Result<std::string> folder_table_path(std::string_view name) const;
   std::string root_;
   std::shared_ptr<FileSystem> fs_;
 };

@@ -8,10 +8,12 @@
 #include <cctype>
 #include <chrono>
 
+#include "catalog/settings.h"
 #include "columnar/column_builder.h"
 #include "columnar/compare.h"
 #include "columnar/take.h"
 #include "columnar/temporal.h"
+#include "common/json_writer.h"
 #include "delta/history.h"
 #include "delta/schema_json.h"
 #include "delta/snapshot.h"
@@ -41,6 +43,17 @@ int64_t now_micros() {
 
 std::string at(sql::SourcePosition pos) {
   return pos.line > 0 ? fmt::format("line {}, column {}: ", pos.line, pos.column) : std::string();
+}
+
+// braid's warehouse is one database, `default` (Spark's name for it): a table named with another
+// database is refused, never looked up in this one.
+Status check_database(const sql::TableName& name) {
+  if (name.is_path() || name.parts.size() < 2) return Status::OK();
+  const std::string db = lower(name.parts[name.parts.size() - 2]);
+  const bool spark_catalog = name.parts.size() == 2 || lower(name.parts[0]) == "spark_catalog";
+  if (db == "default" && spark_catalog && name.parts.size() <= 3) return Status::OK();
+  return Status::not_found("database `{}` does not exist: braid's warehouse is one database, `default`",
+                           fmt::format("{}", fmt::join(name.parts.begin(), name.parts.end() - 1, ".")));
 }
 
 // Paths matching a glob in its last component ("data/part-*.parquet"), sorted; the path itself
@@ -109,6 +122,34 @@ Result<StatementResult> string_rows(const std::vector<std::string>& names, const
   return r;
 }
 
+// Delta keeps a column's comment in its metadata, as Spark writes it.
+KeyValueMetadata comment_metadata(const std::optional<std::string>& comment) {
+  if (!comment) return {};
+  return {{"comment", json_quote(*comment)}};
+}
+
+std::optional<std::string> comment_of(const Field& f) { return delta::metadata_string(f, "comment"); }
+
+bool has_char_type(const sql::TypeName& t) {
+  if (t.kind == sql::TypeKind::kVarchar || t.kind == sql::TypeKind::kChar) return true;
+  for (const auto& c : t.children) {
+    if (has_char_type(c)) return true;
+  }
+  for (const auto& f : t.fields) {
+    if (has_char_type(f.type)) return true;
+  }
+  return false;
+}
+
+// CHAR(n) and VARCHAR(n) columns: Spark checks the length on every write (and pads CHAR); braid
+// would keep any string, so it refuses them rather than drop the length.
+Status check_column_type(const sql::ColumnDef& c) {
+  if (!has_char_type(c.type)) return Status::OK();
+  return Status::not_implemented(
+      "{}not supported: column `{}` of type {}: braid does not enforce CHAR/VARCHAR lengths; use STRING", at(c.pos),
+      c.name, sql::to_sql(c.type));
+}
+
 }  // namespace
 
 // ---- name resolution
@@ -129,6 +170,7 @@ class Session::Resolver final : public sql::Resolver {
     if (name.is_path() && name.path_format != "delta") {
       return Status::not_implemented("reading {} files is not supported", name.path_format);
     }
+    BRAID_RETURN_IF_ERROR(check_database(name));
     if (!name.is_path() && name.parts.size() == 1 && !version && !timestamp) {
       if (auto view = session_.find_view(lower(name.parts[0]))) {
         for (const auto& [table, v] : view->pinned) session_.versions_read_[table] = v;
@@ -161,7 +203,7 @@ class Session::Resolver final : public sql::Resolver {
       return name.path;
     }
     if (name.is_path()) return Status::invalid_argument("{}.`{}` is not a Delta table", name.path_format, name.path);
-    if (name.parts.size() > 2) return Status::not_found("table {} does not exist", fmt::format("{}", fmt::join(name.parts, ".")));
+    BRAID_RETURN_IF_ERROR(check_database(name));
     return session_.database_->table_path(name.parts.back());
   }
 
@@ -187,7 +229,16 @@ class Session::Resolver final : public sql::Resolver {
     sql::FileSource source;
     source.paths = paths;
     sql::ScanNode scan;
+    // read_parquet's and read_csv's named options arrive as "name=value" parts; a path reference
+    // (csv.`p`) has the parts {format, path} and no options.
+    const bool path_reference =
+        name.parts.size() == 2 && lower(name.parts[0]) == name.path_format && name.parts[1] == name.path;
+    const std::vector<std::string> named = path_reference ? std::vector<std::string>{} : name.parts;
     if (name.path_format == "parquet") {
+      if (!named.empty()) {
+        return Status::invalid_argument("read_parquet: unknown option '{}' (read_parquet takes no options)",
+                                        named[0].substr(0, named[0].find('=')));
+      }
       source.format = sql::FileSource::Format::kParquet;
       BRAID_ASSIGN_OR_RETURN(auto file, parquet::ParquetFile::open(fs, paths[0]));
       scan.source_schema = file->schema();
@@ -195,7 +246,7 @@ class Session::Resolver final : public sql::Resolver {
       source.format = sql::FileSource::Format::kCsv;
       csv::CsvReadOptions options;
       // read_csv's named options arrive as "name=value" parts.
-      for (const auto& part : name.parts) {
+      for (const auto& part : named) {
         const auto eq = part.find('=');
         const std::string key = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
         if (key == "header") {
@@ -242,8 +293,6 @@ std::unique_ptr<Session> Session::new_task(std::string owner) {
   auto task = std::make_unique<Session>(database_, std::move(owner));
   task->parent_ = this;
   task->set_memory_limit(memory_limit());
-  task->partition_overwrite_mode_ = partition_overwrite_mode_;
-  task->retention_check_ = retention_check_;
   return task;
 }
 
@@ -606,30 +655,140 @@ Result<StatementResult> Session::run(const sql::QueryStatement& s, const sql::St
   return rows_of(plan);
 }
 
+namespace {
+
+// Checks CREATE TABLE's columns, partitioning, properties and comment against the Delta table
+// already at its LOCATION (registering it): given ones must match; omitted ones are the table's.
+Status check_matches_table(const sql::CreateTable& s, const delta::Snapshot& snap, const std::string& location) {
+  const std::string what = fmt::format("CREATE TABLE {} LOCATION '{}'", sql::to_sql(s.name), location);
+  const Schema& have = *snap.schema();
+  if (!s.columns.empty()) {
+    if (s.columns.size() != static_cast<size_t>(have.num_fields())) {
+      std::vector<std::string> names;
+      for (const auto& f : have.fields()) names.push_back(f->name());
+      return Status::invalid_argument("{}: {} columns are given but the Delta table there has {} ({}); omit the columns "
+                                      "to take the table's",
+                                      what, s.columns.size(), have.num_fields(), fmt::join(names, ", "));
+    }
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+      const auto& c = s.columns[i];
+      const auto& f = have.field(static_cast<int>(i));
+      BRAID_ASSIGN_OR_RETURN(auto type, sql::to_type(c.type));
+      if (c.comment && comment_of(*f) != c.comment) {
+        return Status::invalid_argument("{}: column `{}` COMMENT '{}' differs from the Delta table's", what, c.name, *c.comment);
+      }
+      if (lower(c.name) != lower(f->name()) || !type->equals(*f->type()) || (c.not_null == f->nullable())) {
+        return Status::invalid_argument(
+            "{}: column {} is given as `{}` {}{} but the Delta table there has `{}` {}{}; omit the columns to take the "
+            "table's",
+            what, i + 1, c.name, type->to_string(), c.not_null ? " NOT NULL" : "", f->name(), f->type()->to_string(),
+            f->nullable() ? "" : " NOT NULL");
+      }
+    }
+  }
+  if (!s.partitioned_by.empty()) {
+    const auto& have_parts = snap.partition_columns();
+    bool same = have_parts.size() == s.partitioned_by.size();
+    for (size_t i = 0; same && i < have_parts.size(); ++i) same = lower(have_parts[i]) == lower(s.partitioned_by[i]);
+    if (!same) {
+      return Status::invalid_argument("{}: PARTITIONED BY ({}) differs from the Delta table's partitioning ({})", what,
+                                      fmt::join(s.partitioned_by, ", "), fmt::join(have_parts, ", "));
+    }
+  }
+  for (const auto& [key, value] : s.properties) {
+    const auto actual = snap.property(key);
+    if (actual != value) {
+      return Status::invalid_argument("{}: TBLPROPERTIES '{}' = '{}' differs from the Delta table's ({})", what, key,
+                                      value, actual ? fmt::format("'{}'", *actual) : std::string("not set"));
+    }
+  }
+  if (s.comment && snap.metadata().description != s.comment) {
+    return Status::invalid_argument("{}: COMMENT '{}' differs from the Delta table's description", what, *s.comment);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::Statement&) {
   if (s.using_format && lower(*s.using_format) != "delta") {
     return Status::not_implemented("CREATE TABLE ... USING {}: braid tables are Delta tables (USING DELTA)", *s.using_format);
   }
-  std::string path;
-  if (s.name.path_format == "delta") {
-    path = s.name.path;
-  } else if (s.location) {
-    path = *s.location;
-  } else {
-    if (s.name.is_path() || s.name.parts.size() > 2) return Status::invalid_argument("cannot create a table named {}", sql::to_sql(s.name));
-    BRAID_RETURN_IF_ERROR(check_table_name(s.name.parts.back()));
-    auto existing = database_->table_path(s.name.parts.back());
-    path = existing.ok() ? *existing : database_->new_table_path(s.name.parts.back());
-  }
   const std::string display = sql::to_sql(s.name);
+  std::string path;
+  // An external table: `name` is registered in the warehouse's catalog at `path`, its LOCATION.
+  std::string external_name;
+  if (s.name.path_format == "delta") {
+    if (s.location) return Status::invalid_argument("CREATE TABLE {} names the table's folder; LOCATION cannot name another", display);
+    path = s.name.path;
+  } else {
+    if (s.name.is_path() || s.name.parts.size() > 3) return Status::invalid_argument("cannot create a table named {}", display);
+    BRAID_RETURN_IF_ERROR(check_database(s.name));
+    const std::string name = s.name.parts.back();
+    BRAID_RETURN_IF_ERROR(check_table_name(name));
+    auto existing = database_->table_path(name);
+    if (!existing.ok() && existing.status().code() != StatusCode::kNotFound) return existing.status();
+    if (existing.ok()) {
+      path = *existing;
+      if (!delta::DeltaTable::exists(*database_->fs(), path)) {
+        return Status::invalid_argument(
+            "table {} is registered at '{}', which holds no Delta table; DROP TABLE {} removes the registration",
+            display, path, display);
+      }
+    } else if (s.location) {
+      BRAID_ASSIGN_OR_RETURN(path, database_->resolve_location(*s.location));
+      BRAID_ASSIGN_OR_RETURN(const std::string warehouse, database_->resolve_location("."));
+      if (parent_path(path) == warehouse) {
+        // A folder right in the warehouse is the table named after it.
+        if (lower(std::string(base_name(path))) != lower(name)) {
+          return Status::invalid_argument(
+              "CREATE TABLE {} LOCATION '{}': that is the warehouse's folder of table `{}`; give a location outside the "
+              "warehouse folder, or leave LOCATION out to create {} in the warehouse",
+              display, *s.location, base_name(path), display);
+        }
+      } else {
+        external_name = name;
+      }
+    } else {
+      path = database_->new_table_path(name);
+    }
+  }
   const bool exists = delta::DeltaTable::exists(*database_->fs(), path);
-  if (exists && s.if_not_exists) {
+  const bool registered_here = !external_name.empty() && exists;  // registering an existing Delta table
+  if (exists && !registered_here && s.if_not_exists) {
     StatementResult r;
     r.summary = fmt::format("table {} already exists: nothing done", display);
     return r;
   }
-  if (exists && !s.or_replace) return Status::already_exists("table {} already exists (at '{}')", display, path);
+  if (exists && !registered_here && !s.or_replace) return Status::already_exists("table {} already exists (at '{}')", display, path);
   if (exists && s.or_replace) return Status::not_implemented("CREATE OR REPLACE of an existing table is not supported yet");
+  if (registered_here) {
+    if (s.as_query) {
+      return Status::already_exists("CREATE TABLE {} LOCATION '{}' AS SELECT: there is a Delta table there already; "
+                                    "leave out AS SELECT to register it, or give an empty location",
+                                    display, path);
+    }
+    BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
+    BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+    BRAID_RETURN_IF_ERROR(check_matches_table(s, *snap, path));
+    BRAID_RETURN_IF_ERROR(database_->register_external_table(external_name, path));
+    StatementResult r;
+    r.summary = fmt::format("created table {}: the Delta table at '{}' (version {}), registered as an external table",
+                            display, path, snap->version());
+    return r;
+  }
+  if (!external_name.empty()) {
+    auto info = database_->fs()->stat(path);
+    if (info.ok() && !info->is_directory) return Status::invalid_argument("CREATE TABLE {} LOCATION '{}': that is a file, not a folder", display, path);
+    if (info.ok()) {
+      BRAID_ASSIGN_OR_RETURN(auto entries, database_->fs()->list(path));
+      if (!entries.empty()) {
+        return Status::invalid_argument("CREATE TABLE {} LOCATION '{}': the folder is not empty and holds no Delta table; "
+                                        "give an empty or new folder",
+                                        display, path);
+      }
+    }
+  }
   delta::CreateOptions options;
   options.partition_columns = s.partitioned_by;
   for (const auto& [k, v] : s.properties) options.properties.emplace_back(k, v);
@@ -641,6 +800,11 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
   options.description = s.comment;
   std::vector<RecordBatchPtr> initial;
   SchemaPtr table_schema;
+  if (s.as_query && !s.columns.empty()) {
+    return Status::invalid_argument("CREATE TABLE {} (columns) AS SELECT: a table created from a query takes its "
+                                    "columns from the query (name and cast them there)",
+                                    display);
+  }
   if (s.as_query) {
     options.operation = "CREATE TABLE AS SELECT";
     BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.as_query, *resolver_));
@@ -651,12 +815,23 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
     if (s.columns.empty()) return Status::invalid_argument("CREATE TABLE {} needs columns or AS SELECT", display);
     std::vector<FieldPtr> fields;
     for (const auto& c : s.columns) {
+      BRAID_RETURN_IF_ERROR(check_column_type(c));
       BRAID_ASSIGN_OR_RETURN(auto type, sql::to_type(c.type));
-      fields.push_back(field(c.name, type, !c.not_null));
+      fields.push_back(field(c.name, type, !c.not_null, comment_metadata(c.comment)));
     }
     table_schema = schema(std::move(fields));
   }
-  BRAID_RETURN_IF_ERROR(database_->fs()->create_directories(path));
+  // An external table's name is registered before its table is made, and unregistered if that
+  // fails: the name never points at a half-made table, and a failure leaves the catalog as it was.
+  if (!external_name.empty()) BRAID_RETURN_IF_ERROR(database_->register_external_table(external_name, path));
+  auto unregister = [&](Status failure) -> Status {
+    if (!external_name.empty()) {
+      auto undone = database_->unregister_external_table(external_name);
+      if (!undone.ok()) failure.with_context(fmt::format("(and removing the registration of {} failed: {})", display, undone.to_string()));
+    }
+    return failure;
+  };
+  if (auto made = database_->fs()->create_directories(path); !made.ok()) return unregister(made);
   auto created = delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial);
   if (!created.ok()) {
     // Another writer (a parallel task, another process) created it since we looked: with IF NOT
@@ -666,12 +841,14 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
       r.summary = fmt::format("table {} already exists (created concurrently): nothing done", display);
       return r;
     }
-    return created.status();
+    return unregister(created.status());
   }
   int64_t rows = 0;
   for (const auto& b : initial) rows += b->num_rows();
   StatementResult r;
-  r.summary = s.as_query ? fmt::format("created table {} with {} rows", display, rows) : fmt::format("created table {}", display);
+  const std::string where = external_name.empty() ? std::string() : fmt::format(" at '{}' (an external table)", path);
+  r.summary = s.as_query ? fmt::format("created table {}{} with {} rows", display, where, rows)
+                         : fmt::format("created table {}{}", display, where);
   return r;
 }
 
@@ -684,6 +861,18 @@ Result<StatementResult> Session::run(const sql::DropTable& s, const sql::Stateme
       return r;
     }
     return path.status();
+  }
+  if (!s.name.is_path()) {
+    // A warehouse table: its folder goes; an external table: only its registration, as Spark
+    // drops an external table's metadata and keeps its files.
+    const std::string& name = s.name.parts.back();
+    BRAID_ASSIGN_OR_RETURN(auto external, database_->external_location(name));
+    const bool is_external = external && *external == *path;
+    BRAID_RETURN_IF_ERROR(database_->drop_table(name));
+    r.summary = is_external ? fmt::format("dropped table {} (an external table: its files at '{}' are kept)",
+                                          sql::to_sql(s.name), *path)
+                            : fmt::format("dropped table {}", sql::to_sql(s.name));
+    return r;
   }
   BRAID_RETURN_IF_ERROR(database_->fs()->remove_all(*path));
   r.summary = fmt::format("dropped table {}", sql::to_sql(s.name));
@@ -780,7 +969,7 @@ Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&
   // (a fully static PARTITION clause, or an unpartitioned table, is a static overwrite).
   size_t static_count = 0;
   for (const auto& v : statics.values) static_count += v ? 1 : 0;
-  const bool dynamic = s.overwrite && partition_overwrite_mode() == "dynamic" &&
+  const bool dynamic = s.overwrite && setting("spark.sql.sources.partitionOverwriteMode") == "dynamic" &&
                        static_count < snap->partition_columns().size();
   if (s.replace_where) {
     BRAID_ASSIGN_OR_RETURN(auto pred, sql::bind_scalar(*s.replace_where, table_columns(*target, ""), *resolver_));
@@ -834,8 +1023,10 @@ Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&
   for (int i = 0; i < target->num_fields(); ++i) {
     values.push_back(exec::column_ref(i, target->field(i)->type(), target->field(i)->name()));
   }
+  std::vector<std::string> target_names{s.table.parts.empty() ? std::string() : s.table.parts.back()};
+  if (s.alias) target_names.insert(target_names.begin(), *s.alias);
   for (const auto& a : s.assignments) {
-    const std::string name = a.column.back();
+    BRAID_ASSIGN_OR_RETURN(const std::string name, sql::assignment_column(a.column, target_names, a.pos));
     int index = -1;
     for (int i = 0; i < target->num_fields(); ++i) {
       if (lower(target->field(i)->name()) == lower(name)) index = i;
@@ -922,6 +1113,11 @@ Result<StatementResult> Session::run(const sql::Merge& s, const sql::Statement&)
 
 Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statement&) {
   if (!s.temporary) return Status::not_implemented("only temporary views are supported (CREATE TEMP VIEW)");
+  if (s.global) {
+    return Status::not_implemented("not supported: GLOBAL TEMPORARY VIEW (a braid view belongs to its session or task: "
+                                   "use CREATE TEMPORARY VIEW)");
+  }
+  if (s.comment) return Status::not_implemented("not supported: COMMENT on a view (braid keeps no view metadata)");
   if (s.name.is_path() || s.name.parts.size() != 1) return Status::invalid_argument("a view name is one identifier");
   const std::string key = lower(s.name.parts[0]);
   StatementResult r;
@@ -956,7 +1152,8 @@ Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statem
     for (int i = 0; i < plan->schema->num_fields(); ++i) {
       const auto& f = plan->schema->field(i);
       exprs.push_back(exec::column_ref(i, f->type(), f->name()));
-      fields.push_back(field(s.columns[static_cast<size_t>(i)].name, f->type()));
+      const auto& column = s.columns[static_cast<size_t>(i)];
+      fields.push_back(field(column.name, f->type(), true, comment_metadata(column.comment)));
     }
     plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
   }
@@ -992,11 +1189,16 @@ Result<StatementResult> Session::run(const sql::DropView& s, const sql::Statemen
 
 Result<StatementResult> Session::run(const sql::Describe& s, const sql::Statement&) {
   if (s.kind == sql::DescribeKind::kTable) {
+    if (s.extended) {
+      return Status::not_implemented("not supported: DESCRIBE EXTENDED (DESCRIBE DETAIL shows a table's location, "
+                                     "version, partitioning and size; DESCRIBE HISTORY its commits)");
+    }
     BRAID_ASSIGN_OR_RETURN(auto rel, resolver_->resolve(s.table, std::nullopt, std::nullopt));
     std::vector<std::vector<std::string>> rows;
     const Schema& schema = *rel.plan->schema;
     for (int i = 0; i < schema.num_fields(); ++i) {
-      rows.push_back({schema.field(i)->name(), schema.field(i)->type()->to_string(), ""});
+      rows.push_back({schema.field(i)->name(), schema.field(i)->type()->to_string(),
+                      comment_of(*schema.field(i)).value_or("")});
     }
     return string_rows({"col_name", "data_type", "comment"}, rows);
   }
@@ -1029,6 +1231,12 @@ Result<StatementResult> Session::run(const sql::Describe& s, const sql::Statemen
 }
 
 Result<StatementResult> Session::run(const sql::Show& s, const sql::Statement&) {
+  if (!s.database.empty()) {
+    sql::TableName in_database;
+    in_database.parts = s.database;
+    in_database.parts.emplace_back("-");
+    BRAID_RETURN_IF_ERROR(check_database(in_database));
+  }
   if (s.kind == sql::ShowKind::kColumns) {
     BRAID_ASSIGN_OR_RETURN(auto rel, resolver_->resolve(s.table, std::nullopt, std::nullopt));
     std::vector<std::vector<std::string>> rows;
@@ -1088,7 +1296,8 @@ Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&
   delta::VacuumOptions options;
   if (s.retain_hours) options.retain_hours = *s.retain_hours;
   options.dry_run = s.dry_run;
-  options.force = !retention_check_;
+  // Delta's switch for VACUUM's retention check, honoured as Spark honours it.
+  options.force = setting("spark.databricks.delta.retentionDurationCheck.enabled") == "false";
   options.force_hint = "SET spark.databricks.delta.retentionDurationCheck.enabled = false";
   BRAID_ASSIGN_OR_RETURN(auto result, table.vacuum(options));
   if (s.dry_run) {
@@ -1102,53 +1311,96 @@ Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&
 }
 
 Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement&) {
+  if (s.mode != sql::ExplainMode::kDefault) {
+    static constexpr std::string_view kModes[] = {"", "EXTENDED", "FORMATTED", "CODEGEN", "COST"};
+    return Status::not_implemented("not supported: EXPLAIN {} (braid's EXPLAIN shows its one plan: leave out {})",
+                                   kModes[static_cast<int>(s.mode)], kModes[static_cast<int>(s.mode)]);
+  }
   const auto* q = s.statement->as<sql::QueryStatement>();
   if (!q) return Status::not_implemented("EXPLAIN of statements other than queries is not supported yet");
   BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*q->query, *resolver_));
   return string_rows({"plan"}, {{sql::explain(*plan)}});
 }
 
-Result<StatementResult> Session::run(const sql::SetOption& s, const sql::Statement&) {
-  StatementResult r;
-  const std::string key = lower(s.key);
-  if (key == "spark.sql.sources.partitionoverwritemode") {
-    if (s.value) BRAID_RETURN_IF_ERROR(set_partition_overwrite_mode(*s.value));
-    r.summary = fmt::format("spark.sql.sources.partitionOverwriteMode = {}", partition_overwrite_mode());
-    return r;
+namespace {
+
+bool is_memory_setting(const SettingDefinition* def) { return def != nullptr && def->key == "braid.memory_limit"; }
+
+}  // namespace
+
+std::string Session::setting(std::string_view key) const {
+  const SettingDefinition* def = find_setting(key);
+  if (def == nullptr || def->family) return std::string();
+  if (is_memory_setting(def)) return memory_limit() > 0 ? format_bytes(memory_limit()) : std::string("none");
+  const std::string k = lower(def->key);
+  for (const Session* scope = this; scope != nullptr; scope = scope->parent_) {
+    std::shared_lock lock(scope->settings_mutex_);
+    auto it = scope->settings_.find(k);
+    if (it != scope->settings_.end()) return it->second;
   }
-  if (key == "spark.databricks.delta.retentiondurationcheck.enabled") {
-    if (s.value) {
-      const std::string v = lower(*s.value);
-      if (v != "true" && v != "false") {
-        return Status::invalid_argument("spark.databricks.delta.retentionDurationCheck.enabled must be true or false, not '{}'", *s.value);
-      }
-      retention_check_ = v == "true";
-    }
-    r.summary = fmt::format("spark.databricks.delta.retentionDurationCheck.enabled = {}", retention_check_);
-    return r;
-  }
-  const bool memory = key == "memory_limit" || key == "braid.memory_limit";
-  if (memory && s.value) {
-    BRAID_ASSIGN_OR_RETURN(int64_t bytes, parse_memory_size(*s.value));
-    set_memory_limit(bytes);
-  }
-  if (memory || key.empty()) {  // `SET` alone lists braid's one option
-    r.summary = memory_limit() > 0 ? fmt::format("memory_limit = {}", format_bytes(memory_limit()))
-                                   : std::string("memory_limit = none");
-    return r;
-  }
-  r.summary = s.value ? fmt::format("set {} = {} (no effect in braid)", s.key, *s.value)
-                      : fmt::format("{}: not a braid option (braid has memory_limit)", s.key);
-  return r;
+  return std::string(def->default_value);
 }
 
-Status Session::set_partition_overwrite_mode(const std::string& mode) {
-  const std::string m = lower(mode);
-  if (m != "static" && m != "dynamic") {
-    return Status::invalid_argument("spark.sql.sources.partitionOverwriteMode must be static or dynamic, not '{}'", mode);
+// SET lists, shows, sets and resets settings through the one registry of settings.h: a key braid
+// does not know, or a value it does not implement, is an error naming it; nothing is accepted and
+// ignored.
+Result<StatementResult> Session::run(const sql::SetOption& s, const sql::Statement&) {
+  StatementResult r;
+  const std::string key = std::string(s.key);
+  auto row_of = [&](const SettingDefinition& def) -> std::vector<std::string> {
+    std::string value = def.kind == SettingKind::kRefused ? std::string() : setting(def.key);
+    if (value.empty() && def.kind == SettingKind::kTuningKnob) value = "(not set)";
+    return {def.family ? fmt::format("{}*", def.key) : std::string(def.key), value,
+            std::string(setting_kind_name(def.kind)),
+            def.values.empty() ? std::string(def.description) : fmt::format("{} (accepted: {})", def.description, def.values)};
+  };
+  const std::vector<std::string> columns = {"key", "value", "handling", "meaning"};
+  if (s.reset) {
+    if (key.empty()) {
+      {
+        std::unique_lock lock(settings_mutex_);
+        settings_.clear();
+      }
+      memory_->set_limit(configured_memory_limit_);
+      r.summary = "every setting is back to its default";
+      return r;
+    }
+    const SettingDefinition* def = find_setting(key);
+    if (def == nullptr) return unknown_setting(key);
+    if (is_memory_setting(def)) memory_->set_limit(configured_memory_limit_);
+    {
+      std::unique_lock lock(settings_mutex_);
+      settings_.erase(lower(def->key));
+    }
+    r.summary = def->kind == SettingKind::kRefused ? fmt::format("{} is never set: nothing to reset", key)
+                                                     : fmt::format("{} = {} (its default)", def->key, setting(def->key));
+    return r;
   }
-  partition_overwrite_mode_ = m;
-  return Status::OK();
+  if (key.empty() || key == "-v") {  // `SET` and Spark's `SET -v` list every setting
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& def : setting_definitions()) rows.push_back(row_of(def));
+    return string_rows(columns, rows);
+  }
+  if (!s.value) {
+    const SettingDefinition* def = find_setting(key);
+    if (def == nullptr) return unknown_setting(key);
+    auto row = row_of(*def);
+    if (def->family) row[0] = key;
+    return string_rows(columns, {row});
+  }
+  BRAID_ASSIGN_OR_RETURN(CheckedSetting checked, check_setting(key, *s.value));
+  const SettingDefinition& def = *checked.setting;
+  if (is_memory_setting(&def)) {
+    BRAID_ASSIGN_OR_RETURN(int64_t bytes, parse_memory_size(checked.value));
+    memory_->set_limit(bytes);
+  } else {
+    std::unique_lock lock(settings_mutex_);
+    settings_[lower(def.key)] = checked.value;
+  }
+  r.summary = def.kind == SettingKind::kTuningKnob
+                  ? fmt::format("{} = {}: accepted, but not used by braid: {}", def.key, checked.value, def.description)
+                  : fmt::format("{} = {}", def.key, setting(def.key));
+  return r;
 }
 
 Result<StatementResult> Session::run(const sql::AlterTableProperties& s, const sql::Statement&) {

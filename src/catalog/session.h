@@ -84,15 +84,17 @@ class Session {
   int64_t peak_memory_bytes() const;
   // At most this many bytes held by this scope's statements at once (<= 0: no limit of its
   // own; BRAID_MEMORY_LIMIT still limits the process): a statement that would go over fails with
-  // kOutOfMemory naming the limit. Also `SET memory_limit = '2GB'`. Task scopes start with
-  // their session's limit.
-  void set_memory_limit(int64_t bytes) { memory_->set_limit(bytes); }
+  // kOutOfMemory naming the limit. Also `SET memory_limit = '2GB'` (and RESET back to the limit
+  // set here). Task scopes start with their session's limit.
+  void set_memory_limit(int64_t bytes) {
+    configured_memory_limit_ = bytes;
+    memory_->set_limit(bytes);
+  }
   int64_t memory_limit() const { return memory_->limit(); }
-  // What INSERT OVERWRITE replaces (Spark's spark.sql.sources.partitionOverwriteMode): "static"
-  // (the whole table, or the partition a PARTITION clause names) or "dynamic" (only the
-  // partitions the inserted rows fall in). Task scopes start with their session's mode.
-  Status set_partition_overwrite_mode(const std::string& mode);
-  const std::string& partition_overwrite_mode() const { return partition_overwrite_mode_; }
+
+  // The value of setting `key` (settings.h) in this scope: SET in this scope, else in the
+  // session behind it, else its default. Empty for a key braid does not know.
+  std::string setting(std::string_view key) const;
 
   // Binds `:name` to a value (a 1-row column) for the statements that follow.
   void set_parameter(const std::string& name, ColumnPtr value);
@@ -181,10 +183,11 @@ class Session {
   sql::WriteStats last_write_;
   std::map<std::string, int64_t> versions_read_;
   std::map<std::string, ColumnPtr> parameters_;  // by lower-case name
-  std::string partition_overwrite_mode_ = "static";
-  // spark.databricks.delta.retentionDurationCheck.enabled: VACUUM refuses a retention below the
-  // table's unless it is false.
-  bool retention_check_ = true;
+  // SET values of this scope, by lower-case canonical key (settings.h); a task reads the
+  // session's behind its own. Guarded: tasks read the session's while it may change them.
+  mutable std::shared_mutex settings_mutex_;
+  std::map<std::string, std::string> settings_;
+  int64_t configured_memory_limit_ = 0;  // what RESET restores: the limit set_memory_limit gave
   std::unique_ptr<Resolver> resolver_;
 };
 

@@ -565,6 +565,7 @@ std::string statement_sql(const StatementNode& node) {
           return out + ")";
         } else {
           static_assert(std::is_same_v<T, SetOption>);
+          if (s.reset) return s.key.empty() ? std::string("RESET") : "RESET " + s.key;
           if (s.key.empty()) return "SET";
           std::string out = "SET " + s.key;
           if (s.value) out += " = " + quote_string(*s.value);

@@ -717,9 +717,12 @@ struct Explain {
 
 // SET key = value (both as text, the value unquoted if it was one string literal);
 // `SET key` (value absent) shows one option; `SET` alone (key empty) lists them.
+// SET TIME ZONE z is key spark.sql.session.timeZone with value z.
+// RESET [key] (reset): the key, or every setting, back to its default.
 struct SetOption {
   std::string key;
   std::optional<std::string> value;
+  bool reset = false;
 };
 
 using StatementNode =

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "columnar/column_builder.h"
+#include "common/json_writer.h"
 
 namespace braid::sql {
 
@@ -119,7 +120,8 @@ void for_each_child(const Expr& e, F&& f) {
       e.node);
 }
 
-std::string function_name(const FunctionCall& fc) { return fc.name.empty() ? "" : lower(fc.name.back()); }
+// A qualified name (db.f) keeps its qualifier, so it is an unknown function rather than f.
+std::string function_name(const FunctionCall& fc) { return lower(fmt::format("{}", fmt::join(fc.name, "."))); }
 
 std::optional<exec::AggregateKind> aggregate_kind(const std::string& name, bool star) {
   using K = exec::AggregateKind;
@@ -132,6 +134,24 @@ std::optional<exec::AggregateKind> aggregate_kind(const std::string& name, bool 
   if (name == "first" || name == "first_value") return K::kFirst;
   if (name == "last" || name == "last_value") return K::kLast;
   return std::nullopt;
+}
+
+// A function name braid does not know. Spark aggregates braid lacks are common enough in
+// migrated SQL to say so, with what braid has.
+Status unknown_function(const std::string& name, SourcePosition pos) {
+  static const std::set<std::string> kSparkAggregates = {
+      "collect_list", "collect_set", "array_agg", "max_by", "min_by", "count_if", "bool_and", "bool_or", "every",
+      "stddev", "stddev_pop", "stddev_samp", "std", "variance", "var_pop", "var_samp", "corr", "covar_pop",
+      "covar_samp", "percentile", "percentile_approx", "approx_percentile", "approx_count_distinct", "median", "mode",
+      "kurtosis", "skewness", "string_agg", "listagg", "histogram_numeric", "regr_slope", "bit_and", "bit_or",
+      "bit_xor", "sum_distinct", "grouping", "grouping_id"};
+  if (kSparkAggregates.count(name)) {
+    return error_at(pos, StatusCode::kNotFound,
+                    "unknown function '{}': braid does not implement this Spark function (its aggregates are count, "
+                    "sum, avg, min, max, any_value, first and last)",
+                    name);
+  }
+  return error_at(pos, StatusCode::kNotFound, "unknown function '{}'", name);
 }
 
 bool is_aggregate_call(const Expr& e) {
@@ -444,7 +464,9 @@ class Binder {
 
   Result<exec::ExprPtr> bind_node(const ColumnRef& ref, const Expr& e, const ExprContext& c) {
     if (c.aggregated) {
-      BRAID_ASSIGN_OR_RETURN(int pre, resolve_column(ref, *c.pre_columns, e.pos, c.unread));
+      auto found = resolve_column(ref, *c.pre_columns, e.pos, c.unread);
+      if (!found.ok()) return correlated_or(ref, e.pos, found.status());
+      const int pre = *found;
       auto it = c.key_of_pre_column->find(pre);
       if (it == c.key_of_pre_column->end()) {
         return error_at(e.pos, StatusCode::kInvalidArgument,
@@ -454,9 +476,25 @@ class Binder {
       const auto& col = (*c.columns)[static_cast<size_t>(it->second)];
       return exec::column_ref(it->second, col.type, col.name);
     }
-    BRAID_ASSIGN_OR_RETURN(int i, resolve_column(ref, *c.columns, e.pos, c.unread));
-    const auto& col = (*c.columns)[static_cast<size_t>(i)];
-    return exec::column_ref(i, col.type, col.name);
+    auto i = resolve_column(ref, *c.columns, e.pos, c.unread);
+    if (!i.ok()) return correlated_or(ref, e.pos, i.status());
+    const auto& col = (*c.columns)[static_cast<size_t>(*i)];
+    return exec::column_ref(*i, col.type, col.name);
+  }
+
+  // `unresolved`, unless the reference names a column of a query enclosing this subquery: then
+  // the subquery is correlated, which braid does not support (its subqueries run once).
+  Status correlated_or(const ColumnRef& ref, SourcePosition pos, Status unresolved) const {
+    if (unresolved.message().find("[UNRESOLVED_COLUMN]") == std::string::npos) return unresolved;
+    for (auto it = outer_.rbegin(); it != outer_.rend(); ++it) {
+      if (resolve_column(ref, **it, pos).ok()) {
+        return error_at(pos, StatusCode::kNotImplemented,
+                        "not supported: correlated subqueries (`{}` is a column of an enclosing query; rewrite the "
+                        "subquery as a join)",
+                        fmt::join(ref.parts, "."));
+      }
+    }
+    return unresolved;
   }
 
   Result<exec::ExprPtr> bind_node(const Star&, const Expr& e, const ExprContext&) {
@@ -547,9 +585,15 @@ class Binder {
     return call(in.negated ? "not_in" : "in", std::move(args), e.pos);
   }
 
-  // Uncorrelated subqueries run once, here.
-  Result<exec::Table> run_subquery(const Query& q, size_t* columns) {
-    BRAID_ASSIGN_OR_RETURN(Relation r, bind_query(q));
+  // Uncorrelated subqueries run once, here. `c` is where the subquery sits: its columns are the
+  // enclosing query's, which the subquery cannot read (see correlated_or).
+  Result<exec::Table> run_subquery(const Query& q, const ExprContext& c, size_t* columns) {
+    const size_t depth = outer_.size();
+    if (c.columns) outer_.push_back(c.columns);
+    if (c.pre_columns) outer_.push_back(c.pre_columns);
+    auto bound = bind_query(q);
+    outer_.resize(depth);
+    BRAID_ASSIGN_OR_RETURN(Relation r, std::move(bound));
     *columns = r.columns.size();
     return resolver_.run(r.plan);
   }
@@ -557,7 +601,7 @@ class Binder {
   Result<exec::ExprPtr> bind_node(const InSubquery& in, const Expr& e, const ExprContext& c) {
     BRAID_ASSIGN_OR_RETURN(auto x, bind_expr(*in.operand, c));
     size_t width = 0;
-    BRAID_ASSIGN_OR_RETURN(exec::Table t, run_subquery(*in.query, &width));
+    BRAID_ASSIGN_OR_RETURN(exec::Table t, run_subquery(*in.query, c, &width));
     if (width != 1) return error_at(e.pos, StatusCode::kInvalidArgument, "an IN subquery must return one column, not {}", width);
     std::vector<exec::ExprPtr> args{x};
     for (const auto& b : t.batches) {
@@ -572,17 +616,17 @@ class Binder {
     return call(in.negated ? "not_in" : "in", std::move(args), e.pos);
   }
 
-  Result<exec::ExprPtr> bind_node(const Exists& ex, const Expr&, const ExprContext&) {
+  Result<exec::ExprPtr> bind_node(const Exists& ex, const Expr&, const ExprContext& c) {
     size_t width = 0;
-    BRAID_ASSIGN_OR_RETURN(exec::Table t, run_subquery(*ex.query, &width));
+    BRAID_ASSIGN_OR_RETURN(exec::Table t, run_subquery(*ex.query, c, &width));
     BooleanBuilder bb;
     bb.append((t.num_rows() > 0) != ex.negated);
     return exec::literal(*bb.finish());
   }
 
-  Result<exec::ExprPtr> bind_node(const ScalarSubquery& s, const Expr& e, const ExprContext&) {
+  Result<exec::ExprPtr> bind_node(const ScalarSubquery& s, const Expr& e, const ExprContext& c) {
     size_t width = 0;
-    BRAID_ASSIGN_OR_RETURN(exec::Table t, run_subquery(*s.query, &width));
+    BRAID_ASSIGN_OR_RETURN(exec::Table t, run_subquery(*s.query, c, &width));
     if (width != 1) return error_at(e.pos, StatusCode::kInvalidArgument, "a scalar subquery must return one column, not {}", width);
     if (t.num_rows() > 1) {
       return error_at(e.pos, StatusCode::kInvalidArgument,
@@ -645,8 +689,18 @@ class Binder {
       return error_at(e.pos, StatusCode::kInvalidArgument,
                       "aggregate function {} is not allowed here (only in SELECT, HAVING, ORDER BY and QUALIFY of a query)", name);
     }
+    if (!exec::is_function(name)) return unknown_function(name, e.pos);
     if (fc.star) return error_at(e.pos, StatusCode::kInvalidArgument, "{}(*) is not a function", name);
     if (!fc.named_args.empty()) return error_at(fc.named_args[0].pos, StatusCode::kInvalidArgument, "{} takes no named arguments", name);
+    // Syntax only aggregates take: refused, never dropped.
+    if (fc.distinct) return error_at(e.pos, StatusCode::kInvalidArgument, "{}(DISTINCT ...): {} is not an aggregate function", name, name);
+    if (fc.filter) {
+      return error_at(fc.filter->pos, StatusCode::kInvalidArgument, "FILTER (WHERE ...) applies to aggregate functions; {} is not one", name);
+    }
+    if (fc.null_treatment != NullTreatment::kDefault) {
+      return error_at(e.pos, StatusCode::kInvalidArgument, "{} takes no {}", name,
+                      fc.null_treatment == NullTreatment::kIgnoreNulls ? "IGNORE NULLS" : "RESPECT NULLS");
+    }
     std::vector<exec::ExprPtr> args;
     for (const auto& a : fc.args) {
       BRAID_ASSIGN_OR_RETURN(auto x, bind_expr(*a, c));
@@ -1129,6 +1183,8 @@ class Binder {
   const std::set<std::string>* needed_ = nullptr;
   // WHERE conjuncts offered to the join bind_from is about to bind (see bind_join).
   std::vector<const Expr*> pushdown_;
+  // The columns of the queries around the subquery being bound, innermost last.
+  std::vector<const std::vector<BoundColumn>*> outer_;
 };
 
 // ---- table functions
@@ -1144,6 +1200,9 @@ Result<Binder::Relation> Binder::bind_table_function(const TableFunction& fn, So
     args.push_back(e);
   }
   if (name == "range") {
+    if (!fn.named_args.empty()) {
+      return error_at(fn.named_args[0].pos, StatusCode::kInvalidArgument, "range takes no named arguments (start, end, step)");
+    }
     if (args.empty() || args.size() > 3) return error_at(pos, StatusCode::kInvalidArgument, "range takes 1 to 3 arguments");
     int64_t start = 0, end = 0, step = 1;
     if (args.size() == 1) {
@@ -1313,6 +1372,13 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
       spec.kind = *aggregate_kind(name, fc.star);
       spec.distinct = fc.distinct;
       if (fc.filter) return error_at(a->pos, StatusCode::kNotImplemented, "FILTER (WHERE ...) on aggregates is not supported yet");
+      if (!fc.named_args.empty()) {
+        return error_at(fc.named_args[0].pos, StatusCode::kInvalidArgument, "{} takes no named arguments", name);
+      }
+      if (fc.null_treatment == NullTreatment::kIgnoreNulls && spec.kind != exec::AggregateKind::kFirst &&
+          spec.kind != exec::AggregateKind::kLast) {
+        return error_at(a->pos, StatusCode::kInvalidArgument, "{} takes no IGNORE NULLS (only first and last do)", name);
+      }
       TypePtr input_type;
       if (spec.kind != exec::AggregateKind::kCountStar) {
         const size_t max_args = (spec.kind == exec::AggregateKind::kFirst || spec.kind == exec::AggregateKind::kLast) ? 2 : 1;
@@ -1398,6 +1464,25 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
         if (fc.over->frame) {
           return error_at(fc.over->pos, StatusCode::kNotImplemented, "window frames (ROWS/RANGE BETWEEN) are not supported yet");
         }
+        // What braid's window operator cannot do is refused, never dropped.
+        if (fc.filter) {
+          return error_at(fc.filter->pos, StatusCode::kNotImplemented, "not supported: FILTER (WHERE ...) in a window function");
+        }
+        if (fc.null_treatment == NullTreatment::kIgnoreNulls) {
+          return error_at(w->pos, StatusCode::kNotImplemented, "not supported: IGNORE NULLS in a window function");
+        }
+        if (!fc.named_args.empty()) {
+          return error_at(fc.named_args[0].pos, StatusCode::kInvalidArgument, "{} takes no named arguments", name);
+        }
+        if (fc.distinct && !aggregate_kind(name, fc.star)) {
+          return error_at(w->pos, StatusCode::kInvalidArgument, "{}(DISTINCT ...): {} is not an aggregate function", name, name);
+        }
+        auto arguments = [&](size_t least, size_t most) -> Status {
+          if (fc.args.size() >= least && fc.args.size() <= most) return Status::OK();
+          return error_at(w->pos, StatusCode::kInvalidArgument, "{} takes {} argument{}, not {}", name,
+                          least == most ? std::to_string(least) : fmt::format("{} to {}", least, most),
+                          most == 1 ? "" : "s", fc.args.size());
+        };
         WindowNode::Function f;
         TypePtr type;
         auto arg = [&](size_t i) -> Result<exec::ExprPtr> {
@@ -1405,6 +1490,7 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
           return bind_expr(*fc.args[i], ctx);
         };
         if (name == "row_number" || name == "rank" || name == "dense_rank") {
+          BRAID_RETURN_IF_ERROR(arguments(0, 0));
           if (spec.order_by.empty()) {
             return error_at(w->pos, StatusCode::kInvalidArgument, "{}() needs an ORDER BY in its window", name);
           }
@@ -1413,6 +1499,7 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
                                         : exec::WindowKind::kDenseRank;
           type = name == "row_number" ? int32() : int32();
         } else if (name == "lag" || name == "lead") {
+          BRAID_RETURN_IF_ERROR(arguments(1, 3));
           f.kind = name == "lag" ? exec::WindowKind::kLag : exec::WindowKind::kLead;
           BRAID_ASSIGN_OR_RETURN(f.argument, arg(0));
           type = f.argument->type();
@@ -1431,6 +1518,22 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
           }
           f.kind = exec::WindowKind::kAggregate;
           f.aggregate = *kind;
+          if (*kind == K::kCountStar) {
+            BRAID_RETURN_IF_ERROR(arguments(0, 0));
+          } else if (*kind == K::kFirst || *kind == K::kLast) {
+            // first(x, ignoreNulls): the window operator has no ignore-nulls mode.
+            BRAID_RETURN_IF_ERROR(arguments(1, 2));
+            if (fc.args.size() == 2) {
+              BRAID_ASSIGN_OR_RETURN(auto flag, arg(1));
+              auto v = exec::evaluate_constant(flag, eval());
+              if (!v.ok() || (*v)->type()->id() != TypeId::kBoolean || (*v)->is_null(0) || (*v)->bool_value(0)) {
+                return error_at(fc.args[1]->pos, StatusCode::kNotImplemented,
+                                "not supported: {} ignoring nulls in a window function", name);
+              }
+            }
+          } else {
+            BRAID_RETURN_IF_ERROR(arguments(1, 1));
+          }
           TypePtr input_type;
           if (*kind != K::kCountStar) {
             BRAID_ASSIGN_OR_RETURN(f.argument, arg(0));
@@ -1438,7 +1541,8 @@ Result<Binder::Relation> Binder::bind_select(const Select& s, const std::vector<
           }
           BRAID_ASSIGN_OR_RETURN(type, exec::aggregate_result_type(*kind, input_type));
         } else {
-          return error_at(w->pos, StatusCode::kNotFound, "unknown window function '{}'", name);
+          if (!exec::is_function(name)) return unknown_function(name, w->pos);
+          return error_at(w->pos, StatusCode::kInvalidArgument, "{} is not a window function", name);
         }
         substitutions[text] = static_cast<int>(columns.size() + added.size());
         added.push_back({"", generated_name(*w), type});
@@ -1652,6 +1756,19 @@ std::vector<parquet::ColumnPredicate> skipping_predicates(const Expr& condition,
   return out;
 }
 
+Result<std::string> assignment_column(const QualifiedName& column, const std::vector<std::string>& target_names,
+                                      SourcePosition pos) {
+  if (column.size() == 1) return column[0];
+  const bool qualified = column.size() == 2 && std::any_of(target_names.begin(), target_names.end(), [&](const auto& n) {
+                           return !n.empty() && iequals(n, column[0]);
+                         });
+  if (qualified) return column[1];
+  return error_at(pos, StatusCode::kInvalidArgument,
+                  "`{}` is not a column of the target ({}): an assignment names a target column, as `c` or `{}.c` (struct "
+                  "fields cannot be set one by one)",
+                  fmt::join(column, "."), fmt::join(target_names, " or "), target_names.empty() ? "t" : target_names[0]);
+}
+
 Result<TypePtr> to_type(const TypeName& t) {
   switch (t.kind) {
     case TypeKind::kBoolean: return boolean();
@@ -1688,7 +1805,10 @@ Result<TypePtr> to_type(const TypeName& t) {
       std::vector<FieldPtr> fields;
       for (const auto& f : t.fields) {
         BRAID_ASSIGN_OR_RETURN(auto type, to_type(f.type));
-        fields.push_back(field(f.name, type, !f.not_null));
+        // A nested field's comment is kept in its metadata, as Delta and Spark keep it.
+        KeyValueMetadata metadata;
+        if (f.comment) metadata.emplace_back("comment", json_quote(*f.comment));
+        fields.push_back(field(f.name, type, !f.not_null, std::move(metadata)));
       }
       return struct_(std::move(fields));
     }

@@ -6,7 +6,9 @@
 // columns in order; GROUP BY takes expressions, ordinals and select aliases; ORDER BY takes
 // ordinals, select aliases and input columns; computed columns without an alias get Spark's
 // generated names ("(a + 1)", "count(1)", "sum(x)"). Uncorrelated subqueries (scalar, IN,
-// EXISTS) are run once while binding, through Resolver::run, and become constants.
+// EXISTS) are run once while binding, through Resolver::run, and become constants; a correlated
+// one, and any syntax braid parses but does not implement (IGNORE NULLS on a window function,
+// ...), is kNotImplemented "not supported: ...": never bound with a part dropped.
 //
 // Errors carry the SQL position: "line 2, column 8: cannot resolve column `x`; the input
 // columns are: a, b".
@@ -74,6 +76,12 @@ Result<exec::ExprPtr> bind_scalar(const Expr& expr, const std::vector<BoundColum
 std::vector<parquet::ColumnPredicate> skipping_predicates(const Expr& condition,
                                                           const std::vector<BoundColumn>& columns,
                                                           Resolver& resolver);
+
+// The target column an assignment names (UPDATE SET, MERGE's UPDATE SET and INSERT (columns)):
+// `c`, or `q.c` where q is one of `target_names` (the target's alias or name). Any other path (a
+// struct field, another table's column) is kInvalidArgument at `pos`, never read as its last part.
+Result<std::string> assignment_column(const QualifiedName& column, const std::vector<std::string>& target_names,
+                                      SourcePosition pos);
 
 // The braid type of a SQL type name.
 Result<TypePtr> to_type(const TypeName& type);

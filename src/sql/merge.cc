@@ -248,11 +248,14 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
     }
     return error_at(pos, Status::invalid_argument("the source has no column `{}` for the target column of that name (UPDATE SET * / INSERT *)", name));
   };
-  auto target_index = [&](const QualifiedName& column, SourcePosition pos) -> Result<int> {
+  std::vector<std::string> target_names{target_name};
+  if (m.target_alias && !m.target.parts.empty()) target_names.push_back(m.target.parts.back());
+  auto target_index = [&](const QualifiedName& path, SourcePosition pos) -> Result<int> {
+    BRAID_ASSIGN_OR_RETURN(const std::string column, assignment_column(path, target_names, pos));
     for (int i = 0; i < width; ++i) {
-      if (lower(target->field(i)->name()) == lower(column.back())) return i;
+      if (lower(target->field(i)->name()) == lower(column)) return i;
     }
-    return error_at(pos, Status::invalid_argument("the target has no column `{}`", column.back()));
+    return error_at(pos, Status::invalid_argument("the target has no column `{}`", column));
   };
   auto cast_to = [&](exec::ExprPtr e, int column, SourcePosition pos) -> Result<exec::ExprPtr> {
     const auto& type = target->field(column)->type();

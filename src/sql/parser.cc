@@ -323,11 +323,32 @@ class Parser {
   [[gnu::noinline]] Status expected(std::string_view what) const {
     const Token& t = peek();
     if (t.kind == TokenKind::kEnd && !lex_error_.ok()) return lex_error_;
+    if (auto construct = unsupported_construct(); !construct.empty()) return not_supported(t.pos, construct);
     return Status::parse_error("line {}, column {}: expected {}, found {}", t.pos.line,
                                t.pos.column, what, describe_token(t));
   }
   [[gnu::noinline]] static Status error_at(SourcePosition pos, std::string_view message) {
     return Status::parse_error("line {}, column {}: {}", pos.line, pos.column, message);
+  }
+  // Spark SQL that braid recognises only to refuse it by name.
+  [[gnu::noinline]] static Status not_supported(SourcePosition pos, std::string_view construct) {
+    return Status::not_implemented("line {}, column {}: not supported: {}", pos.line, pos.column, construct);
+  }
+  // The Spark construct that starts at the current token where the grammar has no place for it
+  // (so an error names it rather than the token), or empty.
+  std::string_view unsupported_construct() const {
+    if (at_keyword("BY", 1) && (at_keyword("DISTRIBUTE") || at_keyword("CLUSTER") || at_keyword("SORT"))) {
+      return "DISTRIBUTE BY, CLUSTER BY and SORT BY (braid does not partition a query's output; ORDER BY sorts it)";
+    }
+    if (at_keyword("TABLESAMPLE")) return "TABLESAMPLE";
+    if (at_keyword("LATERAL")) return at_keyword("VIEW", 1) ? "LATERAL VIEW" : "LATERAL subqueries";
+    if (at_keyword("PIVOT")) return "PIVOT";
+    if (at_keyword("UNPIVOT")) return "UNPIVOT";
+    if (at_keyword("GROUPING") && at_keyword("SETS", 1)) return "GROUP BY GROUPING SETS";
+    if (at_keyword("WITH") && (at_keyword("ROLLUP", 1) || at_keyword("CUBE", 1))) {
+      return at_keyword("ROLLUP", 1) ? "GROUP BY ... WITH ROLLUP" : "GROUP BY ... WITH CUBE";
+    }
+    return {};
   }
   Status check_depth() const {
     if (depth_ > kMaxNestingDepth) return too_deep(peek().pos);
@@ -447,6 +468,7 @@ class Parser {
     if (t.is_keyword("EXPLAIN")) return parse_explain();
     if (t.is_keyword("SET")) return parse_set();
     if (t.is_keyword("ALTER")) return parse_alter();
+    if (t.is_keyword("RESET")) return parse_reset();
     return expected("a statement");
   }
 
@@ -584,6 +606,8 @@ class Parser {
         if (c.comment) return duplicate();
         next();
         BRAID_ASSIGN_OR_RETURN(c.comment, parse_string("a comment string"));
+      } else if (t.is_keyword("CLUSTER") && at_keyword("BY", 1)) {
+        return not_supported(t.pos, "CREATE TABLE ... CLUSTER BY (liquid clustering); PARTITIONED BY works");
       } else if (t.is_keyword("TBLPROPERTIES")) {
         if (seen_properties) return duplicate();
         seen_properties = true;
@@ -1034,20 +1058,39 @@ class Parser {
     SetOption s;
     if (at_statement_end()) return s;
     if (at(TokenKind::kEq)) return expected("an option name");
+    if (at_keyword("TIME") && at_keyword("ZONE", 1)) {
+      // SET TIME ZONE 'zone' | LOCAL | INTERVAL ...: Spark's spelling of the session time zone.
+      next();
+      next();
+      if (at_statement_end()) return expected("a time zone");
+      s.key = "spark.sql.session.timeZone";
+      s.value = parse_set_value();
+      return s;
+    }
     const size_t key_start = peek().offset;
     while (!at_statement_end() && !at(TokenKind::kEq)) next();
     s.key = std::string(sql_.substr(key_start, last_end_ - key_start));
-    if (accept(TokenKind::kEq)) {
-      if (at(TokenKind::kString) && (at(TokenKind::kEnd, 1) || at(TokenKind::kSemicolon, 1))) {
-        s.value = next().value;
-      } else if (at_statement_end()) {
-        s.value = std::string();
-      } else {
-        const size_t value_start = peek().offset;
-        while (!at_statement_end()) next();
-        s.value = std::string(sql_.substr(value_start, last_end_ - value_start));
-      }
-    }
+    if (accept(TokenKind::kEq)) s.value = parse_set_value();
+    return s;
+  }
+
+  // The value of SET: one string literal unquoted, else the text up to the statement's end.
+  std::string parse_set_value() {
+    if (at(TokenKind::kString) && (at(TokenKind::kEnd, 1) || at(TokenKind::kSemicolon, 1))) return next().value;
+    if (at_statement_end()) return std::string();
+    const size_t value_start = peek().offset;
+    while (!at_statement_end()) next();
+    return std::string(sql_.substr(value_start, last_end_ - value_start));
+  }
+
+  Result<StatementNode> parse_reset() {
+    next();  // RESET
+    SetOption s;
+    s.reset = true;
+    if (at_statement_end()) return s;
+    const size_t key_start = peek().offset;
+    while (!at_statement_end()) next();
+    s.key = std::string(sql_.substr(key_start, last_end_ - key_start));
     return s;
   }
 
@@ -1293,7 +1336,9 @@ class Parser {
   }
 
   Status parse_ctes(std::vector<CommonTableExpr>& ctes) {
-    accept_keyword("RECURSIVE");
+    if (at_keyword("RECURSIVE") && !at_keyword("AS", 1) && !at(TokenKind::kLParen, 1)) {
+      return not_supported(peek().pos, "WITH RECURSIVE");  // (`recursive` alone names a query)
+    }
     do {
       CommonTableExpr cte;
       cte.pos = peek().pos;
@@ -1444,7 +1489,11 @@ class Parser {
   }
 
   [[gnu::noinline]] Result<Select> parse_select() {
-    next();  // SELECT
+    const Token& select = next();
+    // Spark reads a /*+ ... */ comment right after SELECT as hints; braid has none to honour.
+    const size_t gap_start = select.offset + select.text.size();
+    const std::string_view gap = sql_.substr(gap_start, peek().offset - gap_start);
+    if (gap.find("/*+") != std::string_view::npos) return not_supported(select.pos, "hints (/*+ ... */ after SELECT)");
     Select s;
     if (accept_keyword("DISTINCT")) {
       s.distinct = true;
@@ -1455,6 +1504,9 @@ class Parser {
       SelectItem item;
       item.pos = peek().pos;
       BRAID_ASSIGN_OR_RETURN(item.expr, parse_expr());
+      if (item.expr->as<Star>() && at_keyword("EXCEPT") && at(TokenKind::kLParen, 1) && !paren_starts_query(1)) {
+        return not_supported(peek().pos, "SELECT * EXCEPT (...) (list the columns to keep)");
+      }
       if (accept_keyword("AS")) {
         BRAID_ASSIGN_OR_RETURN(item.alias, parse_name("an alias"));
       } else if (at_implicit_alias()) {
@@ -1474,7 +1526,14 @@ class Parser {
       if (accept_keyword("ALL")) {
         s.group_by_all = true;
       } else {
-        BRAID_ASSIGN_OR_RETURN(s.group_by, parse_expr_list());
+        do {
+          if ((at_keyword("ROLLUP") || at_keyword("CUBE")) && at(TokenKind::kLParen, 1)) {
+            return not_supported(peek().pos, at_keyword("ROLLUP") ? "GROUP BY ROLLUP" : "GROUP BY CUBE");
+          }
+          if (at_keyword("GROUPING") && at_keyword("SETS", 1)) return not_supported(peek().pos, "GROUP BY GROUPING SETS");
+          BRAID_ASSIGN_OR_RETURN(ExprPtr e, parse_expr());
+          s.group_by.push_back(std::move(e));
+        } while (accept(TokenKind::kComma));
       }
     }
     if (accept_keyword("HAVING")) {

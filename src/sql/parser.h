@@ -5,6 +5,8 @@
 //   "line 1, column 15: expected an expression, found 'FROM'"
 //   "line 3, column 1: expected ';' or end of input, found 'SELEC'"
 //   "line 2, column 5: only the last WHEN MATCHED clause may omit its condition"
+// Spark syntax that braid recognises but does not implement is kNotImplemented, naming it:
+//   "line 1, column 10: not supported: SELECT * EXCEPT (...) (list the columns to keep)"
 // Nesting is bounded ("nesting too deep"): kMaxNestingDepth levels of parentheses, subqueries,
 // operators chained into one tree, ..., and a stack budget as a backstop; so no input can
 // exhaust the stack here, nor in a recursive walk over a parsed tree (its height is at most

@@ -45,15 +45,13 @@ const char* try_name(Op op) {
 Status divide_by_zero() {
   return Status::invalid_argument(
       "[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return "
-      "NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this "
-      "error.");
+      "NULL instead.");
 }
 
 Status remainder_by_zero() {
   return Status::invalid_argument(
       "[REMAINDER_BY_ZERO] Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return "
-      "NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this "
-      "error.");
+      "NULL instead.");
 }
 
 Status zero_error(Op op) { return op == Op::kMod || op == Op::kPmod ? remainder_by_zero() : divide_by_zero(); }
@@ -64,13 +62,12 @@ Status overflow_error(Op op, T a, T b) {
     const char* suffix = sizeof(T) == 1 ? "Y" : "S";
     return Status::invalid_argument(
         "[BINARY_ARITHMETIC_OVERFLOW] {}{} {} {}{} caused overflow. Use `{}` to tolerate overflow "
-        "and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
-        "bypass this error.",
+        "and return NULL instead.",
         static_cast<int>(a), suffix, op_symbol(op), static_cast<int>(b), suffix, try_name(op));
   } else {
     return Status::invalid_argument(
-        "[ARITHMETIC_OVERFLOW] {} overflow. Use '{}' to tolerate overflow and return NULL "
-        "instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+        "[ARITHMETIC_OVERFLOW] {} overflow. Use `{}` to tolerate overflow and return NULL "
+        "instead.",
         sizeof(T) == 4 ? "integer" : "long", try_name(op));
   }
 }
@@ -378,12 +375,15 @@ Result<ColumnPtr> decimal_kernel(const Operand& a, const Operand& b, const TypeP
           } else if (to_bigint) {
             error = overflow_error<int64_t>(spec.op, 0, 0);
           } else {
+            // pmod has no try_ form: only the cast helps there.
             error = Status::invalid_argument(
-                "[NUMERIC_VALUE_OUT_OF_RANGE] {} {} {} cannot be represented as Decimal({}, {}). If "
-                "necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
-                "return NULL instead.",
+                "[NUMERIC_VALUE_OUT_OF_RANGE] {} {} {} cannot be represented as Decimal({}, {}). {}",
                 decimal::to_string(av[i * as], spec.s1), op_symbol(spec.op),
-                decimal::to_string(bv[i * bs], spec.s2), spec.p, spec.s);
+                decimal::to_string(bv[i * bs], spec.s2), spec.p, spec.s,
+                spec.op == Op::kPmod
+                    ? std::string("Cast the operands to a type with fewer digits.")
+                    : fmt::format("Use `{}` to return NULL instead, or cast the operands to a type "
+                                  "with fewer digits.", try_name(spec.op)));
           }
           return;
         }

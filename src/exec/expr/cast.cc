@@ -246,8 +246,8 @@ Status cast_overflow(const Column& in, int64_t row, const DataType& to) {
 
 Status out_of_range(const Column& in, int64_t row, const DataType& to) {
   return Status::invalid_argument(
-      "[NUMERIC_VALUE_OUT_OF_RANGE] {} cannot be represented as Decimal({}, {}). If necessary "
-      "set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return NULL instead.",
+      "[NUMERIC_VALUE_OUT_OF_RANGE] {} cannot be represented as Decimal({}, {}). Use `try_cast` "
+      "to return NULL instead.",
       sql_value_text(in, row), to.precision(), to.scale());
 }
 

@@ -302,8 +302,9 @@ Result<ExprPtr> resolve_make_date(std::string_view name, std::vector<ExprPtr> ar
       if (m < 1 || m > 12 || d < 1 || y < -290000 || y > 290000 ||
           !temporal::is_valid_civil(y, static_cast<int>(m), static_cast<int>(d))) {
         error = Status::invalid_argument(
-            "[DATETIME_FIELD_OUT_OF_BOUNDS] Invalid date: year {}, month {}, day {}. If necessary "
-            "set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.", y, m, d);
+            "[DATETIME_FIELD_OUT_OF_BOUNDS] Invalid date: year {}, month {}, day {}. To get NULL "
+            "for an invalid date instead, use try_cast(concat_ws('-', year, month, day) AS DATE).",
+            y, m, d);
         return std::nullopt;
       }
       return static_cast<int32_t>(temporal::days_from_civil(y, static_cast<int>(m), static_cast<int>(d)));

@@ -78,8 +78,8 @@ double round_double(double v, int64_t scale, bool half_even) {
 
 Status overflow(std::string_view what) {
   return Status::invalid_argument(
-      "[ARITHMETIC_OVERFLOW] {} overflow. If necessary set \"spark.sql.ansi.enabled\" to "
-      "\"false\" to bypass this error.", what);
+      "[ARITHMETIC_OVERFLOW] {} overflow: the rounded value does not fit its type. Cast the value "
+      "to a wider type (BIGINT, DECIMAL(38, 0)) before rounding.", what);
 }
 
 Result<ExprPtr> resolve_round(std::string_view name, std::vector<ExprPtr> args, bool half_even) {

@@ -1204,6 +1204,16 @@ TEST(ParserStatementTest, ExplainAndSet) {
   EXPECT_EQ(o->value, "some value");
   s = parse("SET k = 'quoted'");
   EXPECT_EQ(s->as<SetOption>()->value, "quoted");
+  // SET TIME ZONE is the session time zone setting; RESET [key] resets.
+  EXPECT_EQ(stmt("SET TIME ZONE 'America/New_York'"), "SET spark.sql.session.timeZone = 'America/New_York'");
+  EXPECT_EQ(stmt("set time zone LOCAL"), "SET spark.sql.session.timeZone = 'LOCAL'");
+  EXPECT_THAT(statement_error("SET TIME ZONE"), StatusIs(StatusCode::kParseError, HasSubstr("expected a time zone")));
+  EXPECT_EQ(stmt("RESET"), "RESET");
+  EXPECT_EQ(stmt("RESET spark.sql.ansi.enabled;"), "RESET spark.sql.ansi.enabled");
+  s = parse("RESET memory_limit");
+  ASSERT_NE(s->as<SetOption>(), nullptr);
+  EXPECT_TRUE(s->as<SetOption>()->reset);
+  EXPECT_EQ(s->as<SetOption>()->key, "memory_limit");
 }
 
 TEST(ParserStatementTest, CommentsEverywhere) {
