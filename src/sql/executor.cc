@@ -132,6 +132,7 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
       state->options.columns = names;
       state->options.predicates = scan.skipping;
       state->options.tracker = ctx.exec.memory;
+      state->options.verify_checksums = f->verify_checksums;
       return BatchStream([state, relabel]() -> Result<RecordBatchPtr> {
         while (true) {
           if (state->reader != nullptr) {

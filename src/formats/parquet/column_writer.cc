@@ -257,6 +257,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       std::string body;
       BRAID_RETURN_IF_ERROR(compress(options_.codec, plain, &body, options_.compression_level));
       h.compressed_page_size = static_cast<int32_t>(body.size());
+      h.crc = static_cast<int32_t>(page_checksum(body));
       DictionaryPageHeader d;
       d.num_values = static_cast<int32_t>(dictionary_.size());
       d.encoding = Encoding::kPlain;
@@ -456,6 +457,9 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     std::string compressed;
     BRAID_RETURN_IF_ERROR(compress(options_.codec, body, &compressed, options_.compression_level));
     h.compressed_page_size = static_cast<int32_t>(compressed.size());
+    // Every page carries its CRC (as parquet-mr writes by default): readers can tell flipped bits
+    // from data.
+    h.crc = static_cast<int32_t>(page_checksum(compressed));
     DataPageHeader d;
     d.num_values = static_cast<int32_t>(page_levels_);
     d.encoding = encoding;

@@ -3,7 +3,8 @@
 // Values arrive as level entries (definition and repetition levels) plus the leaf's non-null
 // values (a braid Column and the rows of it to take). They are encoded into v1 data pages of about
 // `page_bytes` (RLE levels; values dictionary-encoded while the dictionary stays small, PLAIN
-// after a fallback), each page compressed with the file's codec. flush() writes the dictionary
+// after a fallback), each page compressed with the file's codec and carrying the CRC-32 of its
+// stored bytes (PageHeader.crc; dictionary pages too). flush() writes the dictionary
 // page, if any, and the data pages, and returns the ColumnChunk metadata with statistics.
 //
 // Pages only end between append calls, and callers append whole records, so no record spans two

@@ -168,16 +168,22 @@ Result<std::unique_ptr<SchemaNode>> Mapper::map_list(const RawNode& raw, int def
   list->repeated_rep_level = rep + 1;
   const int edef = def + 1, erep = rep + 1;
   const std::string epath = child_path(path, repeated.element->name);
+  // Which node is the element: LogicalTypes.md, Lists, "Backward-compatibility rules", in order.
+  // Rules 1-4 make the repeated field itself the element, required (never null); its own
+  // annotation decides what it is (rule 3's group is typically a LIST: a 2-level list serving as
+  // the element of this one).
+  const bool repeated_is_element =
+      !repeated.is_group() ||                                                      // rule 1
+      repeated.children.size() != 1 ||                                             // rule 2
+      repetition_of(repeated.children[0]) == Repetition::kRepeated ||              // rule 3
+      repeated.element->name == "array" ||                                         // rule 4
+      repeated.element->name == raw.element->name + "_tuple";
   std::unique_ptr<SchemaNode> element;
-  if (!repeated.is_group()) {
-    // 2-level list: the repeated primitive is the element, never null.
+  if (repeated_is_element) {
     BRAID_ASSIGN_OR_RETURN(element, map_present(repeated, edef, erep, false, epath, depth + 1));
-  } else if (repeated.children.size() != 1 || repeated.element->name == "array" ||
-             repeated.element->name == raw.element->name + "_tuple") {
-    // The repeated group itself is the element (a struct).
-    BRAID_ASSIGN_OR_RETURN(element, map_struct(repeated, repeated.children, edef, erep, false, epath, depth + 1));
   } else {
-    // 3-level list: repeated group "list" { element }.
+    // Rule 5 (and the standard 3-level list): repeated group "list" { element }, the element
+    // with its own repetition.
     const RawNode& e = repeated.children[0];
     BRAID_ASSIGN_OR_RETURN(element, map_field(e, edef, erep, child_path(epath, e.element->name), depth + 1));
   }
@@ -219,6 +225,7 @@ Result<std::unique_ptr<SchemaNode>> Mapper::map_map(const RawNode& raw, int def,
 Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string& path) {
   const SchemaElement& e = *raw.element;
   const LogicalType& lt = e.logical_type;
+  if (!e.type) return Status::corruption("column '{}': the schema element has neither a type nor children", path);
   node->physical = *e.type;
   node->type_length = e.type_length;
   auto conv = [&](TypePtr type, LeafConversion c) {
@@ -356,14 +363,22 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
                                  static_cast<int32_t>(*e.type));
 }
 
-void collect_leaves(SchemaNode* node, const std::string& path, std::vector<SchemaNode*>& out,
-                    std::vector<std::string>& paths) {
+void collect_leaves(SchemaNode* node, std::vector<SchemaNode*>& out) {
   if (node->kind == Kind::kLeaf) {
     out.push_back(node);
-    paths.push_back(path);
     return;
   }
-  for (auto& c : node->children) collect_leaves(c.get(), child_path(path, c->name), out, paths);
+  for (auto& c : node->children) collect_leaves(c.get(), out);
+}
+
+// The Parquet column paths (path_in_schema, dotted) of the leaves below `raw`, in file order:
+// every group counts, also the repeated ones a list or map hides ("a.list.element").
+void raw_leaf_paths(const RawNode& raw, const std::string& path, std::vector<std::string>& out) {
+  if (!raw.is_group()) {
+    out.push_back(path);
+    return;
+  }
+  for (const RawNode& c : raw.children) raw_leaf_paths(c, child_path(path, c.element->name), out);
 }
 
 }  // namespace
@@ -389,10 +404,15 @@ Result<std::unique_ptr<FileSchema>> FileSchema::build(const FileMetaData& metada
   for (const auto& [k, v] : metadata.key_value_metadata) kv.emplace_back(k, v);
   fs->schema_ = braid::schema(std::move(fields), std::move(kv));
   // Leaves in file order: the depth-first order of the tree is the order of column chunks.
-  for (auto& top : fs->root_.children) {
+  for (size_t f = 0; f < fs->root_.children.size(); ++f) {
     std::vector<SchemaNode*> leaves;
     std::vector<std::string> paths;
-    collect_leaves(top.get(), top->name, leaves, paths);
+    collect_leaves(fs->root_.children[f].get(), leaves);
+    raw_leaf_paths(root.children[f], root.children[f].element->name, paths);
+    if (paths.size() != leaves.size()) {
+      return Status::internal("column '{}': {} leaves but {} column paths", root.children[f].element->name,
+                              leaves.size(), paths.size());
+    }
     std::vector<int> indices;
     for (size_t i = 0; i < leaves.size(); ++i) {
       leaves[i]->leaf_index = static_cast<int>(fs->leaves_.size());

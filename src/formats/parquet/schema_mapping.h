@@ -79,7 +79,7 @@ class FileSchema {
   const std::vector<const SchemaNode*>& leaves() const { return leaves_; }
   // For each top-level field, the leaf indices below it.
   const std::vector<std::vector<int>>& field_leaves() const { return field_leaves_; }
-  // "a.b.list.element" for messages.
+  // The leaf's Parquet column path (path_in_schema), dotted: "a.b.list.element", for messages.
   const std::string& leaf_path(int leaf) const { return leaf_paths_[static_cast<size_t>(leaf)]; }
 
  private:
