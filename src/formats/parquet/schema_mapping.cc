@@ -247,9 +247,20 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
   };
   const bool is_decimal = lt.kind == LKind::kDecimal || (lt.kind == LKind::kNone && converted(ConvertedType::kDecimal));
   if (lt.kind == LKind::kUnknown) return conv(null_type(), LeafConversion::kNull);
+  // A logical type that cannot annotate this physical type (LogicalTypes.md lists which may) is
+  // refused rather than read as the bare physical value, which would drop its meaning. Types
+  // added to parquet-format after this code (kOther) are read as the physical type, as the
+  // format asks of readers that do not know them.
+  auto misannotated = [&]() {
+    return Status::not_implemented("column '{}': {} cannot annotate {} (LogicalTypes.md); braid does not "
+                                   "guess what the values mean", path, logical_type_name(lt),
+                                   physical_type_name(*e.type));
+  };
+  const bool annotated = lt.kind != LKind::kNone && lt.kind != LKind::kOther;
 
   switch (*e.type) {
     case PhysicalType::kBoolean:
+      if (annotated) return misannotated();
       return conv(boolean(), LeafConversion::kBoolean);
     case PhysicalType::kInt32: {
       if (is_decimal) {
@@ -259,10 +270,12 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
       if (lt.kind == LKind::kDate || (lt.kind == LKind::kNone && converted(ConvertedType::kDate))) {
         return conv(date32(), LeafConversion::kCopy);
       }
+      if (lt.kind == LKind::kTime && lt.unit != TimeUnitKind::kMillis) return misannotated();  // MICROS/NANOS need INT64
       if (lt.kind == LKind::kTime || (lt.kind == LKind::kNone && converted(ConvertedType::kTimeMillis))) {
         bool utc = lt.kind == LKind::kTime ? lt.adjusted_to_utc : true;
         return conv(time64(TimeUnit::kMicro, utc), LeafConversion::kInt32MillisToMicros);
       }
+      if (annotated && lt.kind != LKind::kInteger) return misannotated();
       int width = 32;
       bool is_signed = true;
       if (lt.kind == LKind::kInteger) {
@@ -305,14 +318,18 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
         if (converted(ConvertedType::kTimeMicros)) return conv(time64(TimeUnit::kMicro, true), LeafConversion::kCopy);
         if (converted(ConvertedType::kUint64)) return conv(uint64(), LeafConversion::kCopy);
       }
+      if (annotated && lt.kind != LKind::kInteger) return misannotated();
       if (lt.kind == LKind::kInteger && !lt.is_signed) return conv(uint64(), LeafConversion::kCopy);
       return conv(int64(), LeafConversion::kCopy);
     }
     case PhysicalType::kInt96:
+      if (annotated) return misannotated();
       return conv(timestamp(TimeUnit::kMicro, ""), LeafConversion::kInt96ToMicros);
     case PhysicalType::kFloat:
+      if (annotated) return misannotated();
       return conv(float32(), LeafConversion::kCopy);
     case PhysicalType::kDouble:
+      if (annotated) return misannotated();
       return conv(float64(), LeafConversion::kCopy);
     case PhysicalType::kByteArray: {
       if (is_decimal) {
@@ -332,8 +349,10 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
           if (converted(ConvertedType::kJson)) return conv(string_type()->with_extension("json"), LeafConversion::kBinary);
           if (converted(ConvertedType::kBson)) return conv(binary()->with_extension("bson"), LeafConversion::kBinary);
           return conv(binary(), LeafConversion::kBinary);
-        default:
+        case LKind::kOther:
           return conv(binary(), LeafConversion::kBinary);
+        default:
+          return misannotated();
       }
     }
     case PhysicalType::kFixedLenByteArray: {
@@ -356,6 +375,7 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
       if (lt.kind == LKind::kNone && converted(ConvertedType::kInterval) && e.type_length == 12) {
         return conv(interval(), LeafConversion::kIntervalToMonthDayNanos);
       }
+      if (annotated) return misannotated();  // includes UUID and FLOAT16 of the wrong length
       return conv(fixed_size_binary(e.type_length), LeafConversion::kFixedBinary);
     }
   }

@@ -4,6 +4,9 @@
 // (parquet-format README, "Nested Encoding"), recognises lists and maps in their standard and
 // legacy forms (LogicalTypes.md, "Backward compatibility rules"), and decides for every leaf how
 // its physical values become braid values (the LeafConversion).
+// A logical type that cannot annotate its physical type (TIMESTAMP on INT32, DATE on INT64, UUID
+// on BYTE_ARRAY...) is refused rather than dropped; logical types newer than this code are read
+// as their physical type.
 //
 // Thread-safety: immutable after build().
 #pragma once
