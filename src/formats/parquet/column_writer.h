@@ -7,8 +7,9 @@
 // stored bytes (PageHeader.crc; dictionary pages too). flush() writes the dictionary
 // page, if any, and the data pages, and returns the ColumnChunk metadata with statistics.
 //
-// Pages only end between append calls, and callers append whole records, so no record spans two
-// pages (what page indexes and v2 pages require).
+// Pages end between steps of at most page_bytes / 8 level entries (64..4096) within an append (whole records: no
+// record spans two pages, what page indexes and v2 pages require), so `page_bytes` holds for
+// any batch size. A page beyond kMaxPageBytes (what braid reads back) is refused.
 // Thread-safety: one thread per writer; distinct writers may run concurrently.
 #pragma once
 

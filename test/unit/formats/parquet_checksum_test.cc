@@ -75,12 +75,9 @@ class ChecksumTest : public ::testing::Test {
     return std::make_shared<const RecordBatch>(sch, rows, std::vector<ColumnPtr>{*id.finish(), *s.finish(), *l->finish()});
   }
 
-  // In batches of 100 rows: the writer ends pages only between batches.
   std::string write(ParquetWriteOptions o) {
     auto b = batch(5000);
-    std::vector<RecordBatchPtr> parts;
-    for (int64_t r = 0; r < b->num_rows(); r += 100) parts.push_back(b->slice(r, 100));
-    EXPECT_OK(write_parquet(fs_, "t.parquet", b->schema(), parts, o).status());
+    EXPECT_OK(write_parquet(fs_, "t.parquet", b->schema(), {b}, o).status());
     return *fs_->read_file("t.parquet");
   }
 
