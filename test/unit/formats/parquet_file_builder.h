@@ -34,6 +34,9 @@ struct BuildOptions {
   Codec codec = Codec::kUncompressed;
   bool v2 = false;         // DATA_PAGE_V2 (levels stored uncompressed before the values)
   bool with_crc = false;   // set PageHeader.crc
+  // Precede each data page with a dictionary page of no values (what Polars writes for a column
+  // of nulls): zero bytes, compressed with the codec.
+  bool empty_dictionary = false;
 };
 
 inline SchemaElement group(std::string name, int children, std::optional<Repetition> rep,
@@ -169,6 +172,19 @@ inline std::string build_parquet(std::vector<SchemaElement> schema, int64_t num_
     h.compressed_page_size = static_cast<int32_t>(body.size());
     if (options.with_crc) h.crc = static_cast<int32_t>(reference_crc32(body));
     std::string header = encode_page_header(h);
+    std::string dictionary;  // header and body
+    if (options.empty_dictionary) {
+      PageHeader dh;
+      dh.type = PageType::kDictionaryPage;
+      std::string dbody;
+      (void)compress(options.codec, "", &dbody);
+      dh.compressed_page_size = static_cast<int32_t>(dbody.size());
+      if (options.with_crc) dh.crc = static_cast<int32_t>(reference_crc32(dbody));
+      DictionaryPageHeader d;
+      d.encoding = Encoding::kPlain;
+      dh.dictionary_page = d;
+      dictionary = encode_page_header(dh) + dbody;
+    }
     ColumnMetaData cm;
     cm.type = *leaf_elements[i]->type;
     cm.encodings = {Encoding::kPlain, Encoding::kRle};
@@ -176,7 +192,11 @@ inline std::string build_parquet(std::vector<SchemaElement> schema, int64_t num_
     cm.codec = options.codec;
     cm.num_values = l.num_values;
     cm.total_uncompressed_size = static_cast<int64_t>(header.size()) + h.uncompressed_page_size;
-    cm.total_compressed_size = static_cast<int64_t>(header.size() + body.size());
+    cm.total_compressed_size = static_cast<int64_t>(dictionary.size() + header.size() + body.size());
+    if (!dictionary.empty()) {
+      cm.dictionary_page_offset = static_cast<int64_t>(file.size());
+      file += dictionary;
+    }
     cm.data_page_offset = static_cast<int64_t>(file.size());
     ColumnChunk chunk;
     chunk.file_offset = cm.data_page_offset;
