@@ -351,7 +351,7 @@ Result<std::vector<RecordBatchPtr>> DeltaScan::read_file(const AddFile& file) co
   std::vector<RecordBatchPtr> out;
   for (int g : groups) {
     RecordBatchPtr raw;
-    BRAID_ASSIGN_OR_RETURN(raw, pfile->read_row_group(g, file_columns, options_.tracker));
+    BRAID_ASSIGN_OR_RETURN(raw, pfile->read_row_group(g, file_columns, options_.tracker, options_.verify_checksums));
     const int64_t rows = pfile->metadata().row_groups[static_cast<size_t>(g)].num_rows;
     std::vector<ColumnPtr> columns;
     for (size_t c = 0; c < table_fields_.size(); ++c) {

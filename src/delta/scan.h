@@ -29,6 +29,8 @@ struct ScanOptions {
   std::vector<parquet::ColumnPredicate> predicates;
   bool parallel = true;
   MemoryTracker* tracker = nullptr;
+  // Verify Parquet page CRCs (parquet::ParquetReadOptions::verify_checksums); on by default.
+  bool verify_checksums = true;
 };
 
 class DeltaScan {

@@ -1231,9 +1231,20 @@ Result<Binder::Relation> Binder::bind_table_function(const TableFunction& fn, So
     if (args.size() != 1) return error_at(pos, StatusCode::kInvalidArgument, "{} takes one path (or glob) argument", name);
     BRAID_ASSIGN_OR_RETURN(std::string path, constant_string(args[0], eval(), pos, "the path"));
     std::vector<std::pair<std::string, std::string>> options;
+    bool verify_checksums = true;  // read_parquet: ParquetReadOptions::verify_checksums
     for (const auto& na : fn.named_args) {
       BRAID_ASSIGN_OR_RETURN(auto e, bind_expr(*na.value, none));
       BRAID_ASSIGN_OR_RETURN(std::string v, constant_string(e, eval(), na.pos, na.name));
+      if (name == "read_parquet") {
+        if (lower(na.name) != "verify_checksums") {
+          return error_at(na.pos, StatusCode::kInvalidArgument, "read_parquet: unknown option '{}' (verify_checksums)", na.name);
+        }
+        if (lower(v) != "true" && lower(v) != "false") {
+          return error_at(na.pos, StatusCode::kInvalidArgument, "read_parquet: verify_checksums must be true or false, not '{}'", v);
+        }
+        verify_checksums = lower(v) == "true";
+        continue;
+      }
       options.emplace_back(lower(na.name), v);
     }
     TableName tn;
@@ -1244,6 +1255,13 @@ Result<Binder::Relation> Binder::bind_table_function(const TableFunction& fn, So
     for (const auto& [k, v] : options) tn.parts.push_back(k + "=" + v);
     auto resolved = resolver_.resolve(tn, std::nullopt, std::nullopt);
     if (!resolved.ok()) return error_at(pos, resolved.status().code(), "{}", resolved.status().to_string());
+    if (!verify_checksums) {
+      auto plan = std::make_shared<PlanNode>(*resolved->plan);
+      if (auto* scan = std::get_if<ScanNode>(&plan->node)) {
+        if (auto* file = std::get_if<FileSource>(&scan->source)) file->verify_checksums = false;
+      }
+      resolved->plan = std::move(plan);
+    }
     Relation r;
     r.plan = prune_scan(resolved->plan);
     r.columns = columns_of(*r.plan->schema, "");

@@ -181,7 +181,8 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
       state->options.columns = names;
       state->options.predicates = scan.skipping;
       state->options.tracker = ctx.exec.memory;
-      return BatchStream([state, relabel]() -> Result<RecordBatchPtr> {
+      state->options.verify_checksums = f->verify_checksums;
+      return BatchStream([state, relabel, out_schema]() -> Result<RecordBatchPtr> {
         while (true) {
           if (state->reader != nullptr) {
             BRAID_ASSIGN_OR_RETURN(auto b, state->reader->next());
@@ -189,9 +190,19 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
             state->reader.reset();
           }
           if (state->next_path >= state->paths.size()) return RecordBatchPtr(nullptr);
-          BRAID_ASSIGN_OR_RETURN(state->reader, parquet::ParquetReader::open(local_file_system(),
-                                                                             state->paths[state->next_path++],
-                                                                             state->options));
+          const std::string& path = state->paths[state->next_path++];
+          BRAID_ASSIGN_OR_RETURN(state->reader, parquet::ParquetReader::open(local_file_system(), path, state->options));
+          // The plan's types come from the first file; a later file must agree, or its values
+          // would be read as another type.
+          const SchemaPtr& got = state->reader->schema();
+          for (int i = 0; i < got->num_fields(); ++i) {
+            const TypePtr& want = out_schema->field(i)->type();
+            if (!got->field(i)->type()->equals(*want)) {
+              return Status::invalid_argument("{}: column '{}' is {}, but {} in {} (files read together must agree)",
+                                              path, got->field(i)->name(), got->field(i)->type()->to_string(),
+                                              want->to_string(), state->paths[0]);
+            }
+          }
         }
       });
     }

@@ -36,6 +36,7 @@ struct FileSource {
   bool header = true;              // CSV
   char delimiter = ',';            // CSV
   std::vector<std::string> null_values = {""};  // CSV
+  bool verify_checksums = true;    // Parquet: ParquetReadOptions::verify_checksums
 };
 // Per-batch statistics of rows in memory ("zone maps"): a scan skips batches its skipping
 // predicates rule out, as it skips Parquet row groups.

@@ -75,8 +75,9 @@ Status decode_v1_levels(Encoding encoding, const uint8_t*& data, size_t& size, i
 class ChunkReader {
  public:
   ChunkReader(const SchemaNode& leaf, const ColumnMetaData& md, std::string_view chunk,
-              bool spaced, LeafWriter& writer, LeafChunk* out)
-      : leaf_(leaf), md_(md), chunk_(chunk), spaced_(spaced), writer_(writer), out_(out) {}
+              bool spaced, bool verify_checksums, LeafWriter& writer, LeafChunk* out)
+      : leaf_(leaf), md_(md), chunk_(chunk), spaced_(spaced), verify_checksums_(verify_checksums),
+        writer_(writer), out_(out) {}
 
   Status run() {
     if (md_.type != leaf_.physical) {
@@ -125,6 +126,14 @@ class ChunkReader {
     }
     std::string_view body = chunk_.substr(pos, static_cast<size_t>(h.compressed_page_size));
     pos += static_cast<size_t>(h.compressed_page_size);
+    if (verify_checksums_ && h.crc) {
+      // parquet.thrift PageHeader.crc: CRC-32 of the page as stored, after compression.
+      const uint32_t stored = static_cast<uint32_t>(*h.crc);
+      const uint32_t computed = page_checksum(body);
+      if (stored != computed) {
+        return Status::corruption("checksum mismatch (stored {:#010x}, computed {:#010x})", stored, computed);
+      }
+    }
     switch (h.type) {
       case PageType::kDictionaryPage: return read_dictionary(h, body);
       case PageType::kDataPage: return read_data_v1(h, body);
@@ -299,6 +308,7 @@ class ChunkReader {
   const ColumnMetaData& md_;
   std::string_view chunk_;
   bool spaced_;
+  bool verify_checksums_;
   LeafWriter& writer_;
   LeafChunk* out_;
   int16_t max_def_ = 0;
@@ -316,12 +326,12 @@ class ChunkReader {
 }  // namespace
 
 Status read_column_chunk(const SchemaNode& leaf, const ColumnMetaData& metadata,
-                         std::string_view chunk, bool spaced, MemoryTracker* tracker,
-                         LeafChunk* out) {
+                         std::string_view chunk, bool spaced, bool verify_checksums,
+                         MemoryTracker* tracker, LeafChunk* out) {
   BRAID_ASSIGN_OR_RETURN(auto writer, make_leaf_writer(leaf, tracker));
   // A hint only (a lying num_values must not allocate): growth handles larger chunks.
   if (spaced && metadata.num_values > 0) writer->reserve(std::min<int64_t>(metadata.num_values, int64_t{1} << 22));
-  ChunkReader reader(leaf, metadata, chunk, spaced, *writer, out);
+  ChunkReader reader(leaf, metadata, chunk, spaced, verify_checksums, *writer, out);
   BRAID_RETURN_IF_ERROR(reader.run());
   BRAID_ASSIGN_OR_RETURN(out->values, writer->finish());
   return Status::OK();

@@ -4,6 +4,9 @@
 // Strict about what a file claims (parquet-notes §3-§7): page sizes within the chunk, the sum of
 // page value counts equal to the chunk's num_values, decompressed sizes equal to the header's,
 // levels within their maximum, the first repetition level 0, dictionary indices in range.
+// A page whose header carries a CRC is checked against it before anything is decoded (unless
+// `verify_checksums` is false): "page 3: checksum mismatch (stored 0x..., computed 0x...)".
+// Pages are numbered from 0 in file order, the dictionary page included.
 // Errors name the page: "page 3: ...". The caller adds the file, row group and column.
 // Thread-safety: a function of its arguments; distinct chunks may be read concurrently.
 #pragma once
@@ -27,8 +30,8 @@ struct LeafChunk {
 
 // `spaced`: emit one slot per level (top-level leaves); otherwise dense (nested leaves).
 Status read_column_chunk(const SchemaNode& leaf, const ColumnMetaData& metadata,
-                         std::string_view chunk, bool spaced, MemoryTracker* tracker,
-                         LeafChunk* out);
+                         std::string_view chunk, bool spaced, bool verify_checksums,
+                         MemoryTracker* tracker, LeafChunk* out);
 
 // Largest page braid decompresses (a header claiming more is treated as corrupt).
 inline constexpr int64_t kMaxPageBytes = int64_t{1} << 30;

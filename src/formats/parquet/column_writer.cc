@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "formats/parquet/column_chunk_reader.h"
 #include "formats/parquet/compression.h"
 #include "formats/parquet/rle_bit_packed.h"
 
@@ -193,39 +194,80 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     reset();
   }
 
+  // A page ends only between steps of an append: a large batch is taken a few hundred to a few
+  // thousand rows (whole records, for nested leaves) at a time, so page_bytes bounds every page
+  // whatever the batch size.
+  int64_t levels_per_step() const { return std::clamp<int64_t>(options_.page_bytes / 8, 64, 4096); }
+
   Status append_flat(const Column& column) override {
     const int64_t n = column.length();
-    const uint8_t* validity = column.validity_bits();
-    rows_.clear();
-    if (max_def_ > 0) {
-      size_t old = page_def_.size();
-      page_def_.resize(old + static_cast<size_t>(n));
-      int16_t* def = page_def_.data() + old;
-      for (int64_t i = 0; i < n; ++i) {
-        bool valid = validity == nullptr || bitmap::get(validity, column.offset() + i);
-        def[i] = valid ? max_def_ : 0;
-        if (valid) rows_.push_back(i);
-      }
-    } else {
-      if (column.null_count() > 0) {
-        return Status::invalid_argument("column '{}' is not nullable but holds {} nulls",
-                                        leaf_.name, column.null_count());
-      }
-      rows_.resize(static_cast<size_t>(n));
-      for (int64_t i = 0; i < n; ++i) rows_[static_cast<size_t>(i)] = i;
+    if (max_def_ == 0 && column.null_count() > 0) {
+      return Status::invalid_argument("column '{}' is not nullable but holds {} nulls",
+                                      leaf_.name, column.null_count());
     }
-    page_levels_ += n;
-    return append_values(column, rows_.data(), static_cast<int64_t>(rows_.size()));
+    const int64_t step = levels_per_step();
+    for (int64_t start = 0; start < n; start += step) {
+      BRAID_RETURN_IF_ERROR(append_flat_step(column, start, std::min(n, start + step)));
+    }
+    return Status::OK();
   }
 
   Status append_nested(const int16_t* def, const int16_t* rep, int64_t n, const Column* values,
                        const int64_t* value_rows) override {
-    int64_t present = n;
-    if (max_def_ > 0) {
-      page_def_.insert(page_def_.end(), def, def + n);
-      present = std::count(def, def + n, max_def_);
+    const int64_t step = levels_per_step();
+    int64_t start = 0, values_before = 0;
+    while (start < n) {
+      int64_t end = std::min(n, start + step);
+      if (max_rep_ > 0) {
+        while (end < n && rep[end] != 0) ++end;  // a record never spans two pages
+      }
+      int64_t present = end - start;
+      if (max_def_ > 0) present = std::count(def + start, def + end, max_def_);
+      BRAID_RETURN_IF_ERROR(append_nested_step(max_def_ > 0 ? def + start : nullptr,
+                                               max_rep_ > 0 ? rep + start : nullptr, end - start,
+                                               values, value_rows + values_before, present));
+      values_before += present;
+      start = end;
     }
-    if (max_rep_ > 0) page_rep_.insert(page_rep_.end(), rep, rep + n);
+    return Status::OK();
+  }
+
+  // Page sizes are 32-bit in the page header, and braid reads back pages up to kMaxPageBytes: a
+  // bigger page (a few thousand huge values) is refused rather than written unreadable.
+  Status check_page_size(size_t bytes) const {
+    if (bytes > static_cast<size_t>(kMaxPageBytes)) {
+      return Status::invalid_argument("column '{}': a page of {} bytes is larger than the {} bytes braid reads back in one page",
+                                      leaf_.name, bytes, kMaxPageBytes);
+    }
+    return Status::OK();
+  }
+
+  // Rows [start, end) of a flat column.
+  Status append_flat_step(const Column& column, int64_t start, int64_t end) {
+    const uint8_t* validity = column.validity_bits();
+    rows_.clear();
+    if (max_def_ > 0) {
+      size_t old = page_def_.size();
+      page_def_.resize(old + static_cast<size_t>(end - start));
+      int16_t* def = page_def_.data() + old;
+      for (int64_t i = start; i < end; ++i) {
+        bool valid = validity == nullptr || bitmap::get(validity, column.offset() + i);
+        def[i - start] = valid ? max_def_ : 0;
+        if (valid) rows_.push_back(i);
+      }
+    } else {
+      rows_.resize(static_cast<size_t>(end - start));
+      for (int64_t i = start; i < end; ++i) rows_[static_cast<size_t>(i - start)] = i;
+    }
+    page_levels_ += end - start;
+    return append_values(column, rows_.data(), static_cast<int64_t>(rows_.size()));
+  }
+
+  // n level entries (whole records), `present` of them with a value.
+  Status append_nested_step(const int16_t* def, const int16_t* rep, int64_t n, const Column* values,
+                            const int64_t* value_rows, int64_t present) {
+    if (def != nullptr) page_def_.insert(page_def_.end(), def, def + n);
+    if (rep != nullptr) page_rep_.insert(page_rep_.end(), rep, rep + n);
     page_levels_ += n;
     if (present == 0) return maybe_close_page();
     return append_values(*values, value_rows, present);
@@ -251,12 +293,14 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       // The dictionary page goes first (parquet-format: at most one per chunk, before data).
       std::string plain;
       for (const auto& v : dictionary_.values()) Traits::plain(v, plain);
+      BRAID_RETURN_IF_ERROR(check_page_size(plain.size()));
       PageHeader h;
       h.type = PageType::kDictionaryPage;
       h.uncompressed_page_size = static_cast<int32_t>(plain.size());
       std::string body;
       BRAID_RETURN_IF_ERROR(compress(options_.codec, plain, &body, options_.compression_level));
       h.compressed_page_size = static_cast<int32_t>(body.size());
+      h.crc = static_cast<int32_t>(page_checksum(body));
       DictionaryPageHeader d;
       d.num_values = static_cast<int32_t>(dictionary_.size());
       d.encoding = Encoding::kPlain;
@@ -450,12 +494,16 @@ class TypedColumnWriter final : public ColumnChunkWriter {
         body += page_plain_;
       }
     }
+    BRAID_RETURN_IF_ERROR(check_page_size(body.size()));
     PageHeader h;
     h.type = PageType::kDataPage;
     h.uncompressed_page_size = static_cast<int32_t>(body.size());
     std::string compressed;
     BRAID_RETURN_IF_ERROR(compress(options_.codec, body, &compressed, options_.compression_level));
     h.compressed_page_size = static_cast<int32_t>(compressed.size());
+    // Every page carries its CRC (as parquet-mr writes by default): readers can tell flipped bits
+    // from data.
+    h.crc = static_cast<int32_t>(page_checksum(compressed));
     DataPageHeader d;
     d.num_values = static_cast<int32_t>(page_levels_);
     d.encoding = encoding;

@@ -7,6 +7,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -128,6 +129,11 @@ Status decompress_brotli(std::string_view input, uint8_t* output, size_t expecte
 }  // namespace
 
 Status decompress(Codec codec, std::string_view input, uint8_t* output, size_t expected_size) {
+  // A page that decodes to nothing (all nulls, no values) still carries a codec stream, and the
+  // caller may have no buffer for it. zlib refuses a null output even when asked for 0 bytes
+  // (Z_STREAM_ERROR), so every codec gets a valid pointer with no room behind it.
+  uint8_t no_room = 0;
+  if (expected_size == 0) output = &no_room;
   switch (codec) {
     case Codec::kUncompressed:
       if (input.size() != expected_size) return wrong_size("uncompressed", input.size(), expected_size);
@@ -148,6 +154,20 @@ Status decompress(Codec codec, std::string_view input, uint8_t* output, size_t e
       return Status::not_implemented("the LZO codec is not supported");
   }
   return Status::not_implemented("unknown compression codec {}", static_cast<int32_t>(codec));
+}
+
+uint32_t page_checksum(std::string_view page) {
+  // zlib's crc32 takes uInt lengths: feed large pages in pieces.
+  uLong crc = crc32(0L, Z_NULL, 0);
+  const auto* p = reinterpret_cast<const Bytef*>(page.data());
+  size_t left = page.size();
+  while (left > 0) {
+    const auto n = static_cast<uInt>(std::min<size_t>(left, size_t{1} << 30));
+    crc = crc32(crc, p, n);
+    p += n;
+    left -= n;
+  }
+  return static_cast<uint32_t>(crc);
 }
 
 bool can_compress(Codec codec) {

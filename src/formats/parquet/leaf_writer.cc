@@ -1,11 +1,14 @@
 #include "formats/parquet/leaf_writer.h"
 
 #include <cstring>
+#include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "columnar/bitmap.h"
 #include "columnar/buffer.h"
+#include "columnar/decimal.h"
 #include "columnar/temporal.h"
 
 namespace braid::parquet {
@@ -124,19 +127,31 @@ struct Interval12 {
   uint32_t months, days, millis;
 };
 
+// A conversion every physical value survives exactly.
+struct EveryValueFits {
+  template <typename T>
+  Status operator()(const T&) const {
+    return Status::OK();
+  }
+};
+
 // Phys: the dense decoded C type; Out: the braid value; convert(Phys) -> Out.
 // Identity: Phys and Out are the same value (no conversion, decode straight into place).
-template <typename Phys, typename Out, typename Convert, bool Identity = false>
+// check(Phys) -> Status refuses a value that has no exact braid value (never truncated or
+// wrapped): every decoded value, dictionary entries included, passes it before conversion.
+template <typename Phys, typename Out, typename Convert, bool Identity = false,
+          typename Check = EveryValueFits>
 class FixedLeafWriter final : public LeafWriter {
  public:
-  FixedLeafWriter(TypePtr type, Convert convert, MemoryTracker* tracker)
-      : type_(std::move(type)), convert_(convert), values_(tracker), validity_(tracker) {}
+  FixedLeafWriter(TypePtr type, Convert convert, MemoryTracker* tracker, Check check = {})
+      : type_(std::move(type)), convert_(convert), check_(check), values_(tracker), validity_(tracker) {}
 
   void reserve(int64_t slots) override { values_.reserve(slots * static_cast<int64_t>(sizeof(Out))); }
 
   Status set_dictionary(ValueDecoder& decoder, int64_t n) override {
     phys_.resize(static_cast<size_t>(n));
     BRAID_RETURN_IF_ERROR(decoder.decode_fixed(n, reinterpret_cast<uint8_t*>(phys_.data())));
+    BRAID_RETURN_IF_ERROR(check_all(n).with_context("dictionary page"));
     dictionary_.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) dictionary_[static_cast<size_t>(i)] = convert_(phys_[static_cast<size_t>(i)]);
     return Status::OK();
@@ -150,6 +165,7 @@ class FixedLeafWriter final : public LeafWriter {
     } else {
       phys_.resize(static_cast<size_t>(n));
       BRAID_RETURN_IF_ERROR(decoder.decode_fixed(n, reinterpret_cast<uint8_t*>(phys_.data())));
+      BRAID_RETURN_IF_ERROR(check_all(n));
       for (int64_t i = 0; i < n; ++i) staged_[static_cast<size_t>(i)] = convert_(phys_[static_cast<size_t>(i)]);
       return Status::OK();
     }
@@ -200,8 +216,16 @@ class FixedLeafWriter final : public LeafWriter {
   }
 
  private:
+  Status check_all(int64_t n) const {
+    if constexpr (!std::is_same_v<Check, EveryValueFits>) {
+      for (int64_t i = 0; i < n; ++i) BRAID_RETURN_IF_ERROR(check_(phys_[static_cast<size_t>(i)]));
+    }
+    return Status::OK();
+  }
+
   TypePtr type_;
   Convert convert_;
+  Check check_;
   BufferBuilder values_;
   ValidityBuilder validity_;
   std::vector<Phys> phys_;
@@ -209,9 +233,54 @@ class FixedLeafWriter final : public LeafWriter {
   std::vector<Out> dictionary_;
 };
 
-template <typename Phys, typename Out, typename Convert>
-std::unique_ptr<LeafWriter> fixed(TypePtr type, Convert convert, MemoryTracker* tracker) {
-  return std::make_unique<FixedLeafWriter<Phys, Out, Convert>>(std::move(type), convert, tracker);
+template <typename Phys, typename Out, typename Convert, typename Check = EveryValueFits>
+std::unique_ptr<LeafWriter> fixed(TypePtr type, Convert convert, MemoryTracker* tracker, Check check = {}) {
+  return std::make_unique<FixedLeafWriter<Phys, Out, Convert, false, Check>>(std::move(type), convert, tracker,
+                                                                             check);
+}
+
+// INT32 values annotated as a narrower integer must lie in its range.
+template <typename Narrow>
+auto fits_in() {
+  return [](int32_t v) -> Status {
+    if (v < std::numeric_limits<Narrow>::min() || v > std::numeric_limits<Narrow>::max()) {
+      return Status::corruption("value {} is out of range for INT({}, {})", v, sizeof(Narrow) * 8,
+                                std::is_signed_v<Narrow> ? "signed" : "unsigned");
+    }
+    return Status::OK();
+  };
+}
+
+// Decimal values must have at most the column's precision in digits.
+auto fits_decimal(const TypePtr& t) {
+  return [precision = t->precision(), scale = t->scale()](auto v) -> Status {
+    if (!decimal::fits_precision(static_cast<Int128>(v), precision)) {
+      return Status::corruption("value {} has more digits than DECIMAL({},{}) holds",
+                                decimal::to_string(static_cast<Int128>(v), scale), precision, scale);
+    }
+    return Status::OK();
+  };
+}
+
+// INT96 nanoseconds of the day that are not whole microseconds would be truncated.
+Status int96_fits_micros(const Int96& v) {
+  int64_t nanos;
+  std::memcpy(&nanos, v.w, 8);
+  if (nanos % 1000 != 0) {
+    return Status::not_implemented(
+        "an INT96 timestamp has nanoseconds ({} ns into its day): braid's timestamps hold "
+        "microseconds and would truncate it", nanos);
+  }
+  return Status::OK();
+}
+
+Status interval_fits(const Interval12& v) {
+  // The INTERVAL components are unsigned; braid's interval holds signed 32-bit months and days.
+  if (v.months > static_cast<uint32_t>(INT32_MAX) || v.days > static_cast<uint32_t>(INT32_MAX)) {
+    return Status::not_implemented("an INTERVAL of {} months and {} days does not fit braid's interval "
+                                   "(at most {} of each)", v.months, v.days, INT32_MAX);
+  }
+  return Status::OK();
 }
 
 template <typename T>
@@ -492,6 +561,10 @@ class BytesLeafWriter final : public LeafWriter {
         for (size_t k = skip; k < v.size(); ++k) u = (u << 8) | static_cast<uint8_t>(v[k]);
         value = static_cast<Int128>(u);
       }
+      if (!decimal::fits_precision(value, type_->precision())) {
+        return Status::corruption("value {} has more digits than DECIMAL({},{}) holds",
+                                  decimal::to_string(value, type_->scale()), type_->precision(), type_->scale());
+      }
       std::memcpy(out->data() + i * 16, &value, 16);
     }
     return Status::OK();
@@ -553,25 +626,34 @@ Result<std::unique_ptr<LeafWriter>> make_leaf_writer(const SchemaNode& leaf, Mem
       }
       break;
     case LeafConversion::kBoolean: return std::unique_ptr<LeafWriter>(std::make_unique<BooleanLeafWriter>(tracker));
-    case LeafConversion::kInt32ToInt8: return fixed<int32_t, int8_t>(t, [](int32_t v) { return static_cast<int8_t>(v); }, tracker);
-    case LeafConversion::kInt32ToInt16: return fixed<int32_t, int16_t>(t, [](int32_t v) { return static_cast<int16_t>(v); }, tracker);
-    case LeafConversion::kInt32ToUInt8: return fixed<int32_t, uint8_t>(t, [](int32_t v) { return static_cast<uint8_t>(v); }, tracker);
-    case LeafConversion::kInt32ToUInt16: return fixed<int32_t, uint16_t>(t, [](int32_t v) { return static_cast<uint16_t>(v); }, tracker);
-    case LeafConversion::kInt32ToDecimal: return fixed<int32_t, Int128>(t, [](int32_t v) { return static_cast<Int128>(v); }, tracker);
-    case LeafConversion::kInt64ToDecimal: return fixed<int64_t, Int128>(t, [](int64_t v) { return static_cast<Int128>(v); }, tracker);
+    case LeafConversion::kInt32ToInt8:
+      return fixed<int32_t, int8_t>(t, [](int32_t v) { return static_cast<int8_t>(v); }, tracker, fits_in<int8_t>());
+    case LeafConversion::kInt32ToInt16:
+      return fixed<int32_t, int16_t>(t, [](int32_t v) { return static_cast<int16_t>(v); }, tracker, fits_in<int16_t>());
+    case LeafConversion::kInt32ToUInt8:
+      return fixed<int32_t, uint8_t>(t, [](int32_t v) { return static_cast<uint8_t>(v); }, tracker, fits_in<uint8_t>());
+    case LeafConversion::kInt32ToUInt16:
+      return fixed<int32_t, uint16_t>(t, [](int32_t v) { return static_cast<uint16_t>(v); }, tracker, fits_in<uint16_t>());
+    case LeafConversion::kInt32ToDecimal:
+      return fixed<int32_t, Int128>(t, [](int32_t v) { return static_cast<Int128>(v); }, tracker, fits_decimal(t));
+    case LeafConversion::kInt64ToDecimal:
+      return fixed<int64_t, Int128>(t, [](int64_t v) { return static_cast<Int128>(v); }, tracker, fits_decimal(t));
     case LeafConversion::kInt32MillisToMicros:
       return fixed<int32_t, int64_t>(t, [](int32_t v) { return static_cast<int64_t>(v) * 1000; }, tracker);
     case LeafConversion::kInt64MillisToMicros:
-      return fixed<int64_t, int64_t>(t, [](int64_t v) {
-        return static_cast<int64_t>(static_cast<uint64_t>(v) * 1000u);  // wraps like the writer did
-      }, tracker);
-    case LeafConversion::kInt96ToMicros: return fixed<Int96, int64_t>(t, int96_to_micros, tracker);
+      return fixed<int64_t, int64_t>(t, [](int64_t v) { return v * 1000; }, tracker, [](int64_t v) -> Status {
+        if (v > INT64_MAX / 1000 || v < INT64_MIN / 1000) {
+          return Status::not_implemented("{} milliseconds is beyond the range of braid's microsecond values", v);
+        }
+        return Status::OK();
+      });
+    case LeafConversion::kInt96ToMicros: return fixed<Int96, int64_t>(t, int96_to_micros, tracker, int96_fits_micros);
     case LeafConversion::kFloat16ToFloat32: return fixed<uint16_t, float>(t, half_to_float, tracker);
     case LeafConversion::kIntervalToMonthDayNanos:
       return fixed<Interval12, MonthDayNanos>(t, [](Interval12 v) {
         return MonthDayNanos{static_cast<int32_t>(v.months), static_cast<int32_t>(v.days),
                              static_cast<int64_t>(v.millis) * 1'000'000};
-      }, tracker);
+      }, tracker, interval_fits);
     case LeafConversion::kBytesToDecimal:
       return std::unique_ptr<LeafWriter>(std::make_unique<BytesLeafWriter>(
           t, physical_width(leaf.physical, leaf.type_length), true, tracker));

@@ -5,6 +5,10 @@
 // braid representation) from a ValueDecoder or from dictionary indices, then emitted: either
 // dense (nested leaves: record assembly places them later) or spaced by definition levels (flat
 // leaves: one slot per level, NULL where def < max_def), which builds the final column directly.
+// Values are exact or refused: a value with no exact braid value (outside its annotated integer
+// range, more digits than its decimal precision, INT96 nanoseconds, a millisecond timestamp
+// beyond the microsecond range, an unsigned INTERVAL component above INT32_MAX) fails the read
+// with an error naming it, never truncated or wrapped.
 // Thread-safety: one thread per writer.
 #pragma once
 

@@ -109,8 +109,8 @@ Status ParquetFile::validate() {
   return Status::OK();
 }
 
-Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, MemoryTracker* tracker,
-                              LeafChunk* out) const {
+Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, bool verify_checksums,
+                              MemoryTracker* tracker, LeafChunk* out) const {
   const ColumnMetaData& md = *metadata_.row_groups[static_cast<size_t>(row_group)]
                                   .columns[static_cast<size_t>(leaf)].meta_data;
   // Not zero-filled: every byte is overwritten by the read.
@@ -128,19 +128,20 @@ Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, MemoryTracke
     BRAID_RETURN_IF_ERROR(file_->read_at(static_cast<uint64_t>(start), size, reinterpret_cast<uint8_t*>(bytes.get())));
   }
   return read_column_chunk(*schema_->leaves()[static_cast<size_t>(leaf)], md,
-                           std::string_view(bytes.get(), size), spaced, tracker, out);
+                           std::string_view(bytes.get(), size), spaced, verify_checksums, tracker, out);
 }
 
 Result<RecordBatchPtr> ParquetFile::read_row_group(int row_group, const std::vector<int>& columns,
-                                                   MemoryTracker* tracker) const {
-  BRAID_ASSIGN_OR_RETURN(auto batches, read_row_groups({row_group}, columns, tracker));
+                                                   MemoryTracker* tracker, bool verify_checksums) const {
+  BRAID_ASSIGN_OR_RETURN(auto batches, read_row_groups({row_group}, columns, tracker, true, verify_checksums));
   return std::move(batches[0]);
 }
 
 Result<std::vector<RecordBatchPtr>> ParquetFile::read_row_groups(const std::vector<int>& row_groups,
                                                                  const std::vector<int>& columns,
                                                                  MemoryTracker* tracker,
-                                                                 bool parallel) const {
+                                                                 bool parallel,
+                                                                 bool verify_checksums) const {
   for (int g : row_groups) {
     if (g < 0 || g >= num_row_groups()) {
       return Status::invalid_argument("{}: no row group {} (the file has {})", path_, g, num_row_groups());
@@ -169,8 +170,8 @@ Result<std::vector<RecordBatchPtr>> ParquetFile::read_row_groups(const std::vect
     size_t g = t / leaves.size();
     int leaf = leaves[t % leaves.size()];
     int row_group = row_groups[g];
-    Status s = read_leaf(row_group, leaf, spaced[static_cast<size_t>(leaf)], tracker,
-                         &chunks[g][static_cast<size_t>(leaf)]);
+    Status s = read_leaf(row_group, leaf, spaced[static_cast<size_t>(leaf)], verify_checksums,
+                         tracker, &chunks[g][static_cast<size_t>(leaf)]);
     if (!s.ok()) {
       return std::move(s).with_context(
           fmt::format("{}: row group {}: column '{}'", path_, row_group, schema_->leaf_path(leaf)));
@@ -252,7 +253,8 @@ Result<RecordBatchPtr> ParquetReader::next() {
   const size_t count = std::min(width, row_groups_.size() - next_row_group_);
   std::vector<int> groups(row_groups_.begin() + static_cast<std::ptrdiff_t>(next_row_group_),
                           row_groups_.begin() + static_cast<std::ptrdiff_t>(next_row_group_ + count));
-  BRAID_ASSIGN_OR_RETURN(window_, file_->read_row_groups(groups, columns_, options_.tracker, options_.parallel));
+  BRAID_ASSIGN_OR_RETURN(window_, file_->read_row_groups(groups, columns_, options_.tracker, options_.parallel,
+                                                            options_.verify_checksums));
   window_pos_ = 0;
   next_row_group_ += count;
   return std::move(window_[window_pos_++]);

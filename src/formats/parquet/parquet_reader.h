@@ -9,6 +9,12 @@
 //
 // Every error names the file and, where it applies, the row group, column and page:
 //   "data/x.parquet: row group 2: column 'amount': page 3: unexpected end of data".
+// Page checksums: a page whose header carries a CRC (parquet.thrift PageHeader.crc) is verified
+// before it is decoded, by default, unlike parquet-mr and Arrow: braid never returns silently
+// wrong data. A mismatch is kCorruption naming the file, row group, column and page:
+//   "data/x.parquet: row group 0: column 'a.b': page 3: checksum mismatch (stored 0x..., computed
+//   0x...)". ParquetReadOptions::verify_checksums (SQL: read_parquet(..., verify_checksums =
+// false)) turns it off, e.g. to salvage what a damaged file still holds.
 // Encrypted files (Parquet modular encryption) are refused with an error that says so.
 // Thread-safety: a ParquetFile is immutable and may be read from many threads; a ParquetReader
 // is used by one thread at a time.
@@ -42,21 +48,24 @@ class ParquetFile {
   int64_t num_rows() const { return num_rows_; }
 
   // Decodes the given top-level columns (indices into schema()) of a row group.
+  // Page CRCs are verified unless `verify_checksums` is false (see the top of this file).
   Result<RecordBatchPtr> read_row_group(int row_group, const std::vector<int>& columns,
-                                        MemoryTracker* tracker = nullptr) const;
+                                        MemoryTracker* tracker = nullptr,
+                                        bool verify_checksums = true) const;
   // Several row groups at once: all their column chunks are decoded as one set of parallel
   // tasks. Returns one batch per row group, in the order given.
   Result<std::vector<RecordBatchPtr>> read_row_groups(const std::vector<int>& row_groups,
                                                       const std::vector<int>& columns,
                                                       MemoryTracker* tracker = nullptr,
-                                                      bool parallel = true) const;
+                                                      bool parallel = true,
+                                                      bool verify_checksums = true) const;
 
  private:
   ParquetFile() = default;
   Status validate();
   // Reads one leaf's column chunk of a row group.
-  Status read_leaf(int row_group, int leaf, bool spaced, MemoryTracker* tracker,
-                   struct LeafChunk* out) const;
+  Status read_leaf(int row_group, int leaf, bool spaced, bool verify_checksums,
+                   MemoryTracker* tracker, struct LeafChunk* out) const;
 
   std::string path_;
   std::unique_ptr<RandomAccessFile> file_;
@@ -76,6 +85,11 @@ struct ParquetReadOptions {
   // Decode on the shared worker pool.
   bool parallel = true;
   MemoryTracker* tracker = nullptr;
+  // Verify the CRC of every page whose header carries one, and fail on a mismatch (kCorruption
+  // naming file, row group, column and page). On by default; false reads damaged pages as
+  // stored (they may decode to wrong values or fail later). SQL: read_parquet(path,
+  // verify_checksums = false).
+  bool verify_checksums = true;
 };
 
 class ParquetReader {

@@ -77,6 +77,10 @@ class Assembler {
           }
           children.push_back(std::move(c).value());
         }
+        if (node.kind == Kind::kMap && children[0]->null_count() > 0) {
+          // Legacy writers may declare the key optional; a braid map never has a NULL key.
+          return Status::corruption("a map key is NULL (map '{}')", node.name);
+        }
         ColumnPtr values;
         if (node.kind == Kind::kList) {
           values = children[0];

@@ -85,7 +85,9 @@ std::vector<int> prune_row_groups(const ParquetFile& file,
       const SchemaNode& node = *schema.fields()[static_cast<size_t>(field)];
       if (node.kind != SchemaNode::Kind::kLeaf) continue;  // stats of nested leaves say nothing per row
       const ColumnMetaData& md = *rg.columns[static_cast<size_t>(node.leaf_index)].meta_data;
-      ColumnStatistics stats = column_statistics(node, md);
+      const auto& orders = file.metadata().column_orders;
+      const auto leaf = static_cast<size_t>(node.leaf_index);
+      ColumnStatistics stats = column_statistics(node, md, leaf >= orders.size() || orders[leaf]);
       possible = may_match(p, stats.min, stats.max, stats.null_count, stats.num_values);
     }
     if (possible) keep.push_back(g);

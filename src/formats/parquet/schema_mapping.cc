@@ -168,16 +168,22 @@ Result<std::unique_ptr<SchemaNode>> Mapper::map_list(const RawNode& raw, int def
   list->repeated_rep_level = rep + 1;
   const int edef = def + 1, erep = rep + 1;
   const std::string epath = child_path(path, repeated.element->name);
+  // Which node is the element: LogicalTypes.md, Lists, "Backward-compatibility rules", in order.
+  // Rules 1-4 make the repeated field itself the element, required (never null); its own
+  // annotation decides what it is (rule 3's group is typically a LIST: a 2-level list serving as
+  // the element of this one).
+  const bool repeated_is_element =
+      !repeated.is_group() ||                                                      // rule 1
+      repeated.children.size() != 1 ||                                             // rule 2
+      repetition_of(repeated.children[0]) == Repetition::kRepeated ||              // rule 3
+      repeated.element->name == "array" ||                                         // rule 4
+      repeated.element->name == raw.element->name + "_tuple";
   std::unique_ptr<SchemaNode> element;
-  if (!repeated.is_group()) {
-    // 2-level list: the repeated primitive is the element, never null.
+  if (repeated_is_element) {
     BRAID_ASSIGN_OR_RETURN(element, map_present(repeated, edef, erep, false, epath, depth + 1));
-  } else if (repeated.children.size() != 1 || repeated.element->name == "array" ||
-             repeated.element->name == raw.element->name + "_tuple") {
-    // The repeated group itself is the element (a struct).
-    BRAID_ASSIGN_OR_RETURN(element, map_struct(repeated, repeated.children, edef, erep, false, epath, depth + 1));
   } else {
-    // 3-level list: repeated group "list" { element }.
+    // Rule 5 (and the standard 3-level list): repeated group "list" { element }, the element
+    // with its own repetition.
     const RawNode& e = repeated.children[0];
     BRAID_ASSIGN_OR_RETURN(element, map_field(e, edef, erep, child_path(epath, e.element->name), depth + 1));
   }
@@ -219,6 +225,7 @@ Result<std::unique_ptr<SchemaNode>> Mapper::map_map(const RawNode& raw, int def,
 Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string& path) {
   const SchemaElement& e = *raw.element;
   const LogicalType& lt = e.logical_type;
+  if (!e.type) return Status::corruption("column '{}': the schema element has neither a type nor children", path);
   node->physical = *e.type;
   node->type_length = e.type_length;
   auto conv = [&](TypePtr type, LeafConversion c) {
@@ -240,9 +247,20 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
   };
   const bool is_decimal = lt.kind == LKind::kDecimal || (lt.kind == LKind::kNone && converted(ConvertedType::kDecimal));
   if (lt.kind == LKind::kUnknown) return conv(null_type(), LeafConversion::kNull);
+  // A logical type that cannot annotate this physical type (LogicalTypes.md lists which may) is
+  // refused rather than read as the bare physical value, which would drop its meaning. Types
+  // added to parquet-format after this code (kOther) are read as the physical type, as the
+  // format asks of readers that do not know them.
+  auto misannotated = [&]() {
+    return Status::not_implemented("column '{}': {} cannot annotate {} (LogicalTypes.md); braid does not "
+                                   "guess what the values mean", path, logical_type_name(lt),
+                                   physical_type_name(*e.type));
+  };
+  const bool annotated = lt.kind != LKind::kNone && lt.kind != LKind::kOther;
 
   switch (*e.type) {
     case PhysicalType::kBoolean:
+      if (annotated) return misannotated();
       return conv(boolean(), LeafConversion::kBoolean);
     case PhysicalType::kInt32: {
       if (is_decimal) {
@@ -252,10 +270,12 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
       if (lt.kind == LKind::kDate || (lt.kind == LKind::kNone && converted(ConvertedType::kDate))) {
         return conv(date32(), LeafConversion::kCopy);
       }
+      if (lt.kind == LKind::kTime && lt.unit != TimeUnitKind::kMillis) return misannotated();  // MICROS/NANOS need INT64
       if (lt.kind == LKind::kTime || (lt.kind == LKind::kNone && converted(ConvertedType::kTimeMillis))) {
         bool utc = lt.kind == LKind::kTime ? lt.adjusted_to_utc : true;
         return conv(time64(TimeUnit::kMicro, utc), LeafConversion::kInt32MillisToMicros);
       }
+      if (annotated && lt.kind != LKind::kInteger) return misannotated();
       int width = 32;
       bool is_signed = true;
       if (lt.kind == LKind::kInteger) {
@@ -298,14 +318,18 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
         if (converted(ConvertedType::kTimeMicros)) return conv(time64(TimeUnit::kMicro, true), LeafConversion::kCopy);
         if (converted(ConvertedType::kUint64)) return conv(uint64(), LeafConversion::kCopy);
       }
+      if (annotated && lt.kind != LKind::kInteger) return misannotated();
       if (lt.kind == LKind::kInteger && !lt.is_signed) return conv(uint64(), LeafConversion::kCopy);
       return conv(int64(), LeafConversion::kCopy);
     }
     case PhysicalType::kInt96:
+      if (annotated) return misannotated();
       return conv(timestamp(TimeUnit::kMicro, ""), LeafConversion::kInt96ToMicros);
     case PhysicalType::kFloat:
+      if (annotated) return misannotated();
       return conv(float32(), LeafConversion::kCopy);
     case PhysicalType::kDouble:
+      if (annotated) return misannotated();
       return conv(float64(), LeafConversion::kCopy);
     case PhysicalType::kByteArray: {
       if (is_decimal) {
@@ -325,8 +349,10 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
           if (converted(ConvertedType::kJson)) return conv(string_type()->with_extension("json"), LeafConversion::kBinary);
           if (converted(ConvertedType::kBson)) return conv(binary()->with_extension("bson"), LeafConversion::kBinary);
           return conv(binary(), LeafConversion::kBinary);
-        default:
+        case LKind::kOther:
           return conv(binary(), LeafConversion::kBinary);
+        default:
+          return misannotated();
       }
     }
     case PhysicalType::kFixedLenByteArray: {
@@ -349,6 +375,7 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
       if (lt.kind == LKind::kNone && converted(ConvertedType::kInterval) && e.type_length == 12) {
         return conv(interval(), LeafConversion::kIntervalToMonthDayNanos);
       }
+      if (annotated) return misannotated();  // includes UUID and FLOAT16 of the wrong length
       return conv(fixed_size_binary(e.type_length), LeafConversion::kFixedBinary);
     }
   }
@@ -356,14 +383,22 @@ Status Mapper::map_leaf(const RawNode& raw, SchemaNode* node, const std::string&
                                  static_cast<int32_t>(*e.type));
 }
 
-void collect_leaves(SchemaNode* node, const std::string& path, std::vector<SchemaNode*>& out,
-                    std::vector<std::string>& paths) {
+void collect_leaves(SchemaNode* node, std::vector<SchemaNode*>& out) {
   if (node->kind == Kind::kLeaf) {
     out.push_back(node);
-    paths.push_back(path);
     return;
   }
-  for (auto& c : node->children) collect_leaves(c.get(), child_path(path, c->name), out, paths);
+  for (auto& c : node->children) collect_leaves(c.get(), out);
+}
+
+// The Parquet column paths (path_in_schema, dotted) of the leaves below `raw`, in file order:
+// every group counts, also the repeated ones a list or map hides ("a.list.element").
+void raw_leaf_paths(const RawNode& raw, const std::string& path, std::vector<std::string>& out) {
+  if (!raw.is_group()) {
+    out.push_back(path);
+    return;
+  }
+  for (const RawNode& c : raw.children) raw_leaf_paths(c, child_path(path, c.element->name), out);
 }
 
 }  // namespace
@@ -389,10 +424,15 @@ Result<std::unique_ptr<FileSchema>> FileSchema::build(const FileMetaData& metada
   for (const auto& [k, v] : metadata.key_value_metadata) kv.emplace_back(k, v);
   fs->schema_ = braid::schema(std::move(fields), std::move(kv));
   // Leaves in file order: the depth-first order of the tree is the order of column chunks.
-  for (auto& top : fs->root_.children) {
+  for (size_t f = 0; f < fs->root_.children.size(); ++f) {
     std::vector<SchemaNode*> leaves;
     std::vector<std::string> paths;
-    collect_leaves(top.get(), top->name, leaves, paths);
+    collect_leaves(fs->root_.children[f].get(), leaves);
+    raw_leaf_paths(root.children[f], root.children[f].element->name, paths);
+    if (paths.size() != leaves.size()) {
+      return Status::internal("column '{}': {} leaves but {} column paths", root.children[f].element->name,
+                              leaves.size(), paths.size());
+    }
     std::vector<int> indices;
     for (size_t i = 0; i < leaves.size(); ++i) {
       leaves[i]->leaf_index = static_cast<int>(fs->leaves_.size());

@@ -4,6 +4,9 @@
 // (parquet-format README, "Nested Encoding"), recognises lists and maps in their standard and
 // legacy forms (LogicalTypes.md, "Backward compatibility rules"), and decides for every leaf how
 // its physical values become braid values (the LeafConversion).
+// A logical type that cannot annotate its physical type (TIMESTAMP on INT32, DATE on INT64, UUID
+// on BYTE_ARRAY...) is refused rather than dropped; logical types newer than this code are read
+// as their physical type.
 //
 // Thread-safety: immutable after build().
 #pragma once
@@ -79,7 +82,7 @@ class FileSchema {
   const std::vector<const SchemaNode*>& leaves() const { return leaves_; }
   // For each top-level field, the leaf indices below it.
   const std::vector<std::vector<int>>& field_leaves() const { return field_leaves_; }
-  // "a.b.list.element" for messages.
+  // The leaf's Parquet column path (path_in_schema), dotted: "a.b.list.element", for messages.
   const std::string& leaf_path(int leaf) const { return leaf_paths_[static_cast<size_t>(leaf)]; }
 
  private:

@@ -56,13 +56,23 @@ ColumnPtr decode_statistic(const SchemaNode& leaf, std::string_view bytes) {
   return std::move(column).value();
 }
 
-ColumnStatistics column_statistics(const SchemaNode& leaf, const ColumnMetaData& metadata) {
+ColumnStatistics column_statistics(const SchemaNode& leaf, const ColumnMetaData& metadata,
+                                   bool type_defined_order) {
   ColumnStatistics out;
   out.num_values = metadata.num_values;
   if (!metadata.statistics) return out;
   const Statistics& s = *metadata.statistics;
   out.null_count = s.null_count;
-  std::optional<std::string> min = s.min_value, max = s.max_value;
+  // Undefined sort orders (LogicalTypes.md: INT96, INTERVAL): no bound means anything.
+  if (leaf.conversion == LeafConversion::kInt96ToMicros ||
+      leaf.conversion == LeafConversion::kIntervalToMonthDayNanos) {
+    return out;
+  }
+  std::optional<std::string> min, max;
+  if (type_defined_order) {
+    min = s.min_value;
+    max = s.max_value;
+  }
   if (!min && !max) {
     // Deprecated fields: computed with signed byte-wise order, right only for these types.
     bool signed_order = (leaf.physical == PhysicalType::kInt32 || leaf.physical == PhysicalType::kInt64 ||

@@ -346,6 +346,43 @@ TEST_F(ParquetRoundTripTest, NestedListsStructsMapsWithNullsAndEmpties) {
   round_trip(batch, o);
 }
 
+// page_bytes bounds the pages of one large batch too (pages used to end only between batches,
+// so a batch of any size became one page), and no record of a nested column spans two pages.
+TEST_F(ParquetRoundTripTest, PageSizeHoldsWithinOneBatch) {
+  Int64Builder ids(int64());
+  auto lists = make_builder(list(int64()));
+  auto* lb = static_cast<ListBuilder*>(lists.get());
+  for (int64_t r = 0; r < 100000; ++r) {
+    ids.append(r * 1000003);
+    lb->append();
+    for (int64_t k = 0; k < r % 4; ++k) static_cast<Int64Builder*>(lb->values())->append(r * 7 + k);
+  }
+  auto s = schema({field("id", int64()), field("l", list(int64()))});
+  auto batch = std::make_shared<const RecordBatch>(s, 100000, std::vector<ColumnPtr>{*ids.finish(), *lists->finish()});
+  ParquetWriteOptions o;
+  o.page_bytes = 16 << 10;
+  o.dictionary = false;
+  o.codec = Codec::kUncompressed;
+  round_trip(batch, o);
+  ASSERT_OK_AND_ASSIGN(std::string bytes, fs_->read_file("t.parquet"));
+  ASSERT_OK_AND_ASSIGN(auto file, ParquetFile::open(fs_, "t.parquet"));
+  for (int c = 0; c < 2; ++c) {
+    const ColumnMetaData& md = *file->metadata().row_groups[0].columns[static_cast<size_t>(c)].meta_data;
+    size_t pos = static_cast<size_t>(md.data_page_offset);
+    int pages = 0;
+    while (pos < static_cast<size_t>(md.data_page_offset + md.total_compressed_size)) {
+      PageHeader h;
+      ASSERT_OK_AND_ASSIGN(size_t header, decode_page_header(std::string_view(bytes).substr(pos), &h));
+      // At most one step (page_bytes / 8 levels of 8-byte values, their levels) past the page
+      // size.
+      EXPECT_LE(h.uncompressed_page_size, 2 * (16 << 10) + 4096);
+      pos += header + static_cast<size_t>(h.compressed_page_size);
+      ++pages;
+    }
+    EXPECT_GT(pages, 20) << "column " << c;
+  }
+}
+
 TEST_F(ParquetRoundTripTest, SlicedInputAndZeroRows) {
   auto batch = every_type_batch(100)->slice(33, 40);
   round_trip(batch);
