@@ -3,10 +3,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <set>
+
 #include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/option_checks.h"
 #include "cli/table_source.h"
 #include "common/file_system.h"
 #include "delta/data_writer.h"
+#include "delta/snapshot.h"
 #include "delta/table.h"
 
 namespace braid::cli {
@@ -34,6 +39,39 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+// The data files a load wrote before it committed. A load that fails before its commit (a bad
+// row, a missing column, Ctrl-C) removes them, and the folders it made for them when they are
+// left empty, so the table folder is as it was; once the commit is attempted they stay (a commit
+// that failed for an unknown reason may have landed; unreferenced files are VACUUM's).
+class UncommittedFiles {
+ public:
+  UncommittedFiles(std::shared_ptr<FileSystem> fs, std::string root) : fs_(std::move(fs)), root_(std::move(root)) {}
+  ~UncommittedFiles() {
+    if (kept_) return;
+    std::set<std::string> folders;
+    for (const auto& path : paths_) {
+      const std::string file = delta::resolve_data_path(root_, path);
+      (void)fs_->remove(file);
+      for (std::string dir(parent_path(file)); dir.size() > root_.size(); dir = std::string(parent_path(dir))) {
+        folders.insert(dir);
+      }
+    }
+    // Deepest first; remove() refuses a folder that is not empty.
+    for (auto it = folders.rbegin(); it != folders.rend(); ++it) (void)fs_->remove(*it);
+    if (!root_existed_) (void)fs_->remove(root_);
+  }
+  void note_root(bool existed) { root_existed_ = existed; }
+  void add(const std::string& add_path) { paths_.push_back(add_path); }
+  void keep() { kept_ = true; }
+
+ private:
+  std::shared_ptr<FileSystem> fs_;
+  std::string root_;
+  bool root_existed_ = true;
+  std::vector<std::string> paths_;
+  bool kept_ = false;
+};
+
 // Puts a batch's columns in the table's order (matching names case-insensitively).
 Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, const std::string& file) {
   std::vector<int> order;
@@ -54,7 +92,7 @@ Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, c
       schema(std::vector<FieldPtr>(table.fields())), selected->num_rows(), selected->columns()));
 }
 
-Status run_load(const LoadOptions& options) {
+Status run_load(const LoadOptions& options, const InterruptScope& interrupt) {
   if (options.mode != "append" && options.mode != "overwrite" && options.mode != "error") {
     return Status::invalid_argument("--mode must be append, overwrite or error, not '{}'", options.mode);
   }
@@ -75,8 +113,14 @@ Status run_load(const LoadOptions& options) {
       return Status::invalid_argument("the table is partitioned by [{}], not [{}]",
                                       fmt::join(snap->partition_columns(), ","), options.partition_by);
     }
+    if (!options.properties.empty()) {
+      return Status::invalid_argument("--property applies when load creates a table; '{}' exists already",
+                                      options.table);
+    }
   }
   // Read the inputs in chunks and write data files as they come; commit once at the end.
+  UncommittedFiles written(fs, options.table);
+  if (auto root = fs->exists(options.table); root.ok()) written.note_root(*root);
   std::vector<delta::AddFile> adds;
   int64_t rows = 0;
   delta::StringMap properties;
@@ -111,13 +155,17 @@ Status run_load(const LoadOptions& options) {
     int64_t chunk_rows = 0;
     auto flush = [&]() -> Status {
       if (chunk.empty()) return Status::OK();
-      BRAID_ASSIGN_OR_RETURN(auto written, delta::write_data_files(fs, options.table, layout, chunk));
-      for (auto& a : written) adds.push_back(std::move(a));
+      BRAID_ASSIGN_OR_RETURN(auto files, delta::write_data_files(fs, options.table, layout, chunk));
+      for (auto& a : files) {
+        written.add(a.path);
+        adds.push_back(std::move(a));
+      }
       chunk.clear();
       chunk_rows = 0;
       return Status::OK();
     };
     while (true) {
+      BRAID_RETURN_IF_ERROR(interrupt.check());
       BRAID_ASSIGN_OR_RETURN(auto batch, source->next());
       if (!batch) break;
       BRAID_ASSIGN_OR_RETURN(auto aligned, align(batch, *table_schema, file));
@@ -129,6 +177,8 @@ Status run_load(const LoadOptions& options) {
     BRAID_RETURN_IF_ERROR(flush());
   }
   if (!table_schema) return Status::invalid_argument("no input files");
+  BRAID_RETURN_IF_ERROR(interrupt.check());
+  written.keep();
   int64_t version;
   int64_t bytes = 0;
   for (const auto& a : adds) bytes += a.size;
@@ -242,12 +292,15 @@ CommandRunner add_load_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("load", "Write data files (Parquet, CSV) into a Delta table, creating it if absent");
   cmd->add_option("TABLE", options->table, "The table folder")->required();
   cmd->add_option("FILE", options->files, "Files to load")->required();
-  cmd->add_option("--mode", options->mode, "append, overwrite or error (when the table exists)")->capture_default_str();
+  cmd->add_option("--mode", options->mode, "append, overwrite or error (when the table exists)")
+      ->capture_default_str()
+      ->check(one_of({"append", "overwrite", "error"}));
   cmd->add_option("--partition-by", options->partition_by, "Partition columns of a new table, comma-separated");
   cmd->add_option("--property", options->properties, "Table property of a new table, KEY=VALUE (repeatable)");
   add_source_options(*cmd, options->source);
   return [options] {
-    Status s = run_load(*options);
+    InterruptScope interrupt;
+    Status s = run_load(*options, interrupt);
     return s.ok() ? 0 : report_error(s.to_string());
   };
 }
@@ -256,7 +309,9 @@ CommandRunner add_vacuum_command(CLI::App& app) {
   auto options = std::make_shared<VacuumCliOptions>();
   CLI::App* cmd = app.add_subcommand("vacuum", "Delete files a Delta table no longer references");
   cmd->add_option("TABLE", options->table, "The table folder")->required();
-  cmd->add_option("--retain", options->retain_hours, "Keep files removed less than HOURS ago")->capture_default_str();
+  cmd->add_option("--retain", options->retain_hours, "Keep files removed less than HOURS ago")
+      ->capture_default_str()
+      ->check(non_negative());
   cmd->add_flag("--dry-run", options->dry_run, "List the files without deleting them");
   cmd->add_flag("--force", options->force, "Allow a retention shorter than the table's");
   return [options] {
@@ -269,7 +324,7 @@ CommandRunner add_optimize_command(CLI::App& app) {
   auto options = std::make_shared<OptimizeCliOptions>();
   CLI::App* cmd = app.add_subcommand("optimize", "Compact a Delta table's small files (bin-packing per partition)");
   cmd->add_option("TABLE", options->table, "The table folder")->required();
-  cmd->add_option("--target-mb", options->target_mb, "Target file size in MiB")->capture_default_str();
+  cmd->add_option("--target-mb", options->target_mb, "Target file size in MiB")->capture_default_str()->check(at_least(1));
   return [options] {
     Status s = run_optimize(*options);
     return s.ok() ? 0 : report_error(s.to_string());
