@@ -3,6 +3,8 @@
 //
 // DEST is written all or nothing (common/atomic_output_file.h): a bad row in SRC, a full disk,
 // Ctrl-C or SIGTERM leave DEST exactly as it was, or absent.
+#include <algorithm>
+
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/option_checks.h"
@@ -51,11 +53,18 @@ Status run_convert(const ConvertOptions& options, const std::string& to, const I
   } else {
     BRAID_ASSIGN_OR_RETURN(csv_writer, csv::CsvWriter::open(*out, source->schema()));
   }
+  // A source batch can be a whole row group of millions of rows: written in slices, so that
+  // Ctrl-C is answered within a moment.
+  constexpr int64_t kSliceRows = 1 << 16;
   while (true) {
     BRAID_RETURN_IF_ERROR(interrupt.check());
     BRAID_ASSIGN_OR_RETURN(auto batch, source->next());
     if (!batch) break;
-    BRAID_RETURN_IF_ERROR(parquet_writer ? parquet_writer->write(*batch) : csv_writer->write(*batch));
+    for (int64_t offset = 0; offset < batch->num_rows(); offset += kSliceRows) {
+      BRAID_RETURN_IF_ERROR(interrupt.check());
+      RecordBatchPtr slice = batch->slice(offset, std::min(kSliceRows, batch->num_rows() - offset));
+      BRAID_RETURN_IF_ERROR(parquet_writer ? parquet_writer->write(*slice) : csv_writer->write(*slice));
+    }
     rows += batch->num_rows();
   }
   BRAID_RETURN_IF_ERROR(parquet_writer ? parquet_writer->close() : csv_writer->close());

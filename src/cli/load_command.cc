@@ -72,6 +72,28 @@ class UncommittedFiles {
   bool kept_ = false;
 };
 
+// A load that creates a table in a folder of other files would make them part of the table's
+// folder, where VACUUM deletes every file the table does not reference. Data files and partition
+// folders (another load creating the same table at the same time) are no reason to refuse.
+Status check_new_table_folder(FileSystem& fs, const std::string& table) {
+  auto info = fs.stat(table);
+  if (!info.ok()) return Status::OK();  // absent: created by the first data file
+  if (!info->is_directory) {
+    return Status::invalid_argument("'{}' is a file, not a table folder (braid load TABLE FILE...)", table);
+  }
+  BRAID_ASSIGN_OR_RETURN(auto entries, fs.list(table));
+  for (const auto& e : entries) {
+    const bool ours = e.is_directory ? (e.name == "_delta_log" || e.name.find('=') != std::string::npos)
+                                     : (e.name.starts_with("part-") && e.name.ends_with(".parquet"));
+    if (!ours) {
+      return Status::invalid_argument(
+          "'{}' is a folder of other files ('{}'), not a Delta table: load into a new or empty folder", table,
+          e.name);
+    }
+  }
+  return Status::OK();
+}
+
 // Puts a batch's columns in the table's order (matching names case-insensitively).
 Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, const std::string& file) {
   std::vector<int> order;
@@ -101,6 +123,7 @@ Status run_load(const LoadOptions& options, const InterruptScope& interrupt) {
   if (exists && options.mode == "error") {
     return Status::already_exists("'{}' is already a Delta table (use --mode append or overwrite)", options.table);
   }
+  if (!exists) BRAID_RETURN_IF_ERROR(check_new_table_folder(*fs, options.table));
   std::vector<std::string> partition_by = split_list(options.partition_by);
   // The table's schema: the existing table's, or the first file's.
   delta::SnapshotPtr snap;

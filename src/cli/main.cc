@@ -99,16 +99,14 @@ std::string usage_message(const CLI::App& app, const CLI::App& command, const CL
   if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
     // Options before a command's name, or words where no command was recognised, are the
     // program's extras; the rest are the command's.
+    if (&command == &app && !args.empty() && !args.front().empty() && args.front()[0] != '-') {
+      return "unknown command '" + args.front() + "'" + did_you_mean(args.front(), command_names(app));
+    }
     const std::vector<std::string> before = app.remaining();
     for (const auto& word : before) {
       if (word.size() > 1 && word[0] == '-') return top_level_option_message(app, word);
     }
-    if (&command == &app) {
-      if (!args.empty() && !args.front().empty() && args.front()[0] != '-') {
-        return "unknown command '" + args.front() + "'" + did_you_mean(args.front(), command_names(app));
-      }
-      if (!before.empty()) return "unexpected argument '" + before.back() + "'";
-    }
+    if (&command == &app && !before.empty()) return "unexpected argument '" + before.back() + "'";
     // An unknown option is the cause; values after it then look like extra arguments.
     const std::vector<std::string> extras = command.remaining();
     for (const auto& extra : extras) {
@@ -183,7 +181,7 @@ int run(int argc, char** argv) {
       std::fputs(app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal).c_str(), stdout);
       return 0;
     }
-    for (auto& [sub, runner] : commands) {
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
       if (sub->get_name() == help_topic) {
         std::fputs(sub->help(app.get_name()).c_str(), stdout);
         return 0;
