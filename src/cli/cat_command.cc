@@ -56,7 +56,7 @@ CommandRunner add_cat_command(CLI::App& app) {
   cmd->add_option("--format,-f", options->format, "Output format: table, csv or jsonl")
       ->capture_default_str()
       ->check(row_format());
-  cmd->add_option("--columns,-c", options->columns, "Comma-separated columns to print, in order");
+  cmd->add_option("--columns,-c", options->columns, "Comma-separated columns to print, in order")->check(non_empty());
   cmd->add_option("--limit,-n", options->limit,
                   "Print the first N rows (0: all; default: all, and the table format shows 40)")
       ->check(at_least(0));

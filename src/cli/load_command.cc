@@ -324,7 +324,11 @@ CommandRunner add_load_command(CLI::App& app) {
   return [options] {
     InterruptScope interrupt;
     Status s = run_load(*options, interrupt);
-    return s.ok() ? 0 : report_error(s.to_string());
+    if (s.ok()) return 0;
+    if (s.code() == StatusCode::kCancelled) {
+      return report_error("load " + s.message() + ": nothing was committed to '" + options->table + "'");
+    }
+    return report_error(s.to_string());
   };
 }
 

@@ -60,6 +60,10 @@ CLI::Validator non_negative() {
       "");
 }
 
+CLI::Validator non_empty() {
+  return CLI::Validator([](std::string& value) -> std::string { return value.empty() ? "empty" : ""; }, "");
+}
+
 CLI::Validator name_value() {
   return CLI::Validator(
       [](std::string& value) -> std::string {

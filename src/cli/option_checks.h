@@ -16,6 +16,8 @@ CLI::Validator row_format();
 CLI::Validator at_least(int64_t min);
 // A number >= 0.
 CLI::Validator non_negative();
+// Not "".
+CLI::Validator non_empty();
 // name=value with a non-empty name.
 CLI::Validator name_value();
 // A memory size: 512MB, 2GB, ...

@@ -10,12 +10,14 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <set>
 
 #include "catalog/session.h"
 #include "cli/commands.h"
 #include "cli/option_checks.h"
 #include "columnar/row_output.h"
 #include "common/file_system.h"
+#include "sql/lexer.h"
 #include "sql/parser.h"
 
 namespace braid::cli {
@@ -32,6 +34,11 @@ struct SqlOptions {
   int64_t limit = -1;
   bool timer = false;
 };
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return s;
+}
 
 Status run_sql(const SqlOptions& options) {
   std::string text = options.sql;
@@ -51,6 +58,19 @@ Status run_sql(const SqlOptions& options) {
   }
   auto parsed = sql::parse_statements(text);
   if (!parsed.ok()) return parsed.status();
+  // A parameter no statement uses is a mistake (a typo, a forgotten WHERE) whose result would
+  // look right: the rows of every region instead of one.
+  BRAID_ASSIGN_OR_RETURN(auto tokens, sql::tokenize(text));
+  std::set<std::string> used;
+  for (const auto& t : tokens) {
+    if (t.kind == sql::TokenKind::kParameter) used.insert(lower_ascii(t.value));
+  }
+  for (const auto& p : options.params) {
+    const std::string name = p.substr(0, p.find('='));
+    if (!used.count(lower_ascii(name))) {
+      return Status::invalid_argument("--param {}: no statement uses :{}", p, name);
+    }
+  }
   auto out = stdout_stream();
   for (const auto& statement : *parsed) {
     const auto start = std::chrono::steady_clock::now();

@@ -201,6 +201,10 @@ case_wrong_values() {
   expect_error 2 "optimize: --target-mb: must be at least 1, not 0" optimize wh/sales --target-mb 0
   expect_error 2 "cat: --version: must be at least 0, not -1" cat wh/sales --version -1
   expect_error 2 "cannot tell the output format of 'out/x.txt'; pass --to parquet or csv" convert data/good.csv out/x.txt
+  # A parameter the SQL does not use (a typo, a forgotten WHERE) would give every region's rows.
+  expect_error 1 "--param regoin=eu: no statement uses :regoin" sql -w wh --param regoin=eu "SELECT count(*) FROM sales WHERE region = :region"
+  expect_error 1 "--param region=eu: no statement uses :region" sql -w wh --param region=eu "SELECT count(*) FROM sales"
+  expect_error 2 "cat: --columns: empty" cat data/good.csv --columns ""
   # Type errors in the data: the load commits nothing.
   expect_error 1 "INSERT|qty|int|cast" sql -w wh "INSERT INTO sales VALUES (1, 'eu', 'many')"
   expect_unchanged
@@ -321,6 +325,28 @@ case_sigterm_during_convert() {
   [ "$rc" == 143 ] || fail "convert after SIGTERM exited $rc (expected 143): $(cat "$tmp/convert_err")"
   grep -q "terminated (SIGTERM)" "$tmp/convert_err" || fail "SIGTERM message: $(cat "$tmp/convert_err")"
   expect_unchanged "SIGTERM during convert"
+}
+
+case_ctrl_c_during_load() {
+  local big
+  big=$(big_table)
+  snapshot
+  set -m
+  "$braid" load wh/copy "$big" 2> "$tmp/load_err" &
+  pid=$!
+  set +m
+  for _ in $(seq 1 500); do
+    [ -n "$(find wh/copy -name 'part-*' 2> /dev/null)" ] && break
+    kill -0 "$pid" 2> /dev/null || fail "load ended before it could be interrupted: $(cat "$tmp/load_err")"
+    sleep 0.01
+  done
+  kill -INT "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  [ "$rc" == 130 ] || fail "load after SIGINT exited $rc: $(cat "$tmp/load_err")"
+  grep -q "^braid: error: load interrupted (SIGINT): nothing was committed to 'wh/copy'$" "$tmp/load_err" ||
+    fail "SIGINT message: $(cat "$tmp/load_err")"
+  expect_unchanged "Ctrl-C during load: its data files are removed"
 }
 
 case_kill_9_during_convert() {
