@@ -318,8 +318,10 @@ CommandRunner add_load_command(CLI::App& app) {
   cmd->add_option("--mode", options->mode, "append, overwrite or error (when the table exists)")
       ->capture_default_str()
       ->check(one_of({"append", "overwrite", "error"}));
-  cmd->add_option("--partition-by", options->partition_by, "Partition columns of a new table, comma-separated");
-  cmd->add_option("--property", options->properties, "Table property of a new table, KEY=VALUE (repeatable)");
+  cmd->add_option("--partition-by", options->partition_by, "Partition columns of a new table, comma-separated")
+      ->check(non_empty());
+  cmd->add_option("--property", options->properties, "Table property of a new table, KEY=VALUE (repeatable)")
+      ->check(name_value());
   add_source_options(*cmd, options->source);
   return [options] {
     InterruptScope interrupt;

@@ -131,7 +131,7 @@ std::string usage_message(const CLI::App& app, const CLI::App& command, const CL
         if (o->get_type_name() == "INT" || o->get_type_name() == "UINT") type = "a whole number";
         if (o->get_type_name() == "FLOAT") type = "a number";
       }
-      return name + ": '" + value + "' is not " + type;
+      message = name + ": '" + value + "' is not " + type;
     }
   }
   if (&command != &app) message = command.get_name() + ": " + message;

@@ -205,6 +205,8 @@ case_wrong_values() {
   expect_error 1 "--param regoin=eu: no statement uses :regoin" sql -w wh --param regoin=eu "SELECT count(*) FROM sales WHERE region = :region"
   expect_error 1 "--param region=eu: no statement uses :region" sql -w wh --param region=eu "SELECT count(*) FROM sales"
   expect_error 2 "cat: --columns: empty" cat data/good.csv --columns ""
+  expect_error 2 "load: --partition-by: empty" load wh/new data/good.csv --partition-by ""
+  expect_error 2 "load: --property: 'delta.appendOnly': expected name=value" load wh/new data/good.csv --property delta.appendOnly
   # Type errors in the data: the load commits nothing.
   expect_error 1 "INSERT|qty|int|cast" sql -w wh "INSERT INTO sales VALUES (1, 'eu', 'many')"
   expect_unchanged
