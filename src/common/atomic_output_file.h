@@ -11,6 +11,9 @@
 //   - destroying an AtomicOutputFile that was not committed (an error, a cancellation) removes
 //     the temporary file, so the target stays byte for byte what it was, or absent.
 //
+// The new file replaces whatever is at the target, as `mv` would: a symbolic link is replaced,
+// not written through, and the file gets the default permissions, not the old file's.
+//
 // A process killed outright (SIGKILL, power loss) leaves its ".NAME.tmp-*" file behind and the
 // target intact. Such leftovers are always safe to delete; opening an AtomicOutputFile for the
 // same target deletes those whose process (the PID in the name) no longer exists.
