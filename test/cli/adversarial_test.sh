@@ -27,7 +27,7 @@ set -uo pipefail
 braid="$(realpath "$1")"
 only="${2:-.}"
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"  # the read-only case runs braid as another user, who must reach the files
 
 # ---- helpers (used inside cases; a failure ends the case)
@@ -475,7 +475,7 @@ for name in $cases; do
       failed=1
       ;;
   esac
-  rm -rf "$dir"
+  chmod -R u+w "$dir" && rm -rf "$dir"
 done
 [ "$failed" == 0 ] && echo "adversarial_test: ok"
 exit "$failed"
