@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <charconv>
 #include <set>
 
 #include "cli/commands.h"
@@ -39,15 +40,15 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-// The data files a load wrote before it committed. A load that fails before its commit (a bad
-// row, a missing column, Ctrl-C) removes them, and the folders it made for them when they are
-// left empty, so the table folder is as it was; once the commit is attempted they stay (a commit
-// that failed for an unknown reason may have landed; unreferenced files are VACUUM's).
+// The data files a load wrote for its commit. A load that fails (a bad row, a missing column,
+// Ctrl-C, a commit refused) removes them, and the folders it made for them when they are left
+// empty, so the table folder is as it was. Once a commit was attempted they are removed only when
+// no commit in the log names them: a commit that failed for an unknown reason may have landed.
 class UncommittedFiles {
  public:
   UncommittedFiles(std::shared_ptr<FileSystem> fs, std::string root) : fs_(std::move(fs)), root_(std::move(root)) {}
   ~UncommittedFiles() {
-    if (kept_) return;
+    if (kept_ || (commit_attempted_ && maybe_committed())) return;
     std::set<std::string> folders;
     for (const auto& path : paths_) {
       const std::string file = delta::resolve_data_path(root_, path);
@@ -62,14 +63,41 @@ class UncommittedFiles {
   }
   void note_root(bool existed) { root_existed_ = existed; }
   void add(const std::string& add_path) { paths_.push_back(add_path); }
+  // Commits after `read_version` (the version the load started from; -1: none) may name the files.
+  void commit_attempted(int64_t read_version) {
+    commit_attempted_ = true;
+    read_version_ = read_version;
+  }
   void keep() { kept_ = true; }
 
  private:
+  // Whether a commit after read_version_ names one of the files, or the log cannot tell.
+  bool maybe_committed() const {
+    auto entries = fs_->list(join_path(root_, "_delta_log"));
+    if (!entries.ok()) return entries.status().code() != StatusCode::kNotFound;
+    for (const auto& e : *entries) {
+      // Commits are NNNNNNNNNNNNNNNNNNNN.json (Delta protocol: Delta Log Entries).
+      if (e.is_directory || e.name.size() != 25 || !e.name.ends_with(".json")) continue;
+      int64_t version = -1;
+      auto [end, ec] = std::from_chars(e.name.data(), e.name.data() + 20, version);
+      if (ec != std::errc() || end != e.name.data() + 20) continue;
+      if (version <= read_version_) continue;
+      auto text = fs_->read_file(join_path(join_path(root_, "_delta_log"), e.name));
+      if (!text.ok()) return true;
+      for (const auto& path : paths_) {
+        if (text->find(base_name(path)) != std::string::npos) return true;  // data file names are unique
+      }
+    }
+    return false;
+  }
+
   std::shared_ptr<FileSystem> fs_;
   std::string root_;
   bool root_existed_ = true;
   std::vector<std::string> paths_;
   bool kept_ = false;
+  bool commit_attempted_ = false;
+  int64_t read_version_ = -1;
 };
 
 // A load that creates a table in a folder of other files would make them part of the table's
@@ -201,7 +229,7 @@ Status run_load(const LoadOptions& options, const InterruptScope& interrupt) {
   }
   if (!table_schema) return Status::invalid_argument("no input files");
   BRAID_RETURN_IF_ERROR(interrupt.check());
-  written.keep();
+  written.commit_attempted(snap ? snap->version() : -1);
   int64_t version;
   int64_t bytes = 0;
   for (const auto& a : adds) bytes += a.size;
@@ -260,6 +288,7 @@ Status run_load(const LoadOptions& options, const InterruptScope& interrupt) {
     BRAID_ASSIGN_OR_RETURN(auto result, txn.commit(commit));
     version = result.version;
   }
+  written.keep();
   std::fprintf(stderr, "loaded %lld rows into %s: version %lld, %zu files, %s\n", static_cast<long long>(rows),
                options.table.c_str(), static_cast<long long>(version), adds.size(), format_bytes(bytes).c_str());
   return Status::OK();
