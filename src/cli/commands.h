@@ -38,6 +38,9 @@ CommandRunner add_audit_command(CLI::App& app);
 Result<std::unique_ptr<catalog::Session>> open_sql_session(const std::string& warehouse,
                                                            const std::string& memory_limit);
 
+// The table format's footer when it left rows out, for commands with --limit.
+inline constexpr const char* kMoreRowsHint = "--limit N or --limit 0 for all";
+
 // Prints "braid: error: <message>" to stderr and returns 1.
 int report_error(const std::string& message);
 

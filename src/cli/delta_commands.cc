@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "cli/table_source.h"
 #include "columnar/column_builder.h"
 #include "columnar/row_output.h"
@@ -138,7 +139,7 @@ struct HistoryOptions {
 
 Status run_history(const HistoryOptions& options) {
   auto store = std::make_shared<const delta::LogStore>(local_file_system(), options.path);
-  BRAID_ASSIGN_OR_RETURN(auto batch, delta::history(*store, options.limit));
+  BRAID_ASSIGN_OR_RETURN(auto batch, delta::history(*store, options.limit > 0 ? options.limit : -1));
   return print(*batch, options.format, 48);
 }
 
@@ -148,8 +149,10 @@ CommandRunner add_describe_command(CLI::App& app) {
   auto options = std::make_shared<DescribeOptions>();
   CLI::App* cmd = app.add_subcommand("describe", "Describe a Delta table: schema, partitioning, protocol, files");
   cmd->add_option("PATH", options->path, "The table folder")->required();
-  cmd->add_option("--format,-f", options->format, "Output format: table, csv or jsonl")->capture_default_str();
-  cmd->add_option("--version", options->source.version, "Describe this version");
+  cmd->add_option("--format,-f", options->format, "Output format: table, csv or jsonl")
+      ->capture_default_str()
+      ->check(row_format());
+  cmd->add_option("--version", options->source.version, "Describe this version")->check(at_least(0));
   cmd->add_option("--timestamp", options->source.timestamp, "Describe the version current at this time");
   return [options] {
     Status s = run_describe(*options);
@@ -161,8 +164,10 @@ CommandRunner add_history_command(CLI::App& app) {
   auto options = std::make_shared<HistoryOptions>();
   CLI::App* cmd = app.add_subcommand("history", "List the commits of a Delta table, newest first");
   cmd->add_option("PATH", options->path, "The table folder")->required();
-  cmd->add_option("--limit,-n", options->limit, "Show at most N commits");
-  cmd->add_option("--format,-f", options->format, "Output format: table, csv or jsonl")->capture_default_str();
+  cmd->add_option("--limit,-n", options->limit, "Show the newest N commits (0: all, the default)")->check(at_least(0));
+  cmd->add_option("--format,-f", options->format, "Output format: table, csv or jsonl")
+      ->capture_default_str()
+      ->check(row_format());
   return [options] {
     Status s = run_history(*options);
     return s.ok() ? 0 : report_error(s.to_string());

@@ -3,11 +3,17 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <charconv>
+#include <set>
+
 #include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/option_checks.h"
 #include "cli/table_source.h"
 #include "common/file_system.h"
 #include "common/json_writer.h"
 #include "delta/data_writer.h"
+#include "delta/snapshot.h"
 #include "delta/table.h"
 #include "delta/table_properties.h"
 
@@ -49,6 +55,88 @@ std::string upper(std::string s) {
   return s;
 }
 
+// The data files a load wrote for its commit. A load that fails (a bad row, a missing column,
+// Ctrl-C, a commit refused) removes them, and the folders it made for them when they are left
+// empty, so the table folder is as it was. Once a commit was attempted they are removed only when
+// no commit in the log names them: a commit that failed for an unknown reason may have landed.
+class UncommittedFiles {
+ public:
+  UncommittedFiles(std::shared_ptr<FileSystem> fs, std::string root) : fs_(std::move(fs)), root_(std::move(root)) {}
+  ~UncommittedFiles() {
+    if (kept_ || (commit_attempted_ && maybe_committed())) return;
+    std::set<std::string> folders;
+    for (const auto& path : paths_) {
+      const std::string file = delta::resolve_data_path(root_, path);
+      (void)fs_->remove(file);
+      for (std::string dir(parent_path(file)); dir.size() > root_.size(); dir = std::string(parent_path(dir))) {
+        folders.insert(dir);
+      }
+    }
+    // Deepest first; remove() refuses a folder that is not empty.
+    for (auto it = folders.rbegin(); it != folders.rend(); ++it) (void)fs_->remove(*it);
+    if (!root_existed_) (void)fs_->remove(root_);
+  }
+  void note_root(bool existed) { root_existed_ = existed; }
+  void add(const std::string& add_path) { paths_.push_back(add_path); }
+  // Commits after `read_version` (the version the load started from; -1: none) may name the files.
+  void commit_attempted(int64_t read_version) {
+    commit_attempted_ = true;
+    read_version_ = read_version;
+  }
+  void keep() { kept_ = true; }
+
+ private:
+  // Whether a commit after read_version_ names one of the files, or the log cannot tell.
+  bool maybe_committed() const {
+    auto entries = fs_->list(join_path(root_, "_delta_log"));
+    if (!entries.ok()) return entries.status().code() != StatusCode::kNotFound;
+    for (const auto& e : *entries) {
+      // Commits are NNNNNNNNNNNNNNNNNNNN.json (Delta protocol: Delta Log Entries).
+      if (e.is_directory || e.name.size() != 25 || !e.name.ends_with(".json")) continue;
+      int64_t version = -1;
+      auto [end, ec] = std::from_chars(e.name.data(), e.name.data() + 20, version);
+      if (ec != std::errc() || end != e.name.data() + 20) continue;
+      if (version <= read_version_) continue;
+      auto text = fs_->read_file(join_path(join_path(root_, "_delta_log"), e.name));
+      if (!text.ok()) return true;
+      for (const auto& path : paths_) {
+        if (text->find(base_name(path)) != std::string::npos) return true;  // data file names are unique
+      }
+    }
+    return false;
+  }
+
+  std::shared_ptr<FileSystem> fs_;
+  std::string root_;
+  bool root_existed_ = true;
+  std::vector<std::string> paths_;
+  bool kept_ = false;
+  bool commit_attempted_ = false;
+  int64_t read_version_ = -1;
+};
+
+// A load that creates a table in a folder of other files would make them part of the table's
+// folder, where VACUUM deletes every file the table does not reference. Data files and partition
+// folders (another load creating the same table at the same time) are no reason to refuse.
+Status check_new_table_folder(FileSystem& fs, const std::string& table) {
+  auto info = fs.stat(table);
+  if (!info.ok()) return Status::OK();  // absent: created by the first data file
+  if (!info->is_directory) {
+    return Status::invalid_argument("'{}' is a file, not a table folder (braid load TABLE FILE...)", table);
+  }
+  BRAID_ASSIGN_OR_RETURN(auto entries, fs.list(table));
+  for (const auto& e : entries) {
+    const bool ours = e.is_directory ? (e.name == "_delta_log" || e.name.find('=') != std::string::npos)
+                                     : (e.name.starts_with("part-") && e.name.ends_with(".parquet"));
+    if (!ours) {
+      return Status::invalid_argument(
+          "'{}' is a folder of other files ('{}'), not a Delta table: load into a new or empty folder", table,
+          e.name);
+    }
+  }
+  return Status::OK();
+}
+
 // Puts a batch's columns in the table's order (matching names case-insensitively).
 Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, const std::string& file,
                              const std::string& table_path) {
@@ -75,7 +163,7 @@ Result<RecordBatchPtr> align(const RecordBatchPtr& batch, const Schema& table, c
       schema(std::vector<FieldPtr>(table.fields())), selected->num_rows(), selected->columns()));
 }
 
-Status run_load(const LoadOptions& options) {
+Status run_load(const LoadOptions& options, const InterruptScope& interrupt) {
   if (options.mode != "append" && options.mode != "overwrite" && options.mode != "error") {
     return Status::invalid_argument("--mode must be append, overwrite or error, not '{}'", options.mode);
   }
@@ -92,6 +180,7 @@ Status run_load(const LoadOptions& options) {
         "--property sets the properties of a new table, and '{}' exists; change an existing table's properties with "
         "ALTER TABLE delta.`{}` SET TBLPROPERTIES (...)", options.table, options.table);
   }
+  if (!exists) BRAID_RETURN_IF_ERROR(check_new_table_folder(*fs, options.table));
   std::vector<std::string> partition_by = split_list(options.partition_by);
   // The table's schema: the existing table's, or the first file's.
   delta::SnapshotPtr snap;
@@ -115,6 +204,8 @@ Status run_load(const LoadOptions& options) {
                                     "replace on its own (--mode overwrite replaces the whole table)", options.table);
   }
   // Read the inputs in chunks and write data files as they come; commit once at the end.
+  UncommittedFiles written(fs, options.table);
+  if (auto root = fs->exists(options.table); root.ok()) written.note_root(*root);
   std::vector<delta::AddFile> adds;
   int64_t rows = 0;
   delta::StringMap properties;
@@ -149,13 +240,17 @@ Status run_load(const LoadOptions& options) {
     int64_t chunk_rows = 0;
     auto flush = [&]() -> Status {
       if (chunk.empty()) return Status::OK();
-      BRAID_ASSIGN_OR_RETURN(auto written, delta::write_data_files(fs, options.table, layout, chunk));
-      for (auto& a : written) adds.push_back(std::move(a));
+      BRAID_ASSIGN_OR_RETURN(auto files, delta::write_data_files(fs, options.table, layout, chunk));
+      for (auto& a : files) {
+        written.add(a.path);
+        adds.push_back(std::move(a));
+      }
       chunk.clear();
       chunk_rows = 0;
       return Status::OK();
     };
     while (true) {
+      BRAID_RETURN_IF_ERROR(interrupt.check());
       BRAID_ASSIGN_OR_RETURN(auto batch, source->next());
       if (!batch) break;
       BRAID_ASSIGN_OR_RETURN(auto aligned, align(batch, *table_schema, file, options.table));
@@ -167,6 +262,8 @@ Status run_load(const LoadOptions& options) {
     BRAID_RETURN_IF_ERROR(flush());
   }
   if (!table_schema) return Status::invalid_argument("no input files");
+  BRAID_RETURN_IF_ERROR(interrupt.check());
+  written.commit_attempted(snap ? snap->version() : -1);
   int64_t version;
   int64_t bytes = 0;
   for (const auto& a : adds) bytes += a.size;
@@ -233,6 +330,7 @@ Status run_load(const LoadOptions& options) {
     BRAID_ASSIGN_OR_RETURN(auto result, txn.commit(commit));
     version = result.version;
   }
+  written.keep();
   std::fprintf(stderr, "loaded %lld rows into %s: version %lld, %zu files, %s\n", static_cast<long long>(rows),
                options.table.c_str(), static_cast<long long>(version), adds.size(), format_bytes(bytes).c_str());
   return Status::OK();
@@ -289,15 +387,24 @@ CommandRunner add_load_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("load", "Write data files (Parquet, CSV) into a Delta table, creating it if absent");
   cmd->add_option("TABLE", options->table, "The table folder")->required();
   cmd->add_option("FILE", options->files, "Files to load")->required();
-  cmd->add_option("--mode", options->mode, "append, overwrite or error (when the table exists)")->capture_default_str();
+  cmd->add_option("--mode", options->mode, "append, overwrite or error (when the table exists)")
+      ->capture_default_str()
+      ->check(one_of({"append", "overwrite", "error"}));
   cmd->add_flag("--overwrite-partitions", options->overwrite_partitions,
                 "With --mode overwrite: replace only the partitions the input has rows in");
-  cmd->add_option("--partition-by", options->partition_by, "Partition columns of a new table, comma-separated");
-  cmd->add_option("--property", options->properties, "Table property of a new table, KEY=VALUE (repeatable)");
+  cmd->add_option("--partition-by", options->partition_by, "Partition columns of a new table, comma-separated")
+      ->check(non_empty());
+  cmd->add_option("--property", options->properties, "Table property of a new table, KEY=VALUE (repeatable)")
+      ->check(name_value());
   add_source_options(*cmd, options->source);
   return [options] {
-    Status s = run_load(*options);
-    return s.ok() ? 0 : report_error(s.to_string());
+    InterruptScope interrupt;
+    Status s = run_load(*options, interrupt);
+    if (s.ok()) return 0;
+    if (s.code() == StatusCode::kCancelled) {
+      return report_error("load " + s.message() + ": nothing was committed to '" + options->table + "'");
+    }
+    return report_error(s.to_string());
   };
 }
 
@@ -305,7 +412,9 @@ CommandRunner add_vacuum_command(CLI::App& app) {
   auto options = std::make_shared<VacuumCliOptions>();
   CLI::App* cmd = app.add_subcommand("vacuum", "Delete files a Delta table no longer references");
   cmd->add_option("TABLE", options->table, "The table folder")->required();
-  cmd->add_option("--retain", options->retain_hours, "Keep files removed less than HOURS ago")->capture_default_str();
+  cmd->add_option("--retain", options->retain_hours, "Keep files removed less than HOURS ago")
+      ->capture_default_str()
+      ->check(non_negative());
   cmd->add_flag("--dry-run", options->dry_run, "List the files without deleting them");
   cmd->add_flag("--force", options->force, "Allow a retention shorter than the table's");
   return [options] {
@@ -318,7 +427,7 @@ CommandRunner add_optimize_command(CLI::App& app) {
   auto options = std::make_shared<OptimizeCliOptions>();
   CLI::App* cmd = app.add_subcommand("optimize", "Compact a Delta table's small files (bin-packing per partition)");
   cmd->add_option("TABLE", options->table, "The table folder")->required();
-  cmd->add_option("--target-mb", options->target_mb, "Target file size in MiB")->capture_default_str();
+  cmd->add_option("--target-mb", options->target_mb, "Target file size in MiB")->capture_default_str()->check(at_least(1));
   return [options] {
     Status s = run_optimize(*options);
     return s.ok() ? 0 : report_error(s.to_string());

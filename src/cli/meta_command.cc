@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "columnar/column_builder.h"
 #include "columnar/row_output.h"
 #include "columnar/value_text.h"
@@ -124,7 +125,8 @@ CommandRunner add_meta_command(CLI::App& app) {
   cmd->add_option("FILE", options->path, "The Parquet file")->required();
   cmd->add_option("--format,-f", options->format,
                   "Output format: table (with a file summary), csv or jsonl (chunks only)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(row_format());
   return [options] {
     Status s = run_meta(*options);
     return s.ok() ? 0 : report_error(s.to_string());

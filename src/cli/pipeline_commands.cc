@@ -16,7 +16,9 @@
 
 #include "catalog/session.h"
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "columnar/row_output.h"
+#include "common/atomic_output_file.h"
 #include "common/file_system.h"
 #include "pipeline/audit.h"
 #include "pipeline/config.h"
@@ -141,6 +143,11 @@ int run_pipeline_command(const RunCommandOptions& o) {
       std::fprintf(stderr, "%s\n", line.c_str());
     }
   };
+  if (!o.report.empty()) {
+    // Found unwritable now rather than after the whole run; nothing is left behind.
+    auto probe = AtomicOutputFile::open(local_file_system(), o.report);
+    if (!probe.ok()) return report_error(probe.status().to_string());
+  }
   pipeline::Runner runner(std::move(*config), options);
   if (o.dry_run) {
     auto plan = runner.dry_run();
@@ -165,7 +172,7 @@ int run_pipeline_command(const RunCommandOptions& o) {
   if (!report.ok()) return report_error(report.status().to_string());
   std::fputs(report->summary().c_str(), stdout);
   if (!o.report.empty()) {
-    Status written = local_file_system()->write_file(o.report, report->to_json() + "\n");
+    Status written = write_file_atomically(local_file_system(), o.report, report->to_json() + "\n");
     if (!written.ok()) return report_error(written.to_string());
   }
   return report->ok() ? 0 : 1;
@@ -234,13 +241,23 @@ CommandRunner add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunCommandOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a pipeline (TOML file): its flows as parallel, isolated, audited tasks");
   cmd->add_option("PIPELINE", o->file, "The pipeline file (.toml)")->required();
-  cmd->add_option("--param,-p", o->params, "name=value: a pipeline-wide parameter :name (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--param,-p", o->params, "name=value: a pipeline-wide parameter :name (repeatable)")
+      ->allow_extra_args(false)
+      ->check(name_value());
   cmd->add_option("--parallel", o->parallel, "Tasks at once (overrides [pipeline] parallelism)")->check(CLI::Range(1, 4096));
   cmd->add_option("--run-id", o->run_id, "The run's id (default: a new one); an existing run's id resumes it");
   cmd->add_option("--resume", o->resume, "Resume run RUN_ID: tasks it committed are skipped, the others run");
   cmd->add_flag("--dry-run", o->dry_run, "Plan without writing: tasks, parameters, partitions and possible conflicts");
-  cmd->add_option("--report", o->report, "Write the run report (JSON) to this file");
-  return [o] { return run_pipeline_command(*o); };
+  cmd->add_option("--report", o->report, "Write the run report (JSON) to this file (replaced when the run ends)");
+  return [o, cmd] {
+    if (o->dry_run) {
+      // A dry run plans a new run and writes nothing: these would be silently ignored.
+      for (const char* name : {"--report", "--run-id", "--resume", "--parallel"}) {
+        if (given(*cmd, name)) return usage_error(*cmd, std::string(name) + " cannot be used with --dry-run, which writes nothing");
+      }
+    }
+    return run_pipeline_command(*o);
+  };
 }
 
 CommandRunner add_validate_command(CLI::App& app) {
@@ -248,7 +265,9 @@ CommandRunner add_validate_command(CLI::App& app) {
   auto params = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand("validate", "Check a pipeline file, its SQL and its sources without running it");
   cmd->add_option("PIPELINE", *file, "The pipeline file (.toml)")->required();
-  cmd->add_option("--param,-p", *params, "name=value: a pipeline-wide parameter :name (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--param,-p", *params, "name=value: a pipeline-wide parameter :name (repeatable)")
+      ->allow_extra_args(false)
+      ->check(name_value());
   return [file, params] { return validate_command(*file, *params); };
 }
 
@@ -258,8 +277,11 @@ CommandRunner add_audit_command(CLI::App& app) {
   cmd->add_option("PIPELINE", o->pipeline_file, "A pipeline file: its warehouse is used");
   cmd->add_option("--warehouse,-w", o->warehouse, "The warehouse folder (default: ./warehouse when it has runs, else .)");
   cmd->add_option("--run", o->run, "Only this run");
-  cmd->add_option("--format", o->format, "table, csv or jsonl")->capture_default_str();
-  return [o] {
+  cmd->add_option("--format", o->format, "table, csv or jsonl")->capture_default_str()->check(row_format());
+  return [o, cmd] {
+    if (given(*cmd, "PIPELINE") && given(*cmd, "--warehouse")) {
+      return usage_error(*cmd, "give a PIPELINE file or --warehouse, not both");
+    }
     Status s = audit_command(*o);
     if (!s.ok()) return report_error(s.to_string());
     return 0;

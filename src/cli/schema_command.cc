@@ -1,5 +1,6 @@
 // braid schema FILE: the columns of a data file, their types and nullability.
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "cli/table_source.h"
 #include "columnar/column_builder.h"
 #include "columnar/row_output.h"
@@ -56,7 +57,8 @@ CommandRunner add_schema_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("schema", "Print the columns and types of a data file");
   cmd->add_option("FILE", options->path, "The file to read")->required();
   cmd->add_option("--format,-f", options->format, "Output format: table, csv or jsonl")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(row_format());
   add_source_options(*cmd, options->source);
   return [options] {
     Status s = run_schema(*options);

@@ -1,7 +1,8 @@
 // braid shell: an interactive SQL session over a warehouse (readline, with history).
 //
 // Statements may span lines and end with ';'. Dot commands: .tables, .schema NAME, .timer on|off,
-// .mode table|csv|jsonl, .help, .quit. Errors show the statement's line with a caret under the
+// .mode table|csv|jsonl, .limit N (rows printed per query; the table mode shows 40 unless set, 0:
+// all), .help, .quit. Errors show the statement's line with a caret under the
 // position. When stdin is not a terminal, statements are read from it without prompts, so a
 // script can be piped in; the exit status is 1 if any statement failed.
 #include <fmt/core.h>
@@ -9,6 +10,7 @@
 #include <readline/readline.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +19,7 @@
 
 #include "catalog/session.h"
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "columnar/row_output.h"
 #include "common/file_system.h"
 #include "delta/schema_json.h"
@@ -133,10 +136,17 @@ class Shell {
         auto out = stdout_stream();
         RowOutputOptions options;
         options.format = format_;
+        if (limit_ >= 0) options.max_rows = -1;
+        options.more_rows_hint = ".limit N or .limit 0 for all";
         auto writer = make_row_writer(result->schema, *out, options);
         Status s = Status::OK();
+        int64_t remaining = limit_ > 0 ? limit_ : -1;
         for (const auto& b : result->batches) {
-          if (s.ok()) s = writer->write(*b);
+          if (!s.ok() || remaining == 0) break;
+          RecordBatchPtr batch = b;
+          if (remaining > 0 && batch->num_rows() > remaining) batch = batch->slice(0, remaining);
+          s = writer->write(*batch);
+          if (remaining > 0) remaining -= batch->num_rows();
         }
         if (s.ok()) s = writer->finish();
         if (!s.ok()) report(s, text);
@@ -169,6 +179,7 @@ class Shell {
                   ".schema NAME       columns of a table or view\n"
                   ".timer on|off      time each statement\n"
                   ".mode table|csv|jsonl  how rows are printed\n"
+                  ".limit N           print the first N rows of each query (0: all)\n"
                   ".quit              leave\n");
     } else if (command == ".tables") {
       run_statements("SHOW TABLES;");
@@ -179,7 +190,19 @@ class Shell {
         run_statements("DESCRIBE " + sql::quote_identifier(arg) + ";");
       }
     } else if (command == ".timer") {
-      timer_ = arg == "on";
+      if (arg == "on" || arg == "off") {
+        timer_ = arg == "on";
+      } else {
+        report(Status::invalid_argument(".timer takes on or off, not '{}'", arg), line);
+      }
+    } else if (command == ".limit") {
+      int64_t n = -1;
+      auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
+      if (ec != std::errc() || end != arg.data() + arg.size() || n < 0) {
+        report(Status::invalid_argument(".limit takes a number of rows (0: all), not '{}'", arg), line);
+      } else {
+        limit_ = n;
+      }
     } else if (command == ".mode") {
       auto format = parse_row_format(arg);
       if (format.ok()) {
@@ -197,6 +220,7 @@ class Shell {
   RowFormat format_;
   bool interactive_;
   bool timer_ = false;
+  int64_t limit_ = -1;  // -1: not set
   bool failed_ = false;
 };
 
@@ -206,9 +230,12 @@ CommandRunner add_shell_command(CLI::App& app) {
   auto options = std::make_shared<ShellOptions>();
   CLI::App* cmd = app.add_subcommand("shell", "Interactive SQL over a warehouse of Delta tables");
   cmd->add_option("--warehouse,-w", options->warehouse, "Folder of Delta tables")->capture_default_str();
-  cmd->add_option("--format", options->format, "Output format of query rows: table, csv or jsonl")->capture_default_str();
+  cmd->add_option("--format", options->format, "Output format of query rows: table, csv or jsonl")
+      ->capture_default_str()
+      ->check(row_format());
   cmd->add_option("--memory-limit", options->memory_limit,
-                  "Fail a statement that would hold more than this (512MB, 2GB, ...); also SET memory_limit");
+                  "Fail a statement that would hold more than this (512MB, 2GB, ...); also SET memory_limit")
+      ->check(memory_size());
   return [options] {
     auto format = parse_row_format(options->format);
     if (!format.ok()) return report_error(format.status().to_string());

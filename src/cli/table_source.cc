@@ -1,5 +1,6 @@
 #include "cli/table_source.h"
 
+#include "cli/option_checks.h"
 #include "common/file_system.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/parquet/parquet_reader.h"
@@ -10,12 +11,13 @@ namespace braid::cli {
 
 void add_source_options(CLI::App& cmd, SourceOptions& options) {
   cmd.add_option("--input-format", options.input_format,
-                 "Format of the input when its extension does not say: parquet, csv or tsv");
+                 "Format of the input when its extension does not say: parquet, csv or tsv")
+      ->check(one_of({"parquet", "csv", "tsv"}));
   cmd.add_option("--delimiter", options.delimiter, "CSV input: field delimiter (default ',')");
   cmd.add_flag("--no-header", options.no_header, "CSV input: the first line is data");
   cmd.add_option("--null", options.null_string, "CSV input: the text of NULL (default empty)")
       ->each([&options](const std::string&) { options.has_null_string = true; });
-  cmd.add_option("--version", options.version, "Delta table: read this version (time travel)");
+  cmd.add_option("--version", options.version, "Delta table: read this version (time travel)")->check(at_least(0));
   cmd.add_option("--timestamp", options.timestamp,
                  "Delta table: read the version current at this time ('2024-01-31 10:00:00', UTC)");
 }
@@ -110,6 +112,17 @@ std::string detect_format(const std::string& path, const SourceOptions& options)
   return "";
 }
 
+// The CSV reading options given, which mean nothing for an input of another format: an error
+// naming the first, so that no option is silently ignored.
+Status refuse_csv_options(const SourceOptions& options, const std::string& path, std::string_view what) {
+  const char* given = !options.delimiter.empty() ? "--delimiter"
+                      : options.no_header        ? "--no-header"
+                      : options.has_null_string  ? "--null"
+                                                 : nullptr;
+  if (given == nullptr) return Status::OK();
+  return Status::invalid_argument("{} applies to CSV input; '{}' is {}", given, path, what);
+}
+
 }  // namespace
 
 Result<delta::SnapshotPtr> open_delta_snapshot(const std::string& path, const SourceOptions& options) {
@@ -134,6 +147,10 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
   BRAID_ASSIGN_OR_RETURN(FileInfo info, fs->stat(path));
   std::string format = detect_format(path, options);
   if (info.is_directory) {
+    if (!options.input_format.empty()) {
+      return Status::invalid_argument("--input-format applies to files; '{}' is a folder (read as a Delta table)", path);
+    }
+    BRAID_RETURN_IF_ERROR(refuse_csv_options(options, path, "a Delta table"));
     BRAID_ASSIGN_OR_RETURN(auto snapshot, open_delta_snapshot(path, options));
     BRAID_ASSIGN_OR_RETURN(auto scan, delta::DeltaScan::make(std::move(snapshot)));
     return std::unique_ptr<TableSource>(std::make_unique<DeltaSource>(std::move(scan)));
@@ -157,6 +174,7 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
     return std::unique_ptr<TableSource>(std::make_unique<CsvSource>(std::move(reader)));
   }
   if (format == "parquet") {
+    BRAID_RETURN_IF_ERROR(refuse_csv_options(options, path, "Parquet"));
     BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path));
     return std::unique_ptr<TableSource>(std::make_unique<ParquetSource>(std::move(reader)));
   }
@@ -165,6 +183,7 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
   if (file->size() >= 4) {
     BRAID_ASSIGN_OR_RETURN(std::string magic, file->read_range(0, 4));
     if (magic == "PAR1" || magic == "PARE") {  // PARE: encrypted footer; the reader says so
+      BRAID_RETURN_IF_ERROR(refuse_csv_options(options, path, "Parquet"));
       BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path));
       return std::unique_ptr<TableSource>(std::make_unique<ParquetSource>(std::move(reader)));
     }

@@ -220,7 +220,8 @@ class TableWriter final : public RowWriter {
     if (total_rows_ == static_cast<int64_t>(rows_.size())) {
       text += fmt::format("{} row{}\n", total_rows_, total_rows_ == 1 ? "" : "s");
     } else {
-      text += fmt::format("{} rows ({} shown)\n", total_rows_, rows_.size());
+      text += fmt::format("{} rows ({} shown{}{})\n", total_rows_, rows_.size(),
+                          options_.more_rows_hint.empty() ? "" : "; ", options_.more_rows_hint);
     }
     BRAID_RETURN_IF_ERROR(out_.write(text));
     return out_.flush();

@@ -30,6 +30,9 @@ struct RowOutputOptions {
   RowFormat format = RowFormat::kTable;
   // table: rows shown (-1: all).
   int64_t max_rows = 40;
+  // table: how to see the rows left out, added to the footer when max_rows left some out
+  // ("--limit N or --limit 0 for all").
+  std::string more_rows_hint;
   // table: characters shown per value before truncation.
   int max_column_width = 40;
   // csv:

@@ -16,6 +16,7 @@
 #include "catalog/session.h"
 #include "columnar/take.h"
 #include "columnar/value_text.h"
+#include "common/atomic_output_file.h"
 #include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/table.h"
@@ -295,11 +296,8 @@ struct Runner::State {
     w.end_object();
     auto fs = db->fs();
     BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
-    // Written aside and renamed, so a crash never leaves a torn manifest.
-    const std::string path = manifest_path(run_id);
-    const std::string temp = fmt::format("{}.{}.tmp", path, now_us());
-    BRAID_RETURN_IF_ERROR(fs->write_file(temp, w.str()));
-    return fs->rename(temp, path, true);
+    // Written aside, synced and renamed, so a crash never leaves a torn manifest.
+    return write_file_atomically(fs, manifest_path(run_id), w.str());
   }
 
   // Chooses the run id and the txn version: a new run gets a fresh version; a resumed run (or

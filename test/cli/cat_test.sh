@@ -63,12 +63,34 @@ grep -q "no column 'nope'" "$tmp/err" || fail "unknown column message: $(cat "$t
 set +e
 "$braid" cat "$tmp/people.csv" --format xml >/dev/null 2>"$tmp/err"; rc=$?
 set -e
-expect_eq "$rc" "1" "bad format exit code"
+expect_eq "$rc" "2" "bad format exit code (a bad option value is a usage error)"
 grep -q "unknown output format 'xml'" "$tmp/err" || fail "bad format message: $(cat "$tmp/err")"
 
 set +e
 "$braid" cat >/dev/null 2>&1; rc=$?
 set -e
 [ "$rc" -ne 0 ] || fail "cat without FILE must fail"
+
+# Row limits: the table format shows 40 rows and a footer that gives the total and says how to
+# see more; csv and jsonl print every row (they feed files and pipes); --limit N prints N rows
+# in every format, --limit 0 all of them.
+{ echo "n"; seq 1 100; } > "$tmp/hundred.csv"
+got="$("$braid" cat "$tmp/hundred.csv")"
+expect_eq "$(grep -c '^| *[0-9]' <<<"$got")" "40" "table shows 40 rows by default"
+expect_eq "$(tail -n 1 <<<"$got")" "100 rows (40 shown; --limit N or --limit 0 for all)" "table footer with more rows"
+expect_eq "$("$braid" cat "$tmp/hundred.csv" --format csv | wc -l)" "101" "csv prints every row by default"
+expect_eq "$("$braid" cat "$tmp/hundred.csv" --format jsonl | wc -l)" "100" "jsonl prints every row by default"
+expect_eq "$("$braid" cat "$tmp/hundred.csv" --format jsonl --limit 7 | wc -l)" "7" "jsonl --limit 7"
+expect_eq "$("$braid" cat "$tmp/hundred.csv" --format csv -n 3 | tail -n 1)" "3" "csv -n 3"
+got="$("$braid" cat "$tmp/hundred.csv" --limit 0)"
+expect_eq "$(grep -c '^| *[0-9]' <<<"$got")" "100" "table --limit 0 shows all"
+expect_eq "$(tail -n 1 <<<"$got")" "100 rows" "table --limit 0 footer"
+got="$("$braid" cat "$tmp/hundred.csv" --limit 60)"
+expect_eq "$(grep -c '^| *[0-9]' <<<"$got")" "60" "table --limit 60 shows 60, past the default 40"
+set +e
+"$braid" cat "$tmp/hundred.csv" --limit -1 >/dev/null 2>"$tmp/err"; rc=$?
+set -e
+expect_eq "$rc" "2" "a negative --limit is a usage error"
+grep -q "^braid: error: cat: --limit: must be at least 0, not -1$" "$tmp/err" || fail "negative limit message: $(cat "$tmp/err")"
 
 echo "cat_test: ok"

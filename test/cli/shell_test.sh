@@ -101,6 +101,19 @@ echo "$out" | grep -q "^region,string," || fail ".schema t: $out"
 grep -q "unknown command .bogus" "$tmp/err" || fail "unknown dot command: $(cat "$tmp/err")"
 echo "$out" | grep -q "^e$" && fail ".quit stops reading: $out"
 
+# Rows per query: the table mode shows 40 and says how to see more (.limit, the shell's way);
+# .limit N shows N in every mode, .limit 0 all; a bad .limit or .timer value is an error.
+set +e
+out=$(printf 'SELECT id FROM range(50);\n.limit 3\n.mode csv\nSELECT id FROM range(50);\n.limit 0\nSELECT id FROM range(50);\n.limit x\n.timer maybe\n' |
+  "$braid" shell -w "$wh" 2> "$tmp/err")
+status=$?
+set -e
+expect_eq "$status" "1" "a bad .limit fails"
+grep -q "^50 rows (40 shown; .limit N or .limit 0 for all)$" <<< "$out" || fail "table footer in the shell: $out"
+expect_eq "$(grep -c '^[0-9]*$' <<< "$out")" "53" "csv rows: 3 with .limit 3, then all 50"
+grep -q "limit takes a number of rows (0: all), not 'x'" "$tmp/err" || fail ".limit x: $(cat "$tmp/err")"
+grep -q "timer takes on or off, not 'maybe'" "$tmp/err" || fail ".timer maybe: $(cat "$tmp/err")"
+
 # A missing warehouse is a clear error, not a crash.
 set +e
 echo "SELECT 1;" | "$braid" shell -w "$tmp/nowhere" > /dev/null 2> "$tmp/err"

@@ -85,11 +85,31 @@ set +e
 set -e
 expect_eq "$s1" "1" "a statement over --memory-limit fails"
 grep -q "memory limit of session (16.0 KiB) exceeded" "$tmp/err" || fail "memory limit message: $(cat "$tmp/err")"
-expect_eq "$s2" "1" "a bad --memory-limit"
+expect_eq "$s2" "2" "a bad --memory-limit is a usage error"
 grep -q "memory-limit: 'lots' is not a memory size" "$tmp/err2" || fail "bad size message: $(cat "$tmp/err2")"
 out=$("$braid" sql -w "$wh" --memory-limit 1GB --timer --format csv "SELECT count(*) AS n FROM range(1000)" 2> "$tmp/err")
 expect_eq "$out" "$(printf 'n\n1000')" "a statement under the limit runs"
 grep -Eq "^line 1: time [0-9.]+ s, peak memory [0-9.]+ (B|KiB|MiB)$" "$tmp/err" || fail "--timer line: $(cat "$tmp/err")"
+
+# Row limits, as braid cat: the table format shows the first 40 rows of each query with a footer
+# that gives the total; csv and jsonl print every row; --limit N prints N in every format, 0 all.
+got=$("$braid" sql -w "$wh" "SELECT id FROM range(100)")
+expect_eq "$(grep -c '^| *[0-9]' <<<"$got")" "40" "table shows 40 rows by default"
+expect_eq "$(tail -n 1 <<<"$got")" "100 rows (40 shown; --limit N or --limit 0 for all)" "table footer"
+expect_eq "$("$braid" sql -w "$wh" --format csv "SELECT id FROM range(100)" | wc -l)" "101" "csv prints every row"
+expect_eq "$("$braid" sql -w "$wh" --format jsonl "SELECT id FROM range(100)" | wc -l)" "100" "jsonl prints every row"
+got=$("$braid" sql -w "$wh" --limit 2 --format csv "SELECT id FROM range(100); SELECT id + 10 AS id FROM range(5)")
+expect_eq "$got" "$(printf 'id
+0
+1
+id
+10
+11')" "--limit applies to each query"
+got=$("$braid" sql -w "$wh" --limit 0 "SELECT id FROM range(100)")
+expect_eq "$(grep -c '^| *[0-9]' <<<"$got")" "100" "table --limit 0 shows all"
+expect_eq "$(tail -n 1 <<<"$got")" "100 rows" "table --limit 0 footer"
+got=$("$braid" sql -w "$wh" -n 50 "SELECT id FROM range(100)")
+expect_eq "$(grep -c '^| *[0-9]' <<<"$got")" "50" "table -n 50 shows 50"
 
 # Tables written by SQL are Delta tables the other commands read.
 expect_eq "$("$braid" cat "$wh/t" --format csv | tail -n +2 | sort | tr '\n' ' ')" "1,eu 3,eu " "braid cat of a SQL-written table"

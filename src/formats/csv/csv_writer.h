@@ -24,13 +24,15 @@ class CsvWriter {
  public:
   static Result<std::unique_ptr<CsvWriter>> open(std::shared_ptr<FileSystem> fs, std::string path,
                                                  SchemaPtr schema, CsvWriteOptions options = {});
+  // Writes to a stream the caller owns (it must outlive the writer; close() flushes it).
+  static Result<std::unique_ptr<CsvWriter>> open(OutputStream& out, SchemaPtr schema, CsvWriteOptions options = {});
   Status write(const RecordBatch& batch);
-  // Writes the header if nothing was written, flushes and closes the file.
+  // Writes the header if nothing was written, flushes and closes the file (a stream is flushed).
   Status close();
 
  private:
   CsvWriter(std::unique_ptr<WritableFile> file, std::unique_ptr<RowWriter> rows);
-  std::unique_ptr<WritableFile> file_;
+  std::unique_ptr<WritableFile> file_;  // when opened by path
   std::unique_ptr<RowWriter> rows_;
 };
 

@@ -256,8 +256,12 @@ TEST(TableOutputTest, MaxRowsFooter) {
   EXPECT_THAT(t, HasSubstr("10 rows (3 shown)\n"));
   EXPECT_THAT(t, HasSubstr("|      3 |"));
   EXPECT_THAT(t, ::testing::Not(HasSubstr("NULL")));  // row 4 is not shown
+  // The hint (how to see the rest) is said only when rows were left out.
+  o.more_rows_hint = "--limit 0 for all";
+  EXPECT_THAT(render(o, {sample_batch(), sample_batch()}), HasSubstr("10 rows (3 shown; --limit 0 for all)\n"));
   o.max_rows = 5;
   EXPECT_THAT(render(o, {sample_batch()}), ::testing::EndsWith("+\n5 rows\n"));
+  o.more_rows_hint.clear();
   o.max_rows = 0;
   EXPECT_EQ(render(o, {batch_of({{"x", ints({1, 2})}})}),
             "+--------+\n"
