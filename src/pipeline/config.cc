@@ -27,7 +27,9 @@ struct TomlAssumptionFailed : std::runtime_error {
 #include <toml++/toml.h>
 #pragma pop_macro("NDEBUG")
 
+#include "formats/csv/csv_reader.h"
 #include "sql/ast.h"
+#include "sql/binder.h"
 #include "sql/parser.h"
 #include "sql/string_literal.h"
 
@@ -186,6 +188,40 @@ std::string infer_format(const std::string& path) {
   return "";
 }
 
+// A CSV source's schema, mode and corrupt_record_column, checked as read_csv will take them.
+void read_csv_options(Reader& r, const toml::table& t, const std::string& where, Source& s) {
+  const bool csv = s.format == "csv";
+  for (const char* key : {"schema", "mode", "corrupt_record_column"}) {
+    if (t.get(key) != nullptr && !csv && !s.format.empty()) {
+      r.problem(*t.get(key), fmt::format("{}.{}: applies to CSV sources, and this one is {}", where, key, s.format));
+    }
+  }
+  if (auto schema = r.get_string(t, "schema", where, false, s.line)) {
+    auto parsed = sql::schema_from_ddl(*schema);
+    if (!parsed.ok()) {
+      r.problem(*t.get("schema"), fmt::format("{}.schema: {}", where, parsed.status().message()));
+    } else if (csv) {
+      s.schema = *schema;
+    }
+  }
+  if (auto mode = r.get_string(t, "mode", where, false, s.line)) {
+    auto parsed = csv::parse_malformed_mode(*mode);
+    if (!parsed.ok()) {
+      r.problem(*t.get("mode"), fmt::format("{}.mode: {}", where, parsed.status().message()));
+    } else if (csv) {
+      s.mode = std::string(csv::malformed_mode_name(*parsed));
+    }
+  }
+  if (auto column = r.get_string(t, "corrupt_record_column", where, false, s.line)) {
+    if (s.mode != "PERMISSIVE" || column->empty()) {
+      r.problem(*t.get("corrupt_record_column"),
+                fmt::format("{}.corrupt_record_column: needs mode = \"PERMISSIVE\" and a name", where));
+    } else {
+      s.corrupt_record_column = *column;
+    }
+  }
+}
+
 void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
   const toml::node* node = root.get("sources");
   if (node == nullptr) return;
@@ -201,7 +237,7 @@ void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
     s.name = std::string(key.str());
     s.line = Reader::line_of(t);
     if (!is_identifier(s.name)) r.problem(t, fmt::format("{}: '{}' is not a SQL identifier", where, s.name));
-    r.check_keys(t, fmt::format("[{}]", where), {"path", "format", "cache"});
+    r.check_keys(t, fmt::format("[{}]", where), {"path", "format", "cache", "schema", "mode", "corrupt_record_column"});
     if (auto c = r.get_bool(t, "cache", where)) s.cache = *c;
     if (auto p = r.get_string(t, "path", where, true, s.line)) s.path = *p;
     if (auto f = r.get_string(t, "format", where, false, s.line)) {
@@ -215,6 +251,7 @@ void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
         r.problem(*t.get("path"), fmt::format("{}: cannot tell the format of '{}' from its extension: set format", where, s.path));
       }
     }
+    read_csv_options(r, t, where, s);
     config.sources.push_back(std::move(s));
   }
 }
@@ -596,6 +633,14 @@ std::string_view expect_action_name(ExpectAction action) {
     case ExpectAction::kQuarantine: return "quarantine";
   }
   return "fail";
+}
+
+std::vector<std::pair<std::string, std::string>> Source::read_options() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!schema.empty()) out.emplace_back("schema", schema);
+  if (!mode.empty()) out.emplace_back("mode", mode);
+  if (!corrupt_record_column.empty()) out.emplace_back("columnNameOfCorruptRecord", corrupt_record_column);
+  return out;
 }
 
 std::string PipelineConfig::resolve(const std::string& path) const {

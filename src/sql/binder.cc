@@ -9,6 +9,7 @@
 #include <set>
 
 #include "columnar/column_builder.h"
+#include "sql/parser.h"
 
 namespace braid::sql {
 
@@ -1703,6 +1704,20 @@ Result<TypePtr> to_type(const TypeName& t) {
     }
   }
   return Status::internal("type name");
+}
+
+Result<SchemaPtr> schema_from_ddl(std::string_view ddl) {
+  BRAID_ASSIGN_OR_RETURN(auto parsed, parse_field_list(ddl));
+  std::vector<FieldPtr> fields;
+  std::set<std::string> names;
+  for (const auto& f : parsed) {
+    if (!names.insert(lower(f.name)).second) {
+      return error_at(f.pos, StatusCode::kInvalidArgument, "the column {} is named twice", f.name);
+    }
+    BRAID_ASSIGN_OR_RETURN(auto type, to_type(f.type));
+    fields.push_back(field(f.name, type, !f.not_null));
+  }
+  return schema(std::move(fields));
 }
 
 Result<PlanPtr> cast_to_schema(PlanPtr plan, const SchemaPtr& target, std::string_view what) {

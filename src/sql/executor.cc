@@ -151,15 +151,19 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
   Table raw;
   if (const auto* f = std::get_if<FileSource>(&scan.source)) {
     for (const auto& path : f->paths) {
-      csv::CsvReadOptions options;
-      options.header = f->header;
-      options.delimiter = f->delimiter;
-      options.null_values = f->null_values;
+      csv::CsvReadOptions options = f->csv;
       options.schema = scan.source_schema;
-      BRAID_ASSIGN_OR_RETURN(auto all, csv::read_csv(local_file_system(), path, options));
-      for (auto& b : all) {
+      BRAID_ASSIGN_OR_RETURN(auto reader, csv::CsvReader::open(local_file_system(), path, options));
+      while (true) {
+        BRAID_ASSIGN_OR_RETURN(auto b, reader->next());
+        if (b == nullptr) break;
         BRAID_ASSIGN_OR_RETURN(auto selected, b->select(scan.columns));
         raw.batches.push_back(std::move(selected));
+      }
+      // Dropped rows are reported to the statement's caller (kept ones are in the rows).
+      if (reader->malformed().count > 0 && options.mode == csv::MalformedMode::kDropMalformed &&
+          ctx.warnings) {
+        ctx.warnings->add(reader->malformed().describe(path, options.mode));
       }
     }
   } else {

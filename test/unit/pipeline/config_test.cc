@@ -119,6 +119,67 @@ action = "explode"
   EXPECT_THAT(m, HasSubstr("p.toml:15: flows.a.expect.action: 'explode'"));
 }
 
+TEST(PipelineConfigTest, CsvSourcesTakeSchemaAndMode) {
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline(R"toml(
+[pipeline]
+name = "p"
+[sources.orders]
+path = "orders.csv"
+schema = "id BIGINT, amount DECIMAL(10, 2) NOT NULL, note STRING"
+mode = "dropMalformed"
+[sources.raw]
+path = "raw.csv"
+mode = "PERMISSIVE"
+corrupt_record_column = "bad_line"
+[flows.f]
+stage = "SELECT * FROM orders"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                                                "p.toml"));
+  ASSERT_EQ(c.sources.size(), 2u);
+  EXPECT_EQ(c.sources[0].schema, "id BIGINT, amount DECIMAL(10, 2) NOT NULL, note STRING");
+  EXPECT_EQ(c.sources[0].mode, "DROPMALFORMED");
+  using Options = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(c.sources[0].read_options(),
+            (Options{{"schema", "id BIGINT, amount DECIMAL(10, 2) NOT NULL, note STRING"}, {"mode", "DROPMALFORMED"}}));
+  EXPECT_EQ(c.sources[1].read_options(),
+            (Options{{"mode", "PERMISSIVE"}, {"columnNameOfCorruptRecord", "bad_line"}}));
+}
+
+TEST(PipelineConfigTest, BadCsvSourceOptionsAreProblemsAtTheirLines) {
+  auto c = parse_pipeline(R"toml([pipeline]
+name = "p"
+[sources.a]
+path = "a.csv"
+schema = "id BIGINT, amount NUMBER"
+mode = "lenient"
+[sources.b]
+path = "b.parquet"
+schema = "id BIGINT"
+[sources.c]
+path = "c.csv"
+corrupt_record_column = "bad"
+schema = 42
+[sources.d]
+path = "d.csv"
+schema = "id INT, ID INT"
+delimiter = ";"
+[flows.f]
+stage = "SELECT 1 AS x"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                          "p.toml");
+  ASSERT_THAT(c.status(), StatusIs(StatusCode::kInvalidArgument, ::testing::_));
+  const std::string m = c.status().message();
+  EXPECT_THAT(m, HasSubstr("p.toml:5: sources.a.schema: line 1, column 19: expected a type name, found 'NUMBER'"));
+  EXPECT_THAT(m, HasSubstr("p.toml:6: sources.a.mode: unknown CSV mode 'lenient' (FAILFAST, DROPMALFORMED, PERMISSIVE)"));
+  EXPECT_THAT(m, HasSubstr("p.toml:9: sources.b.schema: applies to CSV sources, and this one is parquet"));
+  EXPECT_THAT(m, HasSubstr("p.toml:12: sources.c.corrupt_record_column: needs mode = \"PERMISSIVE\""));
+  EXPECT_THAT(m, HasSubstr("p.toml:13: sources.c.schema: expected a string, got an integer"));
+  EXPECT_THAT(m, HasSubstr("p.toml:16: sources.d.schema: line 1, column 9: the column ID is named twice"));
+  EXPECT_THAT(m, HasSubstr("p.toml:17: unknown key 'delimiter' in [sources.d]"));
+}
+
 TEST(PipelineConfigTest, RejectsDependencyCycles) {
   auto c = parse_pipeline(R"toml([pipeline]
 name = "p"
