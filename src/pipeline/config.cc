@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -119,7 +120,12 @@ class Reader {
   std::optional<std::string> literal(const toml::node& node, std::string_view where) {
     if (auto s = node.value_exact<std::string>()) return sql::string_literal(*s);
     if (auto i = node.value_exact<int64_t>()) return std::to_string(*i);
-    if (auto d = node.value_exact<double>()) return fmt::format("{}D", *d);
+    if (auto d = node.value_exact<double>()) {
+      // The shortest text that reads back as the same double; inf and nan have no literal.
+      if (std::isnan(*d)) return std::string("CAST('NaN' AS DOUBLE)");
+      if (std::isinf(*d)) return std::string(*d > 0 ? "CAST('Infinity' AS DOUBLE)" : "CAST('-Infinity' AS DOUBLE)");
+      return fmt::format("{}D", *d);
+    }
     if (auto b = node.value_exact<bool>()) return *b ? "true" : "false";
     if (auto date = node.as_date()) {
       const auto& v = date->get();

@@ -121,6 +121,14 @@ expect_eq "$got" 'n
 grep -q "braid: warning: .*orders.csv: 2 malformed rows dropped (mode DROPMALFORMED), at lines 3, 4" "$tmp/err" \
   || fail "sql warning: $(cat "$tmp/err")"
 
+# Command-line parameters keep integers exact too: beyond BIGINT a decimal, never a double.
+got="$("$braid" sql -w "$tmp" --param id=12345678901234567890 --param neg=-12345678901234567891 --format csv \
+  "SELECT CAST(:id AS STRING) AS id, CAST(:neg AS STRING) AS neg, :id + 1 = 12345678901234567891 AS exact")"
+expect_eq "$got" 'id,neg,exact
+12345678901234567890,-12345678901234567891,true' "--param with a 20-digit integer"
+expect_failure sql -w "$tmp" --param big=1e400 "SELECT :big"
+grep -q "the number 1e400 is out of range for DOUBLE" "$tmp/err" || fail "--param 1e400: $(cat "$tmp/err")"
+
 # A pipeline's CSV source with a schema and mode DROPMALFORMED: the dropped rows are in the run's
 # log, summary and report; the rows that read are loaded.
 mkdir -p "$tmp/pipe"

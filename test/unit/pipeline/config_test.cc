@@ -88,6 +88,33 @@ merge = "INSERT INTO t SELECT * FROM staged"
   EXPECT_EQ(c.flows[0].for_each_rows[1].at("n"), "4");
 }
 
+TEST(PipelineConfigTest, LiteralsKeepTheirExactValues) {
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline(R"toml(
+[pipeline]
+name = "p"
+[params]
+tenth = 0.1
+max = 9223372036854775807
+big = "12345678901234567890"
+[flows.f]
+for_each = [{ up = inf, down = -inf, none = nan, tiny = 5e-324 }]
+stage = "SELECT :up AS r"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                                                "p.toml"));
+  EXPECT_EQ(c.params.at("tenth"), "0.1D");
+  EXPECT_EQ(c.params.at("max"), "9223372036854775807");
+  EXPECT_EQ(c.params.at("big"), "'12345678901234567890'");
+  const ParamRow& row = c.flows[0].for_each_rows.at(0);
+  EXPECT_EQ(row.at("up"), "CAST('Infinity' AS DOUBLE)");
+  EXPECT_EQ(row.at("down"), "CAST('-Infinity' AS DOUBLE)");
+  EXPECT_EQ(row.at("none"), "CAST('NaN' AS DOUBLE)");
+  EXPECT_EQ(row.at("tiny"), "5e-324D");
+  // An integer beyond 64 bits is not silently made a float: TOML itself refuses it.
+  EXPECT_THAT(parse_pipeline("[pipeline]\nname = \"p\"\n[params]\nid = 12345678901234567890\n", "p.toml"),
+              StatusIs(StatusCode::kParseError, HasSubstr("p.toml:4:")));
+}
+
 TEST(PipelineConfigTest, ReportsEveryProblemWithItsLine) {
   auto c = parse_pipeline(R"toml([pipeline]
 name = "p"
