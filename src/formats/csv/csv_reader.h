@@ -9,8 +9,11 @@
 // fields are errors.
 //
 // Column types come from `schema`/`column_types` when given, otherwise they are inferred from
-// the first `sample_rows` rows: boolean, int, bigint, double, date, timestamp, else string (a
-// column with only nulls is a string). Timestamps are read as instants in UTC (Spark's TIMESTAMP)
+// the first `sample_rows` rows: boolean, int, bigint, decimal(p,0) for integers beyond bigint,
+// double for numbers with a fraction or exponent, date, timestamp, else string (a column with only
+// nulls is a string). A number is never inferred as a double that would round it: integers of
+// more than 38 digits are strings, and integers beyond 2^53 with fractions make a decimal (or a
+// string); values past the sample that the inferred type would round are malformed rows. Timestamps are read as instants in UTC (Spark's TIMESTAMP)
 // unless the column is given a type without a time zone; values without a zone are taken as UTC,
 // and values with one ("Z", "+02:00") are converted to UTC whatever the column's type.
 // Spaces and tabs around values of non-string columns are ignored, and a blank value there is

@@ -167,7 +167,7 @@ class BlockDecoder {
   [[gnu::always_inline]] bool is_null(const FieldRef& f) const { return is_null_field(plan_, f); }
   // Row r of the batch failed in some column: true (stop) in FAILFAST mode; otherwise the row is
   // marked malformed and the field becomes NULL.
-  bool fails(size_t r) {
+  [[gnu::always_inline]] bool fails(size_t r) {
     if (fail_fast_) return true;
     bad_[r] = 1;
     return false;

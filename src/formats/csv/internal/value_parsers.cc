@@ -119,14 +119,17 @@ void ColumnInference::add(std::string_view s) {
     int64_t v;
     int digits, fraction_digits;
     bool point;
-    const bool plain = plain_decimal(s, &digits, &fraction_digits, &point);
     const IntParse integer = parse_integer(s, &v);
     if (integer == IntParse::kOk) {
       found |= kInferInt64 | kInferDecimal | kInferDouble;
       if (v >= INT32_MIN && v <= INT32_MAX) found |= kInferInt32;
+      const uint64_t magnitude = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+      digits = 1;
+      for (uint64_t rest = magnitude; rest >= 10; rest /= 10) ++digits;
       integer_digits = std::max(integer_digits, digits);
       if (!double_holds(v)) inexact_integer = true;
     } else if (integer == IntParse::kRange) {
+      plain_decimal(s, &digits, &fraction_digits, &point);
       // Beyond bigint: decimal(p,0) up to 38 digits, never a double (it would round).
       if (digits <= 38) found |= kInferDecimal | kInferDouble;
       integer_digits = std::max(integer_digits, digits);
@@ -139,7 +142,7 @@ void ColumnInference::add(std::string_view s) {
       if (digit && parse_double(s, &d)) {
         found |= kInferDouble;
         fraction = true;
-        if (plain) {
+        if (plain_decimal(s, &digits, &fraction_digits, &point)) {
           found |= kInferDecimal;
           integer_digits = std::max(integer_digits, digits);
           scale = std::max(scale, fraction_digits);
