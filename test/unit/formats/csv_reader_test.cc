@@ -769,6 +769,45 @@ TEST_F(CsvReaderTest, MalformedLinesAreExactAcrossBlocksAndQuotedLineBreaks) {
                                HasSubstr(fmt::format("in.csv:{}:", bad_lines[0]))));
 }
 
+TEST_F(CsvReaderTest, MalformedRowsWithQuotedLineBreaksAcrossChunks) {
+  // Rows with text after a closing quote, whose rest holds a quoted line break, every third row:
+  // past 4 KiB, so that chunk ends fall inside them (the row is then carried over whole).
+  std::string text = "k,v,w\n";
+  std::string kept_rows, corrupt_rows;
+  std::vector<int> bad_lines;
+  int line = 2;
+  for (int i = 0; i < 1500; ++i) {
+    if (i % 3 == 0) {
+      const std::string row = std::to_string(i) + ",\"q\"junk,\"multi\nline\"";
+      text += row + "\n";
+      bad_lines.push_back(line);
+      corrupt_rows += "null,null,null,\"" + std::to_string(i) + ",\\\"q\\\"junk,\\\"multi\\nline\\\"\"\n";
+    } else {
+      text += std::to_string(i) + ",\"v\nw\",ok\n";
+      kept_rows += std::to_string(i) + ",\"v\\nw\",\"ok\"\n";
+      corrupt_rows += std::to_string(i) + ",\"v\\nw\",\"ok\",null\n";
+    }
+    line += 2;
+  }
+  ASSERT_GT(text.size(), 20000u);
+  CsvReadOptions o;
+  o.schema = schema({field("k", int32()), field("v", string_type()), field("w", string_type())});
+  o.mode = MalformedMode::kDropMalformed;
+  EXPECT_EQ(read_with_report(text, o),
+            kept_rows + fmt::format("in.csv: 500 malformed rows dropped (mode DROPMALFORMED), at "
+                                    "lines {}, {}, {}, {}, {}, ...",
+                                    bad_lines[0], bad_lines[1], bad_lines[2], bad_lines[3], bad_lines[4]));
+  o.mode = MalformedMode::kPermissive;
+  EXPECT_EQ(read_with_report(text, o),
+            corrupt_rows + fmt::format("in.csv: 500 malformed rows kept with their text (mode "
+                                       "PERMISSIVE), at lines {}, {}, {}, {}, {}, ...",
+                                       bad_lines[0], bad_lines[1], bad_lines[2], bad_lines[3], bad_lines[4]));
+  o.mode = MalformedMode::kFailFast;
+  EXPECT_THAT(read_jsonl(text, o),
+              StatusIs(StatusCode::kParseError,
+                       HasSubstr("in.csv:2:6: unexpected 'j' after the closing quote of a field")));
+}
+
 // ---- errors
 
 TEST_F(CsvReaderTest, UnterminatedQuoteNamesWhereItOpened) {
