@@ -91,7 +91,12 @@ Result<std::vector<std::string>> expand_glob(FileSystem& fs, const std::string& 
   return out;
 }
 
-bool parse_bool(const std::string& v) { return lower(v) == "true" || v == "1"; }
+// A boolean option's value; anything else is an error rather than false.
+Result<bool> parse_bool(const std::string& option, const std::string& v) {
+  if (lower(v) == "true" || v == "1") return true;
+  if (lower(v) == "false" || v == "0") return false;
+  return Status::invalid_argument("read_csv: {} must be true or false, not '{}'", option, v);
+}
 
 sql::PlanPtr scan_plan(sql::ScanNode scan) {
   for (int i = 0; i < scan.source_schema->num_fields(); ++i) scan.columns.push_back(i);
@@ -156,13 +161,17 @@ Status check_column_type(const sql::ColumnDef& c) {
 
 class Session::Resolver final : public sql::Resolver {
  public:
-  explicit Resolver(Session& session) : session_(session) { eval_.now_micros = now_micros(); }
+  explicit Resolver(Session& session) : session_(session) {
+    eval_.now_micros = now_micros();
+    context_.warnings = std::make_shared<sql::QueryWarnings>();
+  }
 
   void start_statement() {
     eval_.now_micros = now_micros();
     context_.eval = eval_;
   }
   const sql::QueryContext& query_context() const { return context_; }
+  std::vector<std::string> take_warnings() { return context_.warnings->take(); }
 
   Result<sql::ResolvedRelation> resolve(const sql::TableName& name, const std::optional<int64_t>& version,
                                         const std::optional<std::string>& timestamp) override {
@@ -244,24 +253,38 @@ class Session::Resolver final : public sql::Resolver {
       scan.source_schema = file->schema();
     } else {
       source.format = sql::FileSource::Format::kCsv;
-      csv::CsvReadOptions options;
+      csv::CsvReadOptions& options = source.csv;
       // read_csv's named options arrive as "name=value" parts.
       for (const auto& part : named) {
         const auto eq = part.find('=');
         const std::string key = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
         if (key == "header") {
-          source.header = options.header = parse_bool(value);
+          BRAID_ASSIGN_OR_RETURN(options.header, parse_bool(key, value));
         } else if (key == "delimiter" || key == "sep" || key == "delim") {
           if (value.size() != 1) return Status::invalid_argument("read_csv: the delimiter must be one character, not '{}'", value);
-          source.delimiter = options.delimiter = value[0];
+          options.delimiter = value[0];
         } else if (key == "nullstr" || key == "nullvalue") {
-          source.null_values = options.null_values = {value};
+          options.null_values = {value};
+        } else if (key == "schema") {
+          auto schema = sql::schema_from_ddl(value);
+          if (!schema.ok()) return Status(schema.status()).with_context_f("read_csv: schema '{}'", value);
+          options.schema = *schema;
+        } else if (key == "mode") {
+          BRAID_ASSIGN_OR_RETURN(options.mode, csv::parse_malformed_mode(value));
+        } else if (key == "columnnameofcorruptrecord") {
+          options.corrupt_record_column = value;
         } else {
-          return Status::invalid_argument("read_csv: unknown option '{}' (header, delimiter, nullstr)", key);
+          return Status::invalid_argument(
+              "read_csv: unknown option '{}' (header, delimiter, nullstr, schema, mode, columnNameOfCorruptRecord)", key);
         }
       }
       BRAID_ASSIGN_OR_RETURN(auto reader, csv::CsvReader::open(fs, paths[0], options));
       scan.source_schema = reader->schema();
+      // Every file is read with the first one's schema (inferred once, for the whole glob).
+      if (!options.schema) {
+        options.inferred_from = paths[0];
+        options.inferred_rows = reader->sampled_rows();
+      }
     }
     scan.source = std::move(source);
     return sql::ResolvedRelation{scan_plan(std::move(scan)), ""};
@@ -418,13 +441,18 @@ Status Session::define_view(const std::string& name, sql::PlanPtr plan, std::map
   return Status::OK();
 }
 
-Status Session::create_source_view(const std::string& name, const std::string& path, const std::string& format) {
+Status Session::create_source_view(const std::string& name, const std::string& path, const std::string& format,
+                                   const std::vector<std::pair<std::string, std::string>>& options) {
   if (format != "parquet" && format != "csv" && format != "delta") {
     return Status::invalid_argument("source {}: unknown format '{}' (parquet, csv, delta)", name, format);
+  }
+  if (format != "csv" && !options.empty()) {
+    return Status::invalid_argument("source {}: {} applies to CSV sources, not {}", name, options[0].first, format);
   }
   sql::TableName table;
   table.path_format = format;
   table.path = path;
+  for (const auto& [key, value] : options) table.parts.push_back(lower(key) + "=" + value);
   auto outer_reads = std::move(versions_read_);
   versions_read_.clear();
   resolver_->start_statement();
@@ -627,6 +655,7 @@ Result<Session::StaticPartitionsPtr> Session::static_partitions_of(const sql::In
 
 Result<StatementResult> Session::execute(const sql::Statement& statement) {
   resolver_->start_statement();
+  resolver_->take_warnings();  // left by an earlier statement that failed
   last_write_ = {};
   earlier_peak_ = peak_memory_bytes();
   const int64_t held_before = memory_->current();  // earlier results the caller still holds
@@ -634,6 +663,7 @@ Result<StatementResult> Session::execute(const sql::Statement& statement) {
   auto result = std::visit([&](const auto& node) { return run(node, statement); }, statement.node);
   if (!result.ok()) return sql::error_at(statement.pos, result.status());
   result->peak_memory_bytes = std::max<int64_t>(0, memory_->peak() - held_before);
+  result->warnings = resolver_->take_warnings();
   return result;
 }
 

@@ -49,6 +49,9 @@ struct StatementResult {
   // The most the statement held at once beyond what the scope held when it started (counted on
   // the scope's tracker: buffers, hash tables, states).
   int64_t peak_memory_bytes = 0;
+  // What the caller should be told besides the result ("data.csv: 2 malformed rows dropped
+  // (mode DROPMALFORMED), at lines 4, 9"), in the order they arose.
+  std::vector<std::string> warnings;
 };
 
 class Session {
@@ -116,7 +119,9 @@ class Session {
   // Defines view `name` over a Parquet or CSV file or glob, or a Delta folder (format "parquet",
   // "csv" or "delta"), as a plain scan: queries through it read only the columns they need and
   // skip row groups and files by their predicates. A Delta folder is pinned at its current version.
-  Status create_source_view(const std::string& name, const std::string& path, const std::string& format);
+  // `options`: read_csv's options for a CSV source (schema, mode, ...).
+  Status create_source_view(const std::string& name, const std::string& path, const std::string& format,
+                            const std::vector<std::pair<std::string, std::string>>& options = {});
   // Defines view `name` as rows already in memory (a pipeline task's staged rows); `pinned` are
   // the Delta versions the rows were read from; `stats` (one per batch, optional) let queries
   // skip batches their WHERE rules out.

@@ -132,6 +132,7 @@ class Shell {
         report(result.status(), text);
         return;
       }
+      for (const auto& w : result->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
       if (result->has_rows) {
         auto out = stdout_stream();
         RowOutputOptions options;

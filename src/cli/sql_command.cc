@@ -77,6 +77,7 @@ Status run_sql(const SqlOptions& options) {
     auto result = session->execute(*statement);
     // Positions in errors are already the script's: the whole script was parsed at once.
     if (!result.ok()) return result.status();
+    for (const auto& w : result->warnings) std::fprintf(stderr, "braid: warning: %s\n", w.c_str());
     if (result->has_rows) {
       RowOutputOptions row_options;
       row_options.format = format;

@@ -6,6 +6,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "columnar/temporal.h"
 #include "delta/scan.h"
+#include "sql/binder.h"
 
 namespace braid::cli {
 
@@ -17,6 +18,13 @@ void add_source_options(CLI::App& cmd, SourceOptions& options) {
   cmd.add_flag("--no-header", options.no_header, "CSV input: the first line is data");
   cmd.add_option("--null", options.null_string, "CSV input: the text of NULL (default empty)")
       ->each([&options](const std::string&) { options.has_null_string = true; });
+  cmd.add_option("--schema", options.schema,
+                 "CSV input: every column's name and type, by position ('id BIGINT, qty STRING')");
+  cmd.add_option("--csv-mode", options.csv_mode,
+                 "CSV input: malformed rows fail the read (FAILFAST, default), are dropped "
+                 "(DROPMALFORMED) or kept with their text in _corrupt_record (PERMISSIVE)");
+  cmd.add_option("--corrupt-record-column", options.corrupt_record_column,
+                 "CSV input, --csv-mode PERMISSIVE: the name of the column of malformed rows' text");
   cmd.add_option("--version", options.version, "Delta table: read this version (time travel)")->check(at_least(0));
   cmd.add_option("--timestamp", options.timestamp,
                  "Delta table: read the version current at this time ('2024-01-31 10:00:00', UTC)");
@@ -55,17 +63,27 @@ namespace {
 
 class CsvSource final : public TableSource {
  public:
-  explicit CsvSource(std::unique_ptr<csv::CsvReader> reader) : reader_(std::move(reader)) {}
+  CsvSource(std::unique_ptr<csv::CsvReader> reader, std::string path, csv::MalformedMode mode)
+      : reader_(std::move(reader)), path_(std::move(path)), mode_(mode) {}
   const SchemaPtr& schema() const override {
     return projected_schema_ ? projected_schema_ : reader_->schema();
   }
   Result<RecordBatchPtr> next() override {
     BRAID_ASSIGN_OR_RETURN(auto batch, reader_->next());
+    if (batch == nullptr && !reported_ && mode_ == csv::MalformedMode::kDropMalformed &&
+        reader_->malformed().count > 0) {
+      // Dropped rows are never silent.
+      reported_ = true;
+      std::fprintf(stderr, "braid: warning: %s\n", reader_->malformed().describe(path_, mode_).c_str());
+    }
     return project(std::move(batch));
   }
 
  private:
   std::unique_ptr<csv::CsvReader> reader_;
+  std::string path_;
+  csv::MalformedMode mode_;
+  bool reported_ = false;
 };
 
 class ParquetSource final : public TableSource {
@@ -115,12 +133,15 @@ std::string detect_format(const std::string& path, const SourceOptions& options)
 // The CSV reading options given, which mean nothing for an input of another format: an error
 // naming the first, so that no option is silently ignored.
 Status refuse_csv_options(const SourceOptions& options, const std::string& path, std::string_view what) {
-  const char* given = !options.delimiter.empty() ? "--delimiter"
-                      : options.no_header        ? "--no-header"
-                      : options.has_null_string  ? "--null"
-                                                 : nullptr;
-  if (given == nullptr) return Status::OK();
-  return Status::invalid_argument("{} applies to CSV input; '{}' is {}", given, path, what);
+  for (const auto& [given, flag] : {std::pair{!options.delimiter.empty(), "--delimiter"},
+                                    std::pair{options.no_header, "--no-header"},
+                                    std::pair{options.has_null_string, "--null"},
+                                    std::pair{!options.schema.empty(), "--schema"},
+                                    std::pair{!options.csv_mode.empty(), "--csv-mode"},
+                                    std::pair{!options.corrupt_record_column.empty(), "--corrupt-record-column"}}) {
+    if (given) return Status::invalid_argument("{} applies to CSV input; '{}' is {}", flag, path, what);
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -170,8 +191,22 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
     }
     csv_options.header = !options.no_header;
     if (options.has_null_string) csv_options.null_values = {options.null_string};
+    if (!options.schema.empty()) {
+      auto schema = sql::schema_from_ddl(options.schema);
+      if (!schema.ok()) return Status(schema.status()).with_context_f("--schema '{}'", options.schema);
+      csv_options.schema = *schema;
+    }
+    if (!options.csv_mode.empty()) {
+      BRAID_ASSIGN_OR_RETURN(csv_options.mode, csv::parse_malformed_mode(options.csv_mode));
+    }
+    if (!options.corrupt_record_column.empty()) {
+      if (csv_options.mode != csv::MalformedMode::kPermissive) {
+        return Status::invalid_argument("--corrupt-record-column needs --csv-mode PERMISSIVE");
+      }
+      csv_options.corrupt_record_column = options.corrupt_record_column;
+    }
     BRAID_ASSIGN_OR_RETURN(auto reader, csv::CsvReader::open(fs, path, csv_options));
-    return std::unique_ptr<TableSource>(std::make_unique<CsvSource>(std::move(reader)));
+    return std::unique_ptr<TableSource>(std::make_unique<CsvSource>(std::move(reader), path, csv_options.mode));
   }
   if (format == "parquet") {
     BRAID_RETURN_IF_ERROR(refuse_csv_options(options, path, "Parquet"));

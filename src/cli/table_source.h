@@ -18,6 +18,9 @@ struct SourceOptions {
   bool no_header = false;
   std::string null_string;
   bool has_null_string = false;
+  std::string schema;       // CSV input: a DDL schema string ("id BIGINT, qty STRING")
+  std::string csv_mode;     // CSV input: FAILFAST, DROPMALFORMED or PERMISSIVE
+  std::string corrupt_record_column;
   // Delta tables: time travel.
   int64_t version = -1;
   std::string timestamp;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -27,7 +28,9 @@ struct TomlAssumptionFailed : std::runtime_error {
 #include <toml++/toml.h>
 #pragma pop_macro("NDEBUG")
 
+#include "formats/csv/csv_reader.h"
 #include "sql/ast.h"
+#include "sql/binder.h"
 #include "sql/parser.h"
 #include "sql/string_literal.h"
 
@@ -117,7 +120,12 @@ class Reader {
   std::optional<std::string> literal(const toml::node& node, std::string_view where) {
     if (auto s = node.value_exact<std::string>()) return sql::string_literal(*s);
     if (auto i = node.value_exact<int64_t>()) return std::to_string(*i);
-    if (auto d = node.value_exact<double>()) return fmt::format("{}D", *d);
+    if (auto d = node.value_exact<double>()) {
+      // The shortest text that reads back as the same double; inf and nan have no literal.
+      if (std::isnan(*d)) return std::string("CAST('NaN' AS DOUBLE)");
+      if (std::isinf(*d)) return std::string(*d > 0 ? "CAST('Infinity' AS DOUBLE)" : "CAST('-Infinity' AS DOUBLE)");
+      return fmt::format("{}D", *d);
+    }
     if (auto b = node.value_exact<bool>()) return *b ? "true" : "false";
     if (auto date = node.as_date()) {
       const auto& v = date->get();
@@ -186,6 +194,40 @@ std::string infer_format(const std::string& path) {
   return "";
 }
 
+// A CSV source's schema, mode and corrupt_record_column, checked as read_csv will take them.
+void read_csv_options(Reader& r, const toml::table& t, const std::string& where, Source& s) {
+  const bool csv = s.format == "csv";
+  for (const char* key : {"schema", "mode", "corrupt_record_column"}) {
+    if (t.get(key) != nullptr && !csv && !s.format.empty()) {
+      r.problem(*t.get(key), fmt::format("{}.{}: applies to CSV sources, and this one is {}", where, key, s.format));
+    }
+  }
+  if (auto schema = r.get_string(t, "schema", where, false, s.line)) {
+    auto parsed = sql::schema_from_ddl(*schema);
+    if (!parsed.ok()) {
+      r.problem(*t.get("schema"), fmt::format("{}.schema: {}", where, parsed.status().message()));
+    } else if (csv) {
+      s.schema = *schema;
+    }
+  }
+  if (auto mode = r.get_string(t, "mode", where, false, s.line)) {
+    auto parsed = csv::parse_malformed_mode(*mode);
+    if (!parsed.ok()) {
+      r.problem(*t.get("mode"), fmt::format("{}.mode: {}", where, parsed.status().message()));
+    } else if (csv) {
+      s.mode = std::string(csv::malformed_mode_name(*parsed));
+    }
+  }
+  if (auto column = r.get_string(t, "corrupt_record_column", where, false, s.line)) {
+    if (s.mode != "PERMISSIVE" || column->empty()) {
+      r.problem(*t.get("corrupt_record_column"),
+                fmt::format("{}.corrupt_record_column: needs mode = \"PERMISSIVE\" and a name", where));
+    } else {
+      s.corrupt_record_column = *column;
+    }
+  }
+}
+
 void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
   const toml::node* node = root.get("sources");
   if (node == nullptr) return;
@@ -201,7 +243,7 @@ void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
     s.name = std::string(key.str());
     s.line = Reader::line_of(t);
     if (!is_identifier(s.name)) r.problem(t, fmt::format("{}: '{}' is not a SQL identifier", where, s.name));
-    r.check_keys(t, fmt::format("[{}]", where), {"path", "format", "cache"});
+    r.check_keys(t, fmt::format("[{}]", where), {"path", "format", "cache", "schema", "mode", "corrupt_record_column"});
     if (auto c = r.get_bool(t, "cache", where)) s.cache = *c;
     if (auto p = r.get_string(t, "path", where, true, s.line)) s.path = *p;
     if (auto f = r.get_string(t, "format", where, false, s.line)) {
@@ -215,6 +257,7 @@ void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
         r.problem(*t.get("path"), fmt::format("{}: cannot tell the format of '{}' from its extension: set format", where, s.path));
       }
     }
+    read_csv_options(r, t, where, s);
     config.sources.push_back(std::move(s));
   }
 }
@@ -596,6 +639,14 @@ std::string_view expect_action_name(ExpectAction action) {
     case ExpectAction::kQuarantine: return "quarantine";
   }
   return "fail";
+}
+
+std::vector<std::pair<std::string, std::string>> Source::read_options() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!schema.empty()) out.emplace_back("schema", schema);
+  if (!mode.empty()) out.emplace_back("mode", mode);
+  if (!corrupt_record_column.empty()) out.emplace_back("columnNameOfCorruptRecord", corrupt_record_column);
+  return out;
 }
 
 std::string PipelineConfig::resolve(const std::string& path) const {

@@ -2,7 +2,8 @@
 // validated before anything runs.
 //
 // The shape (README, "Pipelines"): [pipeline] name/warehouse/parallelism/fail_fast, [params]
-// pipeline-wide parameters, [sources.NAME] path/format, and [flows.NAME] with for_each, prepare,
+// pipeline-wide parameters, [sources.NAME] path/format/cache (and schema/mode/corrupt_record_column
+// for CSV), and [flows.NAME] with for_each, prepare,
 // stage, view, merge, guard, depends_on, on_conflict, max_retries, timeout and [[flows.NAME.expect]]
 // rules. Validation checks every key, type, SQL text, name and the flow graph, and reports every
 // problem found (not only the first) with its line in the file.
@@ -12,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "braid/result.h"
@@ -59,7 +61,14 @@ struct Source {
   // Read once per run and kept in memory, so tasks filter decoded rows instead of each
   // decoding the files again (cache = false: every task scans the files, skipping what it can).
   bool cache = true;
+  // CSV: read_csv's schema (a DDL string), mode and corrupt-record column name ("": default).
+  std::string schema;
+  std::string mode;
+  std::string corrupt_record_column;
   int line = 0;
+
+  // The read options of a CSV source, as Session::create_source_view takes them.
+  std::vector<std::pair<std::string, std::string>> read_options() const;
 };
 
 struct PipelineConfig {

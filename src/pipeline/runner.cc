@@ -200,6 +200,14 @@ struct Runner::State {
   void log(const std::string& line) {
     if (options.log) options.log(line);
   }
+  // A statement's warnings (malformed CSV rows a source read dropped): logged, and in the report.
+  void warn(const std::string& where, const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings) {
+      log(fmt::format("warning: {}: {}", where, w));
+      std::lock_guard lock(mutex);
+      report.warnings.push_back(fmt::format("{}: {}", where, w));
+    }
+  }
 
   // ---- setup
 
@@ -211,7 +219,7 @@ struct Runner::State {
     BRAID_ASSIGN_OR_RETURN(db, catalog::Database::open(warehouse));
     session = std::make_unique<catalog::Session>(db, fmt::format("pipeline {}", config.name));
     for (const auto& s : config.sources) {
-      BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format));
+      BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format, s.read_options()));
     }
     for (const auto& [name, literal] : config.params) {
       Status st = session->set_parameter_sql(name, literal);
@@ -237,6 +245,7 @@ struct Runner::State {
     session->clear_versions_read();
     auto rows = session->execute(fmt::format("SELECT * FROM `{}`", s.name));
     if (!rows.ok()) return Status(rows.status()).with_context_f("reading source {}", s.name);
+    warn(fmt::format("source {}", s.name), rows->warnings);
     auto pinned = session->versions_read();
     int cluster = -1;
     for (const auto& p : parameters) {
@@ -376,6 +385,7 @@ struct Runner::State {
       auto rows = scope->execute(*flow.for_each_sql);
       if (!rows.ok()) return Status(rows.status()).with_context_f("flows.{}.for_each", flow.name);
       if (!rows->has_rows) return Status::invalid_argument("flows.{}.for_each: not a query", flow.name);
+      warn(fmt::format("flow {} for_each", flow.name), rows->warnings);
       for (const auto& b : rows->batches) {
         for (int64_t r = 0; r < b->num_rows(); ++r) {
           std::vector<std::pair<std::string, ColumnPtr>> params;
@@ -487,6 +497,7 @@ struct Runner::State {
     auto staged = scope->execute(flow.stage);
     if (!staged.ok()) return Status(staged.status()).with_context_f("stage");
     if (!staged->has_rows) return Status::invalid_argument("stage: not a query");
+    warn(fmt::format("{}[{}] stage", flow.name, spec.key), staged->warnings);
     rec.source_versions = scope->versions_read();
     for (const auto& b : staged->batches) rec.rows_staged += b->num_rows();
     const auto staged_at = std::chrono::steady_clock::now();
@@ -602,6 +613,7 @@ struct Runner::State {
                          std::chrono::duration_cast<std::chrono::milliseconds>(staged_at - attempt_start).count(),
                          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - write_start).count());
     if (!written.ok()) return written.status();
+    warn(fmt::format("{}[{}] write", flow.name, spec.key), written->warnings);
     const sql::WriteStats& ws = scope->last_write();
     if (!ws.target.empty()) rec.target = ws.target;
     if (ws.version >= 0) rec.target_version = ws.version;
@@ -1048,6 +1060,10 @@ std::string RunReport::to_json() const {
   w.begin_array();
   for (const auto& e : errors) w.value(e);
   w.end_array();
+  w.key("warnings");
+  w.begin_array();
+  for (const auto& e : warnings) w.value(e);
+  w.end_array();
   auto write_task = [&](const TaskRecord& t) {
     w.begin_object();
     w.field("run_id", t.run_id);
@@ -1132,6 +1148,7 @@ std::string RunReport::summary() const {
       run_id, status, tasks.size(), tasks.size() == 1 ? "" : "s", counts.empty() ? "none" : counts, staged, inserted,
       updated, deleted, unchanged, quarantined, static_cast<double>(ended_at_us - started_at_us) / 1e6);
   for (const auto& e : errors) out += "error: " + e + "\n";
+  for (const auto& w : warnings) out += "warning: " + w + "\n";
   return out;
 }
 

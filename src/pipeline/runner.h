@@ -58,9 +58,11 @@ struct RunReport {
   std::vector<TaskRecord> tasks;     // the last attempt of every task, in flow then task order
   std::vector<TaskRecord> attempts;  // every attempt, in the order they ended
   std::vector<std::string> errors;   // run-level problems (a flow's for_each failing, the audit)
+  std::vector<std::string> warnings; // e.g. malformed CSV rows a source read dropped (mode DROPMALFORMED)
 
   bool ok() const { return status == "succeeded"; }
-  // The report as JSON: run_id, pipeline, status, started_at, ended_at, tasks (audit columns).
+  // The report as JSON: run_id, pipeline, status, started_at, ended_at, errors, warnings, tasks
+  // (audit columns).
   std::string to_json() const;
   // The terminal summary: one line per task and totals.
   std::string summary() const;

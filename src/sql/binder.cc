@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <set>
 
 #include "columnar/column_builder.h"
 #include "common/json_writer.h"
+#include "sql/parser.h"
 
 namespace braid::sql {
 
@@ -420,22 +422,37 @@ class Binder {
         return fold(cast);
       }
       case LiteralKind::kDecimal: {
+        // A BD literal (1.5BD, 1.5e3BD): exactly its value, as Spark's BigDecimal.
         std::string digits = l.text;
-        if (digits.find_first_of("eE") != std::string::npos) {
-          return fold(*exec::make_cast(exec::literal(string_value(l.text)), float64(), false));
+        int64_t exponent = 0;
+        if (const auto e = digits.find_first_of("eE"); e != std::string::npos) {
+          exponent = std::strtoll(digits.c_str() + e + 1, nullptr, 10);
+          digits.resize(e);
+          if (exponent > 1000 || exponent < -1000) {
+            return error_at(pos, StatusCode::kInvalidArgument, "the decimal {} has more than 38 digits", l.text);
+          }
         }
         const auto dot = digits.find('.');
-        const int scale = dot == std::string::npos ? 0 : static_cast<int>(digits.size() - dot - 1);
+        int64_t scale = (dot == std::string::npos ? 0 : static_cast<int64_t>(digits.size() - dot - 1)) - exponent;
         std::erase(digits, '.');
         digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
-        const int precision = std::max(static_cast<int>(digits.size()), scale);
+        // A negative scale (1.5e3: 15 x 10^2) becomes trailing zeros of a whole number.
+        const int64_t whole_zeros = scale < 0 ? -scale : 0;
+        scale = std::max<int64_t>(scale, 0);
+        const int precision = static_cast<int>(std::min<int64_t>(std::max<int64_t>(static_cast<int64_t>(digits.size()) + whole_zeros, scale), 1000));
         if (precision > 38) return error_at(pos, StatusCode::kInvalidArgument, "the decimal {} has more than 38 digits", l.text);
         BRAID_ASSIGN_OR_RETURN(auto cast, exec::make_cast(exec::literal(string_value(l.text)),
-                                                          decimal128(std::max(precision, 1), scale), false));
+                                                          decimal128(std::max(precision, 1), static_cast<int>(scale)), false));
         return fold(cast);
       }
       case LiteralKind::kDouble:
       case LiteralKind::kFloat: {
+        // As Spark: a literal beyond the type's range is an error, not Infinity.
+        const bool is_double = l.kind == LiteralKind::kDouble;
+        if (is_double ? std::isinf(std::strtod(l.text.c_str(), nullptr)) : std::isinf(std::strtof(l.text.c_str(), nullptr))) {
+          return error_at(pos, StatusCode::kInvalidArgument, "the number {} is out of range for {}", l.text,
+                          is_double ? "DOUBLE" : "FLOAT");
+        }
         BRAID_ASSIGN_OR_RETURN(auto cast, exec::make_cast(exec::literal(string_value(l.text)),
                                                           l.kind == LiteralKind::kDouble ? float64() : float32(), false));
         return fold(cast);
@@ -1832,6 +1849,20 @@ Result<TypePtr> to_type(const TypeName& t) {
     }
   }
   return Status::internal("type name");
+}
+
+Result<SchemaPtr> schema_from_ddl(std::string_view ddl) {
+  BRAID_ASSIGN_OR_RETURN(auto parsed, parse_field_list(ddl));
+  std::vector<FieldPtr> fields;
+  std::set<std::string> names;
+  for (const auto& f : parsed) {
+    if (!names.insert(lower(f.name)).second) {
+      return error_at(f.pos, StatusCode::kInvalidArgument, "the column {} is named twice", f.name);
+    }
+    BRAID_ASSIGN_OR_RETURN(auto type, to_type(f.type));
+    fields.push_back(field(f.name, type, !f.not_null));
+  }
+  return schema(std::move(fields));
 }
 
 Result<PlanPtr> cast_to_schema(PlanPtr plan, const SchemaPtr& target, std::string_view what) {

@@ -86,6 +86,10 @@ Result<std::string> assignment_column(const QualifiedName& column, const std::ve
 // The braid type of a SQL type name.
 Result<TypePtr> to_type(const TypeName& type);
 
+// A Spark DDL schema string ("id BIGINT, qty STRING NOT NULL") as a schema: the read_csv
+// `schema` option, `--schema` and pipeline sources. Names must be distinct (ignoring case).
+Result<SchemaPtr> schema_from_ddl(std::string_view ddl);
+
 // Casts `plan`'s columns to `schema`'s types by position (INSERT, MERGE), with Spark's store
 // assignment rules (ANSI: values that do not fit are errors). kInvalidArgument when the column
 // counts differ or a type cannot be cast.

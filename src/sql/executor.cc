@@ -218,12 +218,11 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
     };
     auto state = std::make_shared<State>();
     state->paths = f->paths;
-    state->options.header = f->header;
-    state->options.delimiter = f->delimiter;
-    state->options.null_values = f->null_values;
+    state->options = f->csv;
     state->options.schema = scan.source_schema;
     MemoryTracker* tracker = ctx.exec.memory;
-    return BatchStream([state, relabel, columns = scan.columns, tracker]() -> Result<RecordBatchPtr> {
+    return BatchStream([state, relabel, columns = scan.columns, tracker,
+                        warnings = ctx.warnings]() -> Result<RecordBatchPtr> {
       while (true) {
         if (state->reader != nullptr) {
           BRAID_ASSIGN_OR_RETURN(auto b, state->reader->next());
@@ -232,6 +231,11 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
             b.reset();  // the columns not read are freed before the others are counted
             BRAID_ASSIGN_OR_RETURN(auto counted, exec::count_batch(selected, tracker));
             return relabel(std::move(counted));
+          }
+          // Dropped rows are reported to the statement's caller (kept ones are in the rows).
+          const auto& malformed = state->reader->malformed();
+          if (malformed.count > 0 && state->options.mode == csv::MalformedMode::kDropMalformed && warnings) {
+            warnings->add(malformed.describe(state->paths[state->next_path - 1], state->options.mode));
           }
           state->reader.reset();
         }

@@ -15,6 +15,12 @@
 // Thread-safety: a plan may be executed by several threads at once.
 #pragma once
 
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "braid/result.h"
 #include "exec/expr/expression.h"
 #include "exec/ops/exec_context.h"
@@ -23,9 +29,28 @@
 
 namespace braid::sql {
 
+// What a statement tells its caller besides its result (e.g. malformed CSV rows a read dropped),
+// collected while it runs. Thread-safe.
+class QueryWarnings {
+ public:
+  void add(std::string warning) {
+    std::lock_guard lock(mutex_);
+    warnings_.push_back(std::move(warning));
+  }
+  std::vector<std::string> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(warnings_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> warnings_;
+};
+
 struct QueryContext {
   exec::EvalContext eval;
   exec::ExecContext exec;
+  std::shared_ptr<QueryWarnings> warnings;  // nullptr: warnings are not collected
 };
 
 Result<exec::Table> execute_plan(const PlanNode& plan, const QueryContext& ctx);

@@ -273,6 +273,18 @@ class Parser {
     return e;
   }
 
+  Result<std::vector<StructFieldType>> field_list() {
+    set_stack_base();
+    std::vector<StructFieldType> fields;
+    do {
+      BRAID_ASSIGN_OR_RETURN(StructFieldType f, parse_struct_field());
+      fields.push_back(std::move(f));
+    } while (accept(TokenKind::kComma));
+    if (!at(TokenKind::kEnd)) return expected("',' or end of input");
+    if (!lex_error_.ok()) return lex_error_;
+    return fields;
+  }
+
   Result<TypeName> single_type() {
     set_stack_base();
     BRAID_ASSIGN_OR_RETURN(TypeName t, parse_type());
@@ -2516,6 +2528,11 @@ Result<ExprPtr> parse_expression(std::string_view sql) {
 Result<TypeName> parse_type_name(std::string_view sql) {
   Parser parser = make_parser(sql);
   return parser.single_type();
+}
+
+Result<std::vector<StructFieldType>> parse_field_list(std::string_view sql) {
+  Parser parser = make_parser(sql);
+  return parser.field_list();
 }
 
 Status error_at(SourcePosition pos, const Status& error) {

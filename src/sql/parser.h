@@ -46,6 +46,10 @@ Status error_at(SourcePosition pos, const Status& error);
 // One type name ("DECIMAL(12, 2)", "ARRAY<STRUCT<a: INT>>").
 Result<TypeName> parse_type_name(std::string_view sql);
 
+// Fields separated by commas, as in a Spark DDL schema string: "id BIGINT, qty STRING NOT NULL"
+// (each `name type` or `name: type`, optionally NOT NULL and COMMENT '...').
+Result<std::vector<StructFieldType>> parse_field_list(std::string_view sql);
+
 // Words the parser reserves: as a name they must be quoted in backticks.
 bool is_reserved_word(std::string_view word);
 

@@ -18,6 +18,7 @@
 #include "exec/ops/aggregate_function.h"
 #include "exec/ops/hash_join.h"
 #include "exec/ops/window.h"
+#include "formats/csv/csv_reader.h"
 #include "formats/parquet/column_predicate.h"
 
 namespace braid::sql {
@@ -33,9 +34,9 @@ struct FileSource {
   enum class Format { kParquet, kCsv };
   Format format = Format::kParquet;
   std::vector<std::string> paths;  // the expanded glob, sorted
-  bool header = true;              // CSV
-  char delimiter = ',';            // CSV
-  std::vector<std::string> null_values = {""};  // CSV
+  // CSV: how every file is read; its schema is the scan's (given, or inferred from the first
+  // file: then inferred_from says so).
+  csv::CsvReadOptions csv;
   bool verify_checksums = true;    // Parquet: ParquetReadOptions::verify_checksums
 };
 // Per-batch statistics of rows in memory ("zone maps"): a scan skips batches its skipping

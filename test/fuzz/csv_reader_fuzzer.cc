@@ -1,7 +1,7 @@
-// libFuzzer target: the CSV reader on arbitrary bytes, serial and parallel with tiny blocks.
-// Must never crash or hang; the parallel result (rows, or the error and its place) must equal
-// the serial one; and the reader's own consistency checks (kInternal: block boundaries that
-// disagree) must never fire.
+// libFuzzer target: the CSV reader on arbitrary bytes, serial and parallel with tiny blocks, in
+// every malformed-row mode. Must never crash or hang; the parallel result (rows, or the error and
+// its place, and the malformed rows' count and lines) must equal the serial one; and the reader's
+// own consistency checks (kInternal: block boundaries that disagree) must never fire.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,11 +17,18 @@ namespace {
 
 std::string read_all(const std::shared_ptr<FileSystem>& fs, const csv::CsvReadOptions& options,
                      StatusCode* code) {
-  auto batches = csv::read_csv(fs, "f.csv", options);
-  *code = batches.ok() ? StatusCode::kOk : batches.status().code();
-  if (!batches.ok()) return batches.status().to_string();
+  auto reader = csv::CsvReader::open(fs, "f.csv", options);
+  *code = reader.ok() ? StatusCode::kOk : reader.status().code();
+  if (!reader.ok()) return reader.status().to_string();
   std::string out;
-  for (const auto& b : *batches) {
+  while (true) {
+    auto batch = (*reader)->next();
+    if (!batch.ok()) {
+      *code = batch.status().code();
+      return batch.status().to_string();
+    }
+    const RecordBatchPtr& b = *batch;
+    if (b == nullptr) break;
     if (!b->validate(true).ok()) std::abort();
     for (int64_t r = 0; r < b->num_rows(); ++r) {
       for (int c = 0; c < b->num_columns(); ++c) {
@@ -31,7 +38,9 @@ std::string read_all(const std::shared_ptr<FileSystem>& fs, const csv::CsvReadOp
       out += '\n';
     }
   }
-  return out;
+  const csv::MalformedRows& malformed = (*reader)->malformed();
+  if (options.mode == csv::MalformedMode::kFailFast && malformed.count != 0) std::abort();
+  return out + malformed.describe("f.csv", options.mode);
 }
 
 }  // namespace
@@ -53,6 +62,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if ((extra & 7) == 1) options.null_values = {"NA", ""};
   if ((extra & 7) == 2) options.max_row_bytes = 64;
   if ((extra & 7) == 3 && options.escape == '"') options.quote = options.escape = '\'';
+  // Bits 3-4 of the last byte: the mode (3: FAILFAST too).
+  const int mode_bits = (extra >> 3) & 3;
+  options.mode = mode_bits == 1   ? csv::MalformedMode::kDropMalformed
+                 : mode_bits == 2 ? csv::MalformedMode::kPermissive
+                                  : csv::MalformedMode::kFailFast;
+  if ((extra & 7) == 5) {
+    // A given schema (the inferred one), its first column NOT NULL unless PERMISSIVE refuses it.
+    auto reader = csv::CsvReader::open(fs, "f.csv", options);
+    if (reader.ok() && (*reader)->schema()->num_fields() > 0) {
+      std::vector<FieldPtr> fields = (*reader)->schema()->fields();
+      if (options.mode != csv::MalformedMode::kPermissive) {
+        fields[0] = field(fields[0]->name(), fields[0]->type(), false);
+      }
+      options.schema = schema(std::move(fields));
+    }
+  }
   if ((extra & 7) == 4) {
     // Explicit types for the columns there are, to reach every value parser.
     auto reader = csv::CsvReader::open(fs, "f.csv", options);
@@ -62,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                decimal128(38, 20), uint16(), binary()};
       const auto& fields = (*reader)->schema()->fields();
       for (size_t i = 0; i < fields.size(); ++i) {
+        if (fields[i]->name() == options.corrupt_record_column) continue;
         options.column_types.emplace_back(fields[i]->name(), types[i % 10]);
       }
     }

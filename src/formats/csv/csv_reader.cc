@@ -117,6 +117,12 @@ class ChunkBuffer {
   size_t size_ = 0;
 };
 
+std::string upper_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return out;
+}
+
 Status check_dialect(const CsvReadOptions& o) {
   auto is_line_break = [](char c) { return c == '\n' || c == '\r'; };
   if (is_line_break(o.delimiter) || is_line_break(o.quote) || is_line_break(o.escape)) {
@@ -140,6 +146,8 @@ class CsvReaderImpl final : public CsvReader {
   Status open();
   const SchemaPtr& schema() const override { return schema_; }
   Result<RecordBatchPtr> next() override;
+  const MalformedRows& malformed() const override { return malformed_; }
+  int64_t sampled_rows() const override { return plan_.sampled_rows; }
 
  private:
   bool at_eof() const { return file_pos_ >= file_size_; }
@@ -154,6 +162,9 @@ class CsvReaderImpl final : public CsvReader {
   // A parse error at byte `offset` of the buffer: "path:line:column: message".
   Status error_at(size_t offset, std::string_view message) const;
   std::string location(uint64_t file_offset) const;
+  // The line `file_offset` is on, counting forward from the last offset asked (offsets must not
+  // decrease): the lines of the first malformed rows cost one pass at most.
+  Result<int64_t> line_at(uint64_t file_offset);
 
   std::shared_ptr<FileSystem> fs_;
   std::string path_;
@@ -176,6 +187,9 @@ class CsvReaderImpl final : public CsvReader {
   ReadPlan plan_;
   SchemaPtr schema_;
   std::deque<RecordBatchPtr> ready_;
+  MalformedRows malformed_;
+  uint64_t line_cursor_offset_ = 0;  // line_at: lines are counted up to here
+  int64_t line_cursor_line_ = 1;
   bool done_ = false;
   Status error_;  // sticky: every call after an error returns it
 };
@@ -213,6 +227,18 @@ std::string CsvReaderImpl::location(uint64_t file_offset) const {
   uint64_t column = file_offset - line_start + 1;
   if (line == 1 && bom_ && column > 3) column -= 3;  // the byte order mark is not a column
   return fmt::format("{}:{}:{}", path_, line, column);
+}
+
+Result<int64_t> CsvReaderImpl::line_at(uint64_t file_offset) {
+  std::string piece;
+  while (line_cursor_offset_ < file_offset) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(1 << 20, file_offset - line_cursor_offset_));
+    piece.resize(n);
+    BRAID_RETURN_IF_ERROR(file_->read_at(line_cursor_offset_, n, reinterpret_cast<uint8_t*>(piece.data())));
+    line_cursor_line_ += std::count(piece.begin(), piece.end(), '\n');
+    line_cursor_offset_ += n;
+  }
+  return line_cursor_line_;
 }
 
 Status CsvReaderImpl::error_at(size_t offset, std::string_view message) const {
@@ -272,11 +298,18 @@ Status CsvReaderImpl::make_columns(const std::vector<std::string>& header) {
   const size_t num_columns = header.size();
   std::vector<ColumnPlan>& columns = plan_.columns;
   if (options_.schema) {
-    if (static_cast<size_t>(options_.schema->num_fields()) != num_columns) {
-      return Status::invalid_argument("{}: the file has {} columns but the schema has {}", path_,
-                                      num_columns, options_.schema->num_fields());
+    for (int i = 0; i < options_.schema->num_fields(); ++i) {
+      const FieldPtr& f = options_.schema->field(i);
+      if (i == plan_.corrupt_index) continue;
+      columns.push_back({f->name(), f->type(), internal::ValueKind::kString, false, f->nullable()});
     }
-    for (const auto& f : options_.schema->fields()) columns.push_back({f->name(), f->type()});
+    // Matched by position (Spark): a header must have as many columns; without one, rows with
+    // another count are malformed.
+    if (options_.header && columns.size() != num_columns) {
+      return Status::invalid_argument("{}: the file has {} columns but the schema has {}{}", path_,
+                                      num_columns, columns.size(),
+                                      plan_.corrupt_index >= 0 ? " (besides the corrupt-record column)" : "");
+    }
   } else {
     // Header names; missing ones are _c<i> (as Spark), repeated ones get a suffix.
     std::set<std::string> used;
@@ -287,6 +320,16 @@ Status CsvReaderImpl::make_columns(const std::vector<std::string>& header) {
       for (int k = 2; used.count(unique) > 0; ++k) unique = fmt::format("{}_{}", name, k);
       used.insert(unique);
       columns.push_back({unique, nullptr, internal::ValueKind::kString, true});
+    }
+    if (options_.mode == MalformedMode::kPermissive) {
+      for (const auto& c : columns) {
+        if (c.name == options_.corrupt_record_column) {
+          return Status::invalid_argument(
+              "{}: the file has a column named {}, the name of the column of malformed rows' text "
+              "(mode PERMISSIVE): name that column otherwise with columnNameOfCorruptRecord",
+              path_, c.name);
+        }
+      }
     }
   }
   for (const auto& given : options_.column_types) {
@@ -316,8 +359,7 @@ Status CsvReaderImpl::infer_types() {
   }
   if (pending.empty()) return Status::OK();
   const size_t num_columns = plan_.columns.size();
-  std::vector<unsigned> candidates(num_columns, internal::kInferAll);
-  std::vector<bool> any_value(num_columns, false);
+  std::vector<internal::ColumnInference> inference(num_columns);
   std::vector<FieldRef> row(num_columns + 1);
   std::string scratch;
   const int64_t limit = std::max<int64_t>(options_.sample_rows, 0);
@@ -352,6 +394,7 @@ Status CsvReaderImpl::infer_types() {
         continue;
       }
       if (n != num_columns) {
+        if (options_.mode != MalformedMode::kFailFast) continue;  // malformed: not a sample
         more = false;
         break;
       }
@@ -365,9 +408,8 @@ Status CsvReaderImpl::infer_types() {
           text = scratch;
         }
         text = internal::trim_blanks(text);
-        if (text.empty() || candidates[c] == 0) continue;
-        any_value[c] = true;
-        candidates[c] = internal::refine_candidates(candidates[c], text);
+        if (text.empty() || (inference[c].any_value && inference[c].candidates == 0)) continue;
+        inference[c].add(text);
       }
     }
     // Stop at the sample's byte budget, or at a row longer than allowed (the data pass then
@@ -380,7 +422,7 @@ Status CsvReaderImpl::infer_types() {
   }
   plan_.sampled_rows = sampled;
   for (size_t c : pending) {
-    plan_.columns[c].type = internal::inferred_type(candidates[c], any_value[c]);
+    plan_.columns[c].type = inference[c].type();
   }
   return Status::OK();
 }
@@ -401,6 +443,31 @@ Status CsvReaderImpl::open() {
       std::clamp<int64_t>(options_.max_row_bytes, 1, static_cast<int64_t>(kMaxRowBytesLimit)));
 
   plan_.dialect = dialect_;
+  plan_.mode = options_.mode;
+  plan_.inferred_from = options_.inferred_from == path_ ? "" : options_.inferred_from;
+  if (options_.mode == MalformedMode::kPermissive) {
+    if (options_.corrupt_record_column.empty()) {
+      return Status::invalid_argument("{}: the corrupt-record column needs a name", path_);
+    }
+    if (options_.schema) {
+      plan_.corrupt_index = options_.schema->field_index(options_.corrupt_record_column);
+      if (plan_.corrupt_index >= 0 &&
+          options_.schema->field(plan_.corrupt_index)->type()->id() != TypeId::kString) {
+        return Status::invalid_argument("{}: the corrupt-record column {} must be a STRING, not {}",
+                                        path_, options_.corrupt_record_column,
+                                        options_.schema->field(plan_.corrupt_index)->type()->to_string());
+      }
+      for (const auto& f : options_.schema->fields()) {
+        if (!f->nullable()) {
+          return Status::invalid_argument(
+              "{}: column {} is NOT NULL, but mode PERMISSIVE puts NULL in the fields of malformed "
+              "rows: use mode DROPMALFORMED or FAILFAST, or drop NOT NULL",
+              path_, f->name());
+        }
+      }
+    }
+  }
+  if (!options_.inferred_from.empty()) plan_.sampled_rows = options_.inferred_rows;
   plan_.null_values = options_.null_values;
   plan_.null_is_empty = options_.null_values.size() == 1 && options_.null_values[0].empty();
   plan_.max_row_bytes = static_cast<int64_t>(max_row_bytes_);
@@ -415,8 +482,13 @@ Status CsvReaderImpl::open() {
   size_t first_row_start = 0;
   BRAID_ASSIGN_OR_RETURN(size_t first_row_end, read_first_row(first_row, first_row_start));
   if (first_row_end == std::string::npos) {
-    // No rows at all: the given schema, or none.
+    // No rows at all: the given schema (with the corrupt-record column), or none.
     schema_ = options_.schema ? options_.schema : braid::schema({});
+    if (options_.schema && options_.mode == MalformedMode::kPermissive && plan_.corrupt_index < 0) {
+      std::vector<FieldPtr> fields = options_.schema->fields();
+      fields.push_back(field(options_.corrupt_record_column, string_type(), true));
+      schema_ = braid::schema(std::move(fields));
+    }
     done_ = true;
     return Status::OK();
   }
@@ -435,7 +507,13 @@ Status CsvReaderImpl::open() {
                     fmt::format("{}: column '{}': {}", path_, c.name, kind.status().message()));
     }
     c.kind = *kind;
-    fields.push_back(field(c.name, c.type, true));
+    if (!options_.inferred_from.empty() && options_.schema) c.inferred = true;
+    fields.push_back(field(c.name, c.type, c.nullable));
+  }
+  if (options_.mode == MalformedMode::kPermissive) {
+    if (plan_.corrupt_index < 0) plan_.corrupt_index = static_cast<int>(fields.size());
+    fields.insert(fields.begin() + plan_.corrupt_index,
+                  field(options_.corrupt_record_column, string_type(), true));
   }
   schema_ = braid::schema(std::move(fields));
   plan_.schema = schema_;
@@ -535,6 +613,12 @@ Status CsvReaderImpl::parse_chunk() {
       }
       return error_at(r.error_offset, r.error.message());
     }
+    malformed_.count += r.malformed;
+    for (size_t offset : r.malformed_offsets) {
+      if (malformed_.first_lines.size() >= MalformedRows::kLinesKept) break;
+      BRAID_ASSIGN_OR_RETURN(int64_t line, line_at(buffer_offset_ + offset));
+      malformed_.first_lines.push_back(line);
+    }
     if (r.batch) batches.push_back(std::move(r.batch));
     expected_begin = r.end;
     if (r.incomplete) {
@@ -590,6 +674,33 @@ Result<RecordBatchPtr> CsvReaderImpl::next() {
 }
 
 }  // namespace
+
+Result<MalformedMode> parse_malformed_mode(std::string_view text) {
+  const std::string mode = upper_ascii(text);
+  if (mode == "FAILFAST") return MalformedMode::kFailFast;
+  if (mode == "DROPMALFORMED") return MalformedMode::kDropMalformed;
+  if (mode == "PERMISSIVE") return MalformedMode::kPermissive;
+  return Status::invalid_argument("unknown CSV mode '{}' (FAILFAST, DROPMALFORMED, PERMISSIVE)", text);
+}
+
+std::string_view malformed_mode_name(MalformedMode mode) {
+  switch (mode) {
+    case MalformedMode::kFailFast: return "FAILFAST";
+    case MalformedMode::kDropMalformed: return "DROPMALFORMED";
+    case MalformedMode::kPermissive: return "PERMISSIVE";
+  }
+  return "?";
+}
+
+std::string MalformedRows::describe(const std::string& path, MalformedMode mode) const {
+  std::string lines;
+  for (int64_t line : first_lines) lines += (lines.empty() ? "" : ", ") + std::to_string(line);
+  return fmt::format("{}: {} malformed row{} {} (mode {}), at line{} {}{}", path, count,
+                     count == 1 ? "" : "s",
+                     mode == MalformedMode::kDropMalformed ? "dropped" : "kept with their text",
+                     malformed_mode_name(mode), first_lines.size() == 1 ? "" : "s", lines,
+                     count > static_cast<int64_t>(first_lines.size()) ? ", ..." : "");
+}
 
 Result<std::unique_ptr<CsvReader>> CsvReader::open(std::shared_ptr<FileSystem> fs, std::string path,
                                                    CsvReadOptions options) {

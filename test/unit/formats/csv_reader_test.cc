@@ -1,5 +1,6 @@
 #include "formats/csv/csv_reader.h"
 
+#include <fmt/core.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -62,6 +63,41 @@ class CsvReaderTest : public ::testing::Test {
       auto got = read_jsonl(text, options);
       EXPECT_EQ(got.ok() ? *got : "error: " + got.status().to_string(), expected)
           << "block_bytes = " << block;
+    }
+    return expected;
+  }
+
+  // Rows (or the error) and the malformed-row report, read serially; every block size and
+  // parallel reading must give exactly the same, line numbers included.
+  std::string read_with_report(const std::string& text, CsvReadOptions options) {
+    auto once = [&](CsvReadOptions o) -> std::string {
+      Status s = fs_->write_file("in.csv", text);
+      if (!s.ok()) return s.to_string();
+      auto reader = CsvReader::open(fs_, "in.csv", o);
+      if (!reader.ok()) return "error: " + reader.status().to_string();
+      std::string out;
+      while (true) {
+        auto batch = (*reader)->next();
+        if (!batch.ok()) return out + "error: " + batch.status().to_string();
+        if (*batch == nullptr) break;
+        EXPECT_OK((*batch)->validate(true));
+        for (int64_t r = 0; r < (*batch)->num_rows(); ++r) {
+          for (int c = 0; c < (*batch)->num_columns(); ++c) {
+            if (c) out += ",";
+            append_value_text(out, *(*batch)->column(c), r, TextFlavor::kJson);
+          }
+          out += "\n";
+        }
+      }
+      if ((*reader)->malformed().count > 0) out += (*reader)->malformed().describe("in.csv", o.mode);
+      return out;
+    };
+    options.parallel = false;
+    const std::string expected = once(options);
+    for (int64_t block : {1, 2, 3, 7, 16, 61, 333, 4096}) {
+      options.parallel = true;
+      options.block_bytes = block;
+      EXPECT_EQ(once(options), expected) << "block_bytes = " << block;
     }
     return expected;
   }
@@ -258,18 +294,83 @@ TEST_F(CsvReaderTest, InvalidDialectIsRejected) {
 
 // ---- inference
 
-TEST_F(CsvReaderTest, IntegersWidenToBigintThenDouble) {
+TEST_F(CsvReaderTest, IntegersWidenToBigintThenDecimal) {
   SchemaPtr schema;
   ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("a,b,c,d,e\n"
                                              "1,1,1,1,007\n"
                                              "2147483647,2147483648,1.5,12345678901234567890,+8\n"
                                              "-2147483648,-1,1e3,1,-0\n",
                                              {}, &schema));
-  EXPECT_EQ(types(schema), "a:int b:bigint c:double d:double e:int");
+  // Beyond bigint an integer is a decimal(p,0) (Spark), never a double that would round it.
+  EXPECT_EQ(types(schema), "a:int b:bigint c:double d:decimal(20,0) e:int");
   EXPECT_EQ(rows,
-            "1,1,1,1,7\n"
-            "2147483647,2147483648,1.5,1.2345678901234567e+19,8\n"
-            "-2147483648,-1,1000,1,0\n");
+            "1,1,1,\"1\",7\n"
+            "2147483647,2147483648,1.5,\"12345678901234567890\",8\n"
+            "-2147483648,-1,1000,\"1\",0\n");
+}
+
+TEST_F(CsvReaderTest, DistinctHugeIdsStayDistinct) {
+  SchemaPtr schema;
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("id\n12345678901234567890\n12345678901234567891\n"
+                                             "-99999999999999999999999999999999999999\n",
+                                             {}, &schema));
+  EXPECT_EQ(types(schema), "id:decimal(38,0)");
+  EXPECT_EQ(rows,
+            "\"12345678901234567890\"\n\"12345678901234567891\"\n"
+            "\"-99999999999999999999999999999999999999\"\n");
+  // More than 38 digits: no decimal holds it, and a double would round it: a string.
+  ASSERT_OK_AND_ASSIGN(rows, read_jsonl("id\n1\n123456789012345678901234567890123456789\n", {}, &schema));
+  EXPECT_EQ(types(schema), "id:string");
+  EXPECT_EQ(rows, "\"1\"\n\"123456789012345678901234567890123456789\"\n");
+  // Leading zeros are not digits of the value.
+  ASSERT_OK_AND_ASSIGN(rows, read_jsonl("id\n000000000000000000000000000000000000000001\n", {}, &schema));
+  EXPECT_EQ(types(schema), "id:int");
+}
+
+TEST_F(CsvReaderTest, HugeIntegersWithFractionsAreDecimalsNotDoubles) {
+  SchemaPtr schema;
+  // An integer beyond 2^53 next to a fraction: a decimal wide enough for both.
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("a,b,c\n"
+                                             "12345678901234567890,9007199254740993,1\n"
+                                             "1.5,0.25,2.5\n",
+                                             {}, &schema));
+  EXPECT_EQ(types(schema), "a:decimal(21,1) b:decimal(18,2) c:double");
+  EXPECT_EQ(rows,
+            "\"12345678901234567890.0\",\"9007199254740993.00\",1\n"
+            "\"1.5\",\"0.25\",2.5\n");
+  // No decimal fits (39 digits) or a value is not plain notation: a string, still not a double.
+  ASSERT_OK_AND_ASSIGN(rows, read_jsonl("a,b\n"
+                                        "12345678901234567890123456789012345678,12345678901234567890\n"
+                                        "0.5,1e3\n",
+                                        {}, &schema));
+  EXPECT_EQ(types(schema), "a:string b:string");
+  EXPECT_EQ(rows,
+            "\"12345678901234567890123456789012345678\",\"12345678901234567890\"\n"
+            "\"0.5\",\"1e3\"\n");
+}
+
+TEST_F(CsvReaderTest, ValuesPastTheSampleAreNotRoundedIntoInferredTypes) {
+  CsvReadOptions o;
+  o.sample_rows = 2;
+  // A double column (from the sample) meets an integer a double does not hold.
+  EXPECT_THAT(read_jsonl("d\n1.5\n2\n12345678901234567891\n", o),
+              StatusIs(StatusCode::kParseError,
+                       HasSubstr("in.csv:4:1: column 'd': cannot read '12345678901234567891' as "
+                                 "double: a double would not hold this integer exactly")));
+  // An integer a double does hold is fine.
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("d\n1.5\n2\n9007199254740992\n", o));
+  EXPECT_EQ(rows, "1.5\n2\n9007199254740992\n");
+  // A decimal column (from the sample) meets a value with more fraction digits.
+  EXPECT_THAT(read_jsonl("d\n12345678901234567890\n0.5\n1.25\n", o),
+              StatusIs(StatusCode::kParseError,
+                       HasSubstr("in.csv:4:1: column 'd': cannot read '1.25' as decimal(21,1): "
+                                 "more fraction digits than its scale (1)")));
+  ASSERT_OK_AND_ASSIGN(rows, read_jsonl("d\n12345678901234567890\n0.5\n1.50\n", o));
+  EXPECT_EQ(rows, "\"12345678901234567890.0\"\n\"0.5\"\n\"1.5\"\n");
+  // A given decimal type rounds HALF_UP, as Spark does.
+  o.column_types = {{"d", decimal128(22, 1)}};
+  ASSERT_OK_AND_ASSIGN(rows, read_jsonl("d\n1.25\n", o));
+  EXPECT_EQ(rows, "\"1.3\"\n");
 }
 
 TEST_F(CsvReaderTest, DatesAndTimestampsWithZonesAndFractions) {
@@ -336,8 +437,8 @@ TEST_F(CsvReaderTest, InferenceUsesOnlyTheSample) {
   EXPECT_THAT(read_jsonl("a\n1\n2\nthree\n", o, &schema),
               StatusIs(StatusCode::kParseError,
                        HasSubstr("in.csv:4:1: column 'a': cannot read 'three' as int (type "
-                                 "inferred from the first 2 rows; give the column a type to "
-                                 "override)")));
+                                 "inferred from the first 2 rows; override it with the schema "
+                                 "option: 'a STRING')")));
   o.column_types = {{"a", string_type()}};
   ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("a\n1\n2\nthree\n", o));
   EXPECT_EQ(rows, "\"1\"\n\"2\"\n\"three\"\n");
@@ -484,6 +585,229 @@ TEST_F(CsvReaderTest, UnsupportedTypesAreRejected) {
                                  "supported")));
 }
 
+// ---- schema option (Spark's DDL schema, given as a Schema here)
+
+TEST_F(CsvReaderTest, SchemaMatchesColumnsByPositionNotByHeaderName) {
+  CsvReadOptions o;
+  o.schema = schema({field("id", int64()), field("qty", string_type(), false)});
+  SchemaPtr got;
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("qty,id\n1,x1\n2,007\n", o, &got));
+  EXPECT_EQ(types(got), "id:bigint qty:string");
+  EXPECT_FALSE(got->field(1)->nullable());
+  EXPECT_EQ(rows, "1,\"x1\"\n2,\"007\"\n");
+  // A header with another count of columns: both counts and the file.
+  EXPECT_THAT(read_jsonl("a,b,c\n1,2,3\n", o),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("in.csv: the file has 3 columns but the schema has 2")));
+  // Without a header, a row with another count is a malformed row.
+  o.header = false;
+  EXPECT_THAT(read_jsonl("1,a\n2,b,c\n", o),
+              StatusIs(StatusCode::kParseError, HasSubstr("in.csv:2:5: expected 2 fields, found 3")));
+}
+
+TEST_F(CsvReaderTest, NotNullColumnsRefuseNulls) {
+  CsvReadOptions o;
+  o.schema = schema({field("id", int64(), false), field("name", string_type(), false)});
+  EXPECT_THAT(read_jsonl("id,name\n1,a\n,b\n", o),
+              StatusIs(StatusCode::kParseError,
+                       HasSubstr("in.csv:3:1: column 'id' is NOT NULL, but the value is NULL")));
+  EXPECT_THAT(read_jsonl("id,name\n1,a\n2,\n", o),
+              StatusIs(StatusCode::kParseError,
+                       HasSubstr("in.csv:3:3: column 'name' is NOT NULL, but the value is NULL")));
+  // A quoted empty string is a value, not NULL.
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("id,name\n1,\"\"\n", o));
+  EXPECT_EQ(rows, "1,\"\"\n");
+}
+
+// ---- malformed rows (Spark's mode)
+
+TEST_F(CsvReaderTest, ModesNamesAreSparks) {
+  EXPECT_EQ(*parse_malformed_mode("failFast"), MalformedMode::kFailFast);
+  EXPECT_EQ(*parse_malformed_mode("DROPMALFORMED"), MalformedMode::kDropMalformed);
+  EXPECT_EQ(*parse_malformed_mode("permissive"), MalformedMode::kPermissive);
+  EXPECT_THAT(parse_malformed_mode("lenient"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("unknown CSV mode 'lenient' (FAILFAST, DROPMALFORMED, PERMISSIVE)")));
+}
+
+// Every kind of malformed row: too few fields, too many, a value of the wrong type, a NULL in a
+// NOT NULL column, text after a closing quote; and a good row with a quoted line break.
+const char* const kMalformed =
+    "id,qty,note\n"
+    "1,10,ok\n"
+    "2,20\n"
+    "3,30,x,extra\n"
+    "4,x1,bad qty\n"
+    ",50,no id\n"
+    "6,\"6\"0,after quote\n"
+    "7,70,\"two\nlines\"\n"
+    "8,80,\"bad\"\"\"quote\"x\r\n"
+    "9,90,last\n";
+
+TEST_F(CsvReaderTest, FailFastStopsAtTheFirstMalformedRow) {
+  CsvReadOptions o;
+  o.schema = schema({field("id", int64(), false), field("qty", int32()), field("note", string_type())});
+  EXPECT_EQ(read_with_report(kMalformed, o),
+            "error: in.csv:3:1: expected 3 fields, found 2");
+}
+
+TEST_F(CsvReaderTest, DropMalformedDropsCountsAndNamesTheLines) {
+  CsvReadOptions o;
+  o.schema = schema({field("id", int64(), false), field("qty", int32()), field("note", string_type())});
+  o.mode = MalformedMode::kDropMalformed;
+  EXPECT_EQ(read_with_report(kMalformed, o),
+            "1,10,\"ok\"\n"
+            "7,70,\"two\\nlines\"\n"
+            "9,90,\"last\"\n"
+            "in.csv: 6 malformed rows dropped (mode DROPMALFORMED), at lines 3, 4, 5, 6, 7, ...");
+}
+
+TEST_F(CsvReaderTest, PermissiveKeepsMalformedRowsWithTheirText) {
+  CsvReadOptions o;
+  o.schema = schema({field("id", int64()), field("qty", int32()), field("note", string_type())});
+  o.mode = MalformedMode::kPermissive;
+  SchemaPtr got;
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl(kMalformed, o, &got));
+  EXPECT_EQ(types(got), "id:bigint qty:int note:string _corrupt_record:string");
+  // Fields that read are kept (a missing one is NULL, an extra one ignored); the row's text
+  // without its line end.
+  EXPECT_EQ(read_with_report(kMalformed, o),
+            "1,10,\"ok\",null\n"
+            "2,20,null,\"2,20\"\n"
+            "3,30,\"x\",\"3,30,x,extra\"\n"
+            "4,null,\"bad qty\",\"4,x1,bad qty\"\n"
+            "null,50,\"no id\",null\n"
+            "null,null,null,\"6,\\\"6\\\"0,after quote\"\n"
+            "7,70,\"two\\nlines\",null\n"
+            "null,null,null,\"8,80,\\\"bad\\\"\\\"\\\"quote\\\"x\"\n"
+            "9,90,\"last\",null\n"
+            "in.csv: 5 malformed rows kept with their text (mode PERMISSIVE), at lines 3, 4, 5, 7, 10");
+}
+
+TEST_F(CsvReaderTest, CorruptRecordColumnCanBeNamedAndPlaced) {
+  CsvReadOptions o;
+  o.mode = MalformedMode::kPermissive;
+  o.corrupt_record_column = "bad";
+  SchemaPtr got;
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("a,b\n1,2\n3\n", o, &got));
+  EXPECT_EQ(types(got), "a:int b:int bad:string");
+  EXPECT_EQ(rows, "1,2,null\n3,null,\"3\"\n");
+  // In the schema (Spark's way), it is the column at its place, not a column of the file.
+  o.schema = schema({field("bad", string_type()), field("a", int32()), field("b", int32())});
+  ASSERT_OK_AND_ASSIGN(rows, read_jsonl("a,b\n1,2\n3,x\n", o, &got));
+  EXPECT_EQ(types(got), "bad:string a:int b:int");
+  EXPECT_EQ(rows, "null,1,2\n\"3,x\",3,null\n");
+  // It must be a string, and NOT NULL columns cannot take the NULLs of malformed rows.
+  o.schema = schema({field("bad", int32()), field("a", int32()), field("b", int32())});
+  EXPECT_THAT(read_jsonl("a,b\n1,2\n", o),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("in.csv: the corrupt-record column bad must be a STRING, not int")));
+  o.schema = schema({field("a", int32(), false), field("b", int32())});
+  EXPECT_THAT(read_jsonl("a,b\n1,2\n", o),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("in.csv: column a is NOT NULL, but mode PERMISSIVE puts NULL in the "
+                                 "fields of malformed rows")));
+  // A file column of that name would be ambiguous.
+  o.schema = nullptr;
+  o.corrupt_record_column = "_corrupt_record";
+  EXPECT_THAT(read_jsonl("a,_corrupt_record\n1,2\n", o),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("in.csv: the file has a column named _corrupt_record")));
+  // An empty file still has the column.
+  o.schema = schema({field("a", int32())});
+  ASSERT_OK_AND_ASSIGN(rows, read_jsonl("", o, &got));
+  EXPECT_EQ(types(got), "a:int _corrupt_record:string");
+}
+
+TEST_F(CsvReaderTest, InferenceSkipsMalformedRowsOutsideFailFast) {
+  CsvReadOptions o;
+  o.mode = MalformedMode::kDropMalformed;
+  SchemaPtr got;
+  ASSERT_OK_AND_ASSIGN(auto rows, read_jsonl("a,b\n1,2\nx,y,z\n3,4\n", o, &got));
+  EXPECT_EQ(types(got), "a:int b:int");
+  EXPECT_EQ(rows, "1,2\n3,4\n");
+  // Values past the sample that do not read as the inferred type are malformed rows too.
+  o.sample_rows = 1;
+  EXPECT_EQ(read_with_report("a\n1\n2\nthree\n4\n", o),
+            "1\n2\n4\nin.csv: 1 malformed row dropped (mode DROPMALFORMED), at line 4");
+}
+
+TEST_F(CsvReaderTest, MalformedLinesAreExactAcrossBlocksAndQuotedLineBreaks) {
+  // Quoted line breaks before every bad row, so that rows and lines differ; many blocks.
+  std::string text = "k,v\n";
+  int line = 2;
+  std::vector<int> bad_lines;
+  std::string expected_rows;
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 700 == 699) {
+      text += std::to_string(i) + ",oops\n";
+      bad_lines.push_back(line);
+      line += 1;
+      continue;
+    }
+    text += std::to_string(i) + ",\"" + std::to_string(i) + "\n" + std::to_string(i) + "\"\n";
+    expected_rows += std::to_string(i) + ",\"" + std::to_string(i) + "\\n" + std::to_string(i) + "\"\n";
+    line += 2;
+  }
+  CsvReadOptions o;
+  o.schema = schema({field("k", int32()), field("v", string_type())});
+  o.mode = MalformedMode::kDropMalformed;
+  // Bad by their field count.
+  std::string ragged = text;
+  for (size_t at = ragged.find(",oops\n"); at != std::string::npos; at = ragged.find(",oops\n", at)) {
+    ragged.replace(at, 6, ",oops,!\n");
+  }
+  ASSERT_EQ(bad_lines.size(), 4u);
+  EXPECT_EQ(read_with_report(ragged, o),
+            expected_rows + fmt::format("in.csv: 4 malformed rows dropped (mode DROPMALFORMED), at "
+                                        "lines {}, {}, {}, {}",
+                                        bad_lines[0], bad_lines[1], bad_lines[2], bad_lines[3]));
+  // And a failing read names the first one's line.
+  o.mode = MalformedMode::kFailFast;
+  auto failed = read_jsonl(ragged, o);
+  EXPECT_THAT(failed, StatusIs(StatusCode::kParseError,
+                               HasSubstr(fmt::format("in.csv:{}:", bad_lines[0]))));
+}
+
+TEST_F(CsvReaderTest, MalformedRowsWithQuotedLineBreaksAcrossChunks) {
+  // Rows with text after a closing quote, whose rest holds a quoted line break, every third row:
+  // past 4 KiB, so that chunk ends fall inside them (the row is then carried over whole).
+  std::string text = "k,v,w\n";
+  std::string kept_rows, corrupt_rows;
+  std::vector<int> bad_lines;
+  int line = 2;
+  for (int i = 0; i < 1500; ++i) {
+    if (i % 3 == 0) {
+      const std::string row = std::to_string(i) + ",\"q\"junk,\"multi\nline\"";
+      text += row + "\n";
+      bad_lines.push_back(line);
+      corrupt_rows += "null,null,null,\"" + std::to_string(i) + ",\\\"q\\\"junk,\\\"multi\\nline\\\"\"\n";
+    } else {
+      text += std::to_string(i) + ",\"v\nw\",ok\n";
+      kept_rows += std::to_string(i) + ",\"v\\nw\",\"ok\"\n";
+      corrupt_rows += std::to_string(i) + ",\"v\\nw\",\"ok\",null\n";
+    }
+    line += 2;
+  }
+  ASSERT_GT(text.size(), 20000u);
+  CsvReadOptions o;
+  o.schema = schema({field("k", int32()), field("v", string_type()), field("w", string_type())});
+  o.mode = MalformedMode::kDropMalformed;
+  EXPECT_EQ(read_with_report(text, o),
+            kept_rows + fmt::format("in.csv: 500 malformed rows dropped (mode DROPMALFORMED), at "
+                                    "lines {}, {}, {}, {}, {}, ...",
+                                    bad_lines[0], bad_lines[1], bad_lines[2], bad_lines[3], bad_lines[4]));
+  o.mode = MalformedMode::kPermissive;
+  EXPECT_EQ(read_with_report(text, o),
+            corrupt_rows + fmt::format("in.csv: 500 malformed rows kept with their text (mode "
+                                       "PERMISSIVE), at lines {}, {}, {}, {}, {}, ...",
+                                       bad_lines[0], bad_lines[1], bad_lines[2], bad_lines[3], bad_lines[4]));
+  o.mode = MalformedMode::kFailFast;
+  EXPECT_THAT(read_jsonl(text, o),
+              StatusIs(StatusCode::kParseError,
+                       HasSubstr("in.csv:2:6: unexpected 'j' after the closing quote of a field")));
+}
+
 // ---- errors
 
 TEST_F(CsvReaderTest, UnterminatedQuoteNamesWhereItOpened) {
@@ -542,7 +866,7 @@ TEST_F(CsvReaderTest, BadNumbersNameLineColumnAndInference) {
   o.sample_rows = 10;
   EXPECT_THAT(read_jsonl(text, o),
               StatusIs(StatusCode::kParseError,
-                       HasSubstr("in.csv:52:4: column 'qty': cannot read 'x1' as int (type inferred from the first 10 rows; give the column a type to override)")));
+                       HasSubstr("in.csv:52:4: column 'qty': cannot read 'x1' as int (type inferred from the first 10 rows; override it with the schema option: 'id INT, qty STRING')")));
   // Columns given a type do not mention inference.
   o.column_types = {{"qty", int64()}};
   EXPECT_THAT(read_jsonl(text, o),
@@ -596,15 +920,16 @@ TEST_F(CsvReaderTest, LongValuesAreClippedInMessages) {
 TEST_F(CsvReaderTest, InvalidUtf8NamesThePlace) {
   EXPECT_THAT(read_jsonl("s\nok\nbad\xff\n"),
               StatusIs(StatusCode::kParseError,
-                       HasSubstr("in.csv:3:1: column 's': invalid UTF-8 (give the column the type "
-                                 "binary to read the bytes as they are)")));
+                       HasSubstr("in.csv:3:1: column 's': invalid UTF-8 (to read the bytes as they "
+                                 "are, give the column the type BINARY with the schema option: "
+                                 "'s BINARY')")));
   // Truncated sequence inside a quoted field, in parallel, far into the file.
   std::string text = "n,s\n";
   for (int i = 0; i < 3000; ++i) text += std::to_string(i) + ",\xC3\xA9t\xC3\xA9\n";
   text += "3000,\"ok \xE2\x82\"\n";
   EXPECT_EQ(read_every_way(text),
-            "error: in.csv:3002:6: column 's': invalid UTF-8 (give the column the type binary to "
-            "read the bytes as they are)");
+            "error: in.csv:3002:6: column 's': invalid UTF-8 (to read the bytes as they are, give "
+            "the column the type BINARY with the schema option: 'n INT, s BINARY')");
 }
 
 TEST_F(CsvReaderTest, GarbageAfterClosingQuote) {

@@ -88,6 +88,33 @@ merge = "INSERT INTO t SELECT * FROM staged"
   EXPECT_EQ(c.flows[0].for_each_rows[1].at("n"), "4");
 }
 
+TEST(PipelineConfigTest, LiteralsKeepTheirExactValues) {
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline(R"toml(
+[pipeline]
+name = "p"
+[params]
+tenth = 0.1
+max = 9223372036854775807
+big = "12345678901234567890"
+[flows.f]
+for_each = [{ up = inf, down = -inf, none = nan, tiny = 5e-324 }]
+stage = "SELECT :up AS r"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                                                "p.toml"));
+  EXPECT_EQ(c.params.at("tenth"), "0.1D");
+  EXPECT_EQ(c.params.at("max"), "9223372036854775807");
+  EXPECT_EQ(c.params.at("big"), "'12345678901234567890'");
+  const ParamRow& row = c.flows[0].for_each_rows.at(0);
+  EXPECT_EQ(row.at("up"), "CAST('Infinity' AS DOUBLE)");
+  EXPECT_EQ(row.at("down"), "CAST('-Infinity' AS DOUBLE)");
+  EXPECT_EQ(row.at("none"), "CAST('NaN' AS DOUBLE)");
+  EXPECT_EQ(row.at("tiny"), "5e-324D");
+  // An integer beyond 64 bits is not silently made a float: TOML itself refuses it.
+  EXPECT_THAT(parse_pipeline("[pipeline]\nname = \"p\"\n[params]\nid = 12345678901234567890\n", "p.toml"),
+              StatusIs(StatusCode::kParseError, HasSubstr("p.toml:4:")));
+}
+
 TEST(PipelineConfigTest, ReportsEveryProblemWithItsLine) {
   auto c = parse_pipeline(R"toml([pipeline]
 name = "p"
@@ -117,6 +144,67 @@ action = "explode"
   EXPECT_THAT(m, HasSubstr("no flow is named 'nope'"));
   EXPECT_THAT(m, HasSubstr("p.toml:14: flows.a.expect.check:"));
   EXPECT_THAT(m, HasSubstr("p.toml:15: flows.a.expect.action: 'explode'"));
+}
+
+TEST(PipelineConfigTest, CsvSourcesTakeSchemaAndMode) {
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline(R"toml(
+[pipeline]
+name = "p"
+[sources.orders]
+path = "orders.csv"
+schema = "id BIGINT, amount DECIMAL(10, 2) NOT NULL, note STRING"
+mode = "dropMalformed"
+[sources.raw]
+path = "raw.csv"
+mode = "PERMISSIVE"
+corrupt_record_column = "bad_line"
+[flows.f]
+stage = "SELECT * FROM orders"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                                                "p.toml"));
+  ASSERT_EQ(c.sources.size(), 2u);
+  EXPECT_EQ(c.sources[0].schema, "id BIGINT, amount DECIMAL(10, 2) NOT NULL, note STRING");
+  EXPECT_EQ(c.sources[0].mode, "DROPMALFORMED");
+  using Options = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(c.sources[0].read_options(),
+            (Options{{"schema", "id BIGINT, amount DECIMAL(10, 2) NOT NULL, note STRING"}, {"mode", "DROPMALFORMED"}}));
+  EXPECT_EQ(c.sources[1].read_options(),
+            (Options{{"mode", "PERMISSIVE"}, {"columnNameOfCorruptRecord", "bad_line"}}));
+}
+
+TEST(PipelineConfigTest, BadCsvSourceOptionsAreProblemsAtTheirLines) {
+  auto c = parse_pipeline(R"toml([pipeline]
+name = "p"
+[sources.a]
+path = "a.csv"
+schema = "id BIGINT, amount NUMBER"
+mode = "lenient"
+[sources.b]
+path = "b.parquet"
+schema = "id BIGINT"
+[sources.c]
+path = "c.csv"
+corrupt_record_column = "bad"
+schema = 42
+[sources.d]
+path = "d.csv"
+schema = "id INT, ID INT"
+delimiter = ";"
+[flows.f]
+stage = "SELECT 1 AS x"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                          "p.toml");
+  ASSERT_THAT(c.status(), StatusIs(StatusCode::kInvalidArgument, ::testing::_));
+  const std::string m = c.status().message();
+  EXPECT_THAT(m, HasSubstr("p.toml:5: sources.a.schema: line 1, column 19: expected a type name, found 'NUMBER'"));
+  EXPECT_THAT(m, HasSubstr("p.toml:6: sources.a.mode: unknown CSV mode 'lenient' (FAILFAST, DROPMALFORMED, PERMISSIVE)"));
+  EXPECT_THAT(m, HasSubstr("p.toml:9: sources.b.schema: applies to CSV sources, and this one is parquet"));
+  EXPECT_THAT(m, HasSubstr("p.toml:12: sources.c.corrupt_record_column: needs mode = \"PERMISSIVE\""));
+  EXPECT_THAT(m, HasSubstr("p.toml:13: sources.c.schema: expected a string, got an integer"));
+  EXPECT_THAT(m, HasSubstr("p.toml:16: sources.d.schema: line 1, column 9: the column ID is named twice"));
+  EXPECT_THAT(m, HasSubstr("p.toml:17: unknown key 'delimiter' in [sources.d]"));
 }
 
 TEST(PipelineConfigTest, RejectsDependencyCycles) {

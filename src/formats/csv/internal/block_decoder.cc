@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "columnar/decimal.h"
+#include "columnar/take.h"
 #include "columnar/temporal.h"
 #include "columnar/utf8.h"
 #include "formats/csv/internal/column_sinks.h"
@@ -63,6 +64,25 @@ std::string clip(std::string_view s) {
   return std::string(s.substr(0, utf8::prefix_bytes(s, 37))) + "...";
 }
 
+// A column name in a DDL schema string: in backticks unless a plain identifier.
+std::string ddl_name(const std::string& name) {
+  bool plain = !name.empty() && !is_digit(name[0]);
+  for (char c : name) {
+    plain &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
+  }
+  if (plain) return name;
+  std::string quoted = "`";
+  for (char c : name) quoted += c == '`' ? std::string("``") : std::string(1, c);
+  return quoted + "`";
+}
+
+// A type in a DDL schema string (Spark's names, as the SQL parser reads them).
+std::string ddl_type(const DataType& type) {
+  std::string t = type.to_string();
+  for (char& c : t) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return t;
+}
+
 // A date, or a timestamp at midnight (what Spark writes for dates cast to timestamps).
 bool parse_date_value(std::string_view s, int32_t* out) {
   if (parse_date(s, out)) return true;
@@ -74,6 +94,17 @@ bool parse_date_value(std::string_view s, int32_t* out) {
   if (days < INT32_MIN || days > INT32_MAX) return false;
   *out = static_cast<int32_t>(days);
   return true;
+}
+
+// Whether a plain decimal has non-zero digits after the first `scale` fraction digits (or an
+// exponent, which inference never makes a decimal of).
+bool fraction_digits_beyond(std::string_view s, int scale) {
+  const size_t point = s.find('.');
+  if (point == std::string_view::npos) return s.find_first_of("eE") != std::string_view::npos;
+  for (size_t i = point + 1 + static_cast<size_t>(scale); i < s.size(); ++i) {
+    if (s[i] != '0') return true;
+  }
+  return false;
 }
 
 bool parse_bool_value(std::string_view s, bool* out) {
@@ -112,19 +143,44 @@ class BlockDecoder {
   BlockDecoder(const ReadPlan& plan, const char* data, size_t size, bool eof)
       : plan_(plan),
         data_(data),
+        size_(size),
+        eof_(eof),
         tokenizer_(plan.dialect, data, size, eof),
         num_columns_(static_cast<uint32_t>(plan.columns.size())),
         stride_(num_columns_ + 1),
         batch_rows_(std::clamp<size_t>(kBatchFields / stride_, 1, kMaxBatchRows)),
-        fields_(batch_rows_ * stride_) {
+        fields_(batch_rows_ * stride_),
+        fail_fast_(plan.mode == MalformedMode::kFailFast) {
     sinks_.reserve(num_columns_);
     for (const auto& c : plan.columns) sinks_.push_back(make_sink(c));
+    if (!fail_fast_) {
+      row_begin_.resize(batch_rows_);
+      row_end_.resize(batch_rows_);
+      bad_.resize(batch_rows_);
+    }
+    if (plan.corrupt_index >= 0) corrupt_sink_ = std::make_unique<StringColumnSink>(string_type());
   }
 
   BlockResult decode(size_t begin, size_t stop);
 
  private:
   [[gnu::always_inline]] bool is_null(const FieldRef& f) const { return is_null_field(plan_, f); }
+  // Row r of the batch failed in some column: true (stop) in FAILFAST mode; otherwise the row is
+  // marked malformed and the field becomes NULL.
+  [[gnu::always_inline]] bool fails(size_t r) {
+    if (fail_fast_) return true;
+    bad_[r] = 1;
+    return false;
+  }
+  // Outside FAILFAST: where the malformed row that starts at row_start and whose tokenizing
+  // failed after a closing quote ends (false: past the data, the file goes on).
+  bool end_of_bad_row(size_t error_offset, size_t* end) const;
+  // Outside FAILFAST, after a batch of `rows` rows: notes its malformed rows and, in PERMISSIVE
+  // mode, writes their text to the corrupt-record column.
+  Status finish_batch(size_t rows, int64_t first_row, BlockResult& out);
+  // The columns of the block's rows (with the corrupt-record column), malformed rows left out in
+  // DROPMALFORMED mode; nullptr when none is left.
+  Result<RecordBatchPtr> finish(int64_t total_rows);
   // The field's text with escapes resolved (valid until the next call).
   std::string_view text_of(const FieldRef& f) {
     if (!f.escaped()) return f.raw();
@@ -140,9 +196,14 @@ class BlockDecoder {
   int64_t convert_binary(size_t c, size_t rows, bool validate_utf8);
   int64_t convert_bool(size_t c, size_t rows);
   std::string conversion_error(size_t c, const FieldRef& f);
+  // A schema option that reads every column as now except `column`, which gets `type`: how an
+  // error tells the user to override an inferred type.
+  std::string schema_hint(size_t column, std::string_view type) const;
 
   const ReadPlan& plan_;
   const char* data_;
+  const size_t size_;
+  const bool eof_;
   RowTokenizer tokenizer_;
   const uint32_t num_columns_;
   // Fields per row slot: one more than the columns, to see where an extra field starts.
@@ -152,25 +213,39 @@ class BlockDecoder {
   std::vector<std::unique_ptr<ColumnSink>> sinks_;
   std::string scratch_;
   bool ascii_ = false;  // the batch's bytes are all ASCII: strings need no UTF-8 check
+  // Outside FAILFAST (the vectors are empty otherwise): per row of the batch, where it starts and
+  // ends and whether it is malformed; the block's rows to drop (DROPMALFORMED).
+  const bool fail_fast_;
+  std::vector<size_t> row_begin_, row_end_;
+  std::vector<uint8_t> bad_;
+  std::vector<int64_t> dropped_;
+  std::unique_ptr<StringColumnSink> corrupt_sink_;  // PERMISSIVE
 };
 
 template <typename T, typename Parse>
 int64_t BlockDecoder::convert_fixed(size_t c, size_t rows, Parse parse) {
   auto& sink = static_cast<FixedColumnSink<T>&>(*sinks_[c]);
   sink.begin_batch(rows);
+  const bool not_null = !plan_.columns[c].nullable;
   const FieldRef* f = fields_.data() + c;
   for (size_t r = 0; r < rows; ++r, f += stride_) {
     if (is_null(*f)) {
+      if (not_null && fails(r)) return static_cast<int64_t>(r);
       sink.append_null();
       continue;
     }
     const std::string_view s = trim_blanks(text_of(*f));
     if (s.empty()) {  // a blank value of a non-string column is NULL
+      if (not_null && fails(r)) return static_cast<int64_t>(r);
       sink.append_null();
       continue;
     }
     T v;
-    if (!parse(s, &v)) return static_cast<int64_t>(r);
+    if (!parse(s, &v)) {
+      if (fails(r)) return static_cast<int64_t>(r);
+      sink.append_null();
+      continue;
+    }
     sink.append(v);
   }
   return -1;
@@ -182,14 +257,20 @@ int64_t BlockDecoder::convert_binary(size_t c, size_t rows, bool validate_utf8) 
   for (size_t r = 0; r < rows; ++r) bytes += field(r, c).size;
   sink.begin_batch(rows, bytes);
   const bool check = validate_utf8 && !ascii_;
+  const bool not_null = !plan_.columns[c].nullable;
   const FieldRef* f = fields_.data() + c;
   for (size_t r = 0; r < rows; ++r, f += stride_) {
     if (is_null(*f)) {
+      if (not_null && fails(r)) return static_cast<int64_t>(r);
       sink.append_null();
       continue;
     }
     const std::string_view s = text_of(*f);
-    if (check && !utf8::is_valid(s)) return static_cast<int64_t>(r);
+    if (check && !utf8::is_valid(s)) {
+      if (fails(r)) return static_cast<int64_t>(r);
+      sink.append_null();
+      continue;
+    }
     sink.append(s, !f->escaped());
   }
   sink.end_batch();
@@ -199,19 +280,26 @@ int64_t BlockDecoder::convert_binary(size_t c, size_t rows, bool validate_utf8) 
 int64_t BlockDecoder::convert_bool(size_t c, size_t rows) {
   auto& sink = static_cast<BooleanColumnSink&>(*sinks_[c]);
   sink.begin_batch(rows);
+  const bool not_null = !plan_.columns[c].nullable;
   const FieldRef* f = fields_.data() + c;
   for (size_t r = 0; r < rows; ++r, f += stride_) {
     if (is_null(*f)) {
+      if (not_null && fails(r)) return static_cast<int64_t>(r);
       sink.append_null();
       continue;
     }
     const std::string_view s = trim_blanks(text_of(*f));
     if (s.empty()) {
+      if (not_null && fails(r)) return static_cast<int64_t>(r);
       sink.append_null();
       continue;
     }
     bool v;
-    if (!parse_bool_value(s, &v)) return static_cast<int64_t>(r);
+    if (!parse_bool_value(s, &v)) {
+      if (fails(r)) return static_cast<int64_t>(r);
+      sink.append_null();
+      continue;
+    }
     sink.append(v);
   }
   return -1;
@@ -237,9 +325,28 @@ int64_t BlockDecoder::convert(size_t c, size_t rows) {
     case ValueKind::kUInt64: return convert_fixed<uint64_t>(c, rows, integer(static_cast<uint64_t*>(nullptr)));
     case ValueKind::kFloat32: return convert_fixed<float>(c, rows, parse_float);
     case ValueKind::kFloat64:
+      if (col.inferred) {
+        // The sample's integers were all doubles exactly; a later one that is not is refused
+        // rather than rounded (short decimals are exact: 15 digits).
+        return convert_fixed<double>(c, rows, [](std::string_view s, double* v) {
+          return fast::short_decimal(s, v) || (parse_double_general(s, v) && !is_inexact_integer(s));
+        });
+      }
       return convert_fixed<double>(c, rows, [](std::string_view s, double* v) { return parse_double(s, v); });
     case ValueKind::kDecimal: {
       const int precision = col.type->precision(), scale = col.type->scale();
+      if (col.inferred) {
+        // Exact values only: a later value with more fraction digits than the sample's is
+        // refused rather than rounded (a given type rounds HALF_UP, as Spark does).
+        return convert_fixed<Int128>(c, rows, [precision, scale](std::string_view s, Int128* v) {
+          if (fraction_digits_beyond(s, scale)) return false;
+          if (fast::short_decimal128(s, precision, scale, v)) return true;
+          auto d = decimal::parse(s, precision, scale);
+          if (!d) return false;
+          *v = *d;
+          return true;
+        });
+      }
       return convert_fixed<Int128>(c, rows, [precision, scale](std::string_view s, Int128* v) {
         if (fast::short_decimal128(s, precision, scale, v)) return true;
         auto d = decimal::parse(s, precision, scale);
@@ -271,11 +378,17 @@ int64_t BlockDecoder::convert(size_t c, size_t rows) {
 std::string BlockDecoder::conversion_error(size_t c, const FieldRef& f) {
   const ColumnPlan& col = plan_.columns[c];
   const std::string type = col.type->to_string();
+  if (!col.nullable && (is_null(f) || (col.kind != ValueKind::kString &&
+                                       col.kind != ValueKind::kBinary &&
+                                       trim_blanks(text_of(f)).empty()))) {
+    return fmt::format("column '{}' is NOT NULL, but the value is {}", col.name,
+                       (f.flags & FieldRef::kMissing) != 0 ? "missing" : "NULL");
+  }
   if (col.kind == ValueKind::kString) {
     return fmt::format(
-        "column '{}': invalid UTF-8 (give the column the type binary to read the bytes as they "
-        "are)",
-        col.name);
+        "column '{}': invalid UTF-8 (to read the bytes as they are, give the column the type "
+        "BINARY with the schema option: {})",
+        col.name, schema_hint(c, "BINARY"));
   }
   const std::string_view s = trim_blanks(text_of(f));
   std::string why;
@@ -298,9 +411,14 @@ std::string BlockDecoder::conversion_error(size_t c, const FieldRef& f) {
       }
       break;
     }
+    case ValueKind::kFloat64:
+      if (col.inferred && is_inexact_integer(s)) why = ": a double would not hold this integer exactly";
+      break;
     case ValueKind::kDecimal: {
       decimal::ParseError e;
-      if (!decimal::parse(s, col.type->precision(), col.type->scale(), &e) &&
+      if (col.inferred && fraction_digits_beyond(s, col.type->scale())) {
+        why = fmt::format(": more fraction digits than its scale ({})", col.type->scale());
+      } else if (!decimal::parse(s, col.type->precision(), col.type->scale(), &e) &&
           e == decimal::ParseError::kOverflow) {
         why = fmt::format(": more than {} digits before the decimal point",
                           col.type->precision() - col.type->scale());
@@ -313,11 +431,104 @@ std::string BlockDecoder::conversion_error(size_t c, const FieldRef& f) {
   std::string message = fmt::format("column '{}': cannot read '{}' as {}{}", col.name, clip(s),
                                     type, why);
   if (col.inferred) {
-    message += fmt::format(" (type inferred from the first {} rows; give the column a type to "
-                           "override)",
-                           plan_.sampled_rows);
+    message += fmt::format(" (type inferred from the first {} rows{}; override it with the schema "
+                           "option: {})",
+                           plan_.sampled_rows,
+                           plan_.inferred_from.empty() ? "" : " of " + plan_.inferred_from,
+                           schema_hint(c, "STRING"));
   }
   return message;
+}
+
+std::string BlockDecoder::schema_hint(size_t column, std::string_view type) const {
+  std::string ddl;
+  for (size_t c = 0; c < plan_.columns.size(); ++c) {
+    const ColumnPlan& col = plan_.columns[c];
+    if (!ddl.empty()) ddl += ", ";
+    ddl += ddl_name(col.name);
+    ddl += ' ';
+    ddl += c == column ? std::string(type) : ddl_type(*col.type);
+    if (!col.nullable) ddl += " NOT NULL";
+  }
+  return "'" + ddl + "'";
+}
+
+bool BlockDecoder::end_of_bad_row(size_t error_offset, size_t* end) const {
+  // The machine the parallel reader found the next blocks' rows with, from where the tokenizer
+  // stopped: the rest of the row reads as an unquoted field and what follows it.
+  const BoundaryMachine machine(plan_.dialect);
+  BoundaryMachine::State state = BoundaryMachine::kQuoteInQuoted;
+  for (size_t i = error_offset; i < size_; ++i) {
+    state = machine.step(state, data_[i]);
+    if (state == BoundaryMachine::kRowStart) {
+      *end = i + 1;
+      return true;
+    }
+  }
+  *end = size_;
+  return eof_;
+}
+
+Status BlockDecoder::finish_batch(size_t rows, int64_t first_row, BlockResult& out) {
+  size_t bad_bytes = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    if (!bad_[r]) continue;
+    ++out.malformed;
+    if (out.malformed_offsets.size() < MalformedRows::kLinesKept) {
+      out.malformed_offsets.push_back(row_begin_[r]);
+    }
+    if (plan_.mode == MalformedMode::kDropMalformed) dropped_.push_back(first_row + static_cast<int64_t>(r));
+    bad_bytes += row_end_[r] - row_begin_[r];
+  }
+  if (!corrupt_sink_) return Status::OK();
+  corrupt_sink_->begin_batch(rows, bad_bytes);
+  for (size_t r = 0; r < rows; ++r) {
+    if (!bad_[r]) {
+      corrupt_sink_->append_null();
+      continue;
+    }
+    // The row as written, without its line end.
+    size_t end = row_end_[r];
+    if (end > row_begin_[r] && data_[end - 1] == '\n') --end;
+    if (end > row_begin_[r] && data_[end - 1] == '\r') --end;
+    const std::string_view text(data_ + row_begin_[r], end - row_begin_[r]);
+    if (!utf8::is_valid(text)) {
+      return Status::parse_error(
+          "a malformed row is not valid UTF-8, so the {} column cannot hold its text (read with "
+          "mode FAILFAST to see what is wrong with it)",
+          plan_.schema->field(plan_.corrupt_index)->name());
+    }
+    corrupt_sink_->append(text, false);
+  }
+  corrupt_sink_->end_batch();
+  return Status::OK();
+}
+
+Result<RecordBatchPtr> BlockDecoder::finish(int64_t total_rows) {
+  std::vector<ColumnPtr> columns;
+  columns.reserve(num_columns_ + 1);
+  for (auto& sink : sinks_) {
+    BRAID_ASSIGN_OR_RETURN(auto column, sink->finish());
+    columns.push_back(std::move(column));
+  }
+  if (corrupt_sink_) {
+    BRAID_ASSIGN_OR_RETURN(auto column, corrupt_sink_->finish());
+    columns.insert(columns.begin() + plan_.corrupt_index, std::move(column));
+  }
+  auto batch = std::make_shared<const RecordBatch>(plan_.schema, total_rows, std::move(columns));
+  if (dropped_.empty()) return RecordBatchPtr(std::move(batch));
+  if (static_cast<int64_t>(dropped_.size()) == total_rows) return RecordBatchPtr(nullptr);
+  std::vector<int64_t> kept;
+  kept.reserve(static_cast<size_t>(total_rows) - dropped_.size());
+  size_t next_dropped = 0;
+  for (int64_t r = 0; r < total_rows; ++r) {
+    if (next_dropped < dropped_.size() && dropped_[next_dropped] == r) {
+      ++next_dropped;
+    } else {
+      kept.push_back(r);
+    }
+  }
+  return take(*batch, kept);
 }
 
 BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
@@ -338,14 +549,20 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
       const size_t row_start = pos;
       FieldRef* row = &fields_[rows * stride_];
       uint32_t n = 0;
+      bool malformed = false;
       const RowStatus status = tokenizer_.next_row(pos, row, stride_, n);
       if (status == RowStatus::kRow) {
         if (n != num_columns_) {
-          failed = true;
-          error_offset = n < num_columns_ ? row_start : static_cast<size_t>(row[num_columns_].start() - data_);
-          error = fmt::format("expected {} field{}, found {}", num_columns_,
-                              num_columns_ == 1 ? "" : "s", n);
-          break;
+          if (fail_fast_) {
+            failed = true;
+            error_offset = n < num_columns_ ? row_start : static_cast<size_t>(row[num_columns_].start() - data_);
+            error = fmt::format("expected {} field{}, found {}", num_columns_,
+                                num_columns_ == 1 ? "" : "s", n);
+            break;
+          }
+          // Missing fields are NULL; extra ones are not read.
+          malformed = true;
+          for (uint32_t c = n; c < num_columns_; ++c) row[c] = FieldRef{data_ + row_start, 0, FieldRef::kMissing};
         }
       } else if (status == RowStatus::kBlank) {
         if (num_columns_ != 1) {
@@ -360,6 +577,17 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
                                                                       : tokenizer_.open_quote();
         pos = row_start;
         break;
+      } else if (!fail_fast_ && tokenizer_.error_after_quote()) {
+        // Text after a closing quote: a malformed row whose end the grammar still knows.
+        size_t end;
+        if (!end_of_bad_row(tokenizer_.error_offset(), &end)) {
+          out.incomplete = true;
+          pos = row_start;
+          break;
+        }
+        pos = end;
+        malformed = true;
+        for (uint32_t c = 0; c < num_columns_; ++c) row[c] = FieldRef{data_ + row_start, 0, FieldRef::kMissing};
       } else {
         failed = true;
         error_offset = tokenizer_.error_offset();
@@ -371,6 +599,11 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
         error_offset = row_start;
         error = fmt::format("row is longer than max_row_bytes ({} bytes)", plan_.max_row_bytes);
         break;
+      }
+      if (!fail_fast_) {
+        row_begin_[rows] = row_start;
+        row_end_[rows] = pos;
+        bad_[rows] = malformed;
       }
       ++rows;
       rows_end = pos;
@@ -396,6 +629,20 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
         out.error_offset = static_cast<size_t>(f.start() - data_);
         return out;
       }
+      if (!fail_fast_) {
+        Status st = finish_batch(rows, total_rows, out);
+        if (!st.ok()) {
+          out.error = std::move(st);
+          out.error_offset = batch_begin;
+          for (size_t r = 0; r < rows; ++r) {
+            if (bad_[r]) {
+              out.error_offset = row_begin_[r];
+              break;
+            }
+          }
+          return out;
+        }
+      }
     }
     if (failed) {
       out.error = Status::parse_error("{}", error);
@@ -413,17 +660,12 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
     out.end = pos;
   }
   if (total_rows == 0) return out;
-  std::vector<ColumnPtr> columns;
-  columns.reserve(num_columns_);
-  for (auto& sink : sinks_) {
-    auto column = sink->finish();
-    if (!column.ok()) {
-      out.error = column.status();
-      return out;
-    }
-    columns.push_back(std::move(column).value());
+  auto batch = finish(total_rows);
+  if (!batch.ok()) {
+    out.error = batch.status();
+    return out;
   }
-  out.batch = std::make_shared<const RecordBatch>(plan_.schema, total_rows, std::move(columns));
+  out.batch = std::move(batch).value();
   return out;
 }
 

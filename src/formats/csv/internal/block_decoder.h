@@ -6,6 +6,10 @@
 // of field text except for fields with escapes). Errors carry the offset of the offending field
 // so the reader can turn it into path:line:column.
 //
+// Malformed rows outside FAILFAST mode go through the same conversion (missing fields NULL, a
+// failed field NULL) and are marked; at the end of the block they are dropped (DROPMALFORMED)
+// or get their text in the corrupt-record column (PERMISSIVE). Good rows pay nothing for it.
+//
 // Thread-safety: decode_block() may run concurrently for different blocks of one buffer; the
 // ReadPlan is shared read-only.
 #pragma once
@@ -16,6 +20,7 @@
 
 #include "braid/result.h"
 #include "columnar/record_batch.h"
+#include "formats/csv/csv_reader.h"
 #include "formats/csv/internal/row_tokenizer.h"
 
 namespace braid::csv::internal {
@@ -49,13 +54,17 @@ struct ColumnPlan {
   TypePtr type;
   ValueKind kind = ValueKind::kString;
   bool inferred = false;  // error messages then suggest giving the column a type
+  bool nullable = true;   // false: a NULL is a malformed row
 };
 
 // Everything a block needs to know, fixed when the reader opens.
 struct ReadPlan {
   Dialect dialect;
-  SchemaPtr schema;
-  std::vector<ColumnPlan> columns;
+  SchemaPtr schema;                 // of the batches: the columns, and the corrupt-record column
+  std::vector<ColumnPlan> columns;  // the file's columns
+  MalformedMode mode = MalformedMode::kFailFast;
+  int corrupt_index = -1;           // PERMISSIVE: the corrupt-record column's place in `schema`
+  std::string inferred_from;        // the file the inferred types come from, when another one
   std::vector<std::string> null_values;  // unquoted texts read as NULL
   bool null_is_empty = true;             // null_values is exactly {""}: the common case
   int64_t sampled_rows = 0;              // rows the inferred types were taken from
@@ -64,7 +73,7 @@ struct ReadPlan {
 
 // Whether a field reads as NULL: unquoted and one of the plan's null texts.
 [[gnu::always_inline]] inline bool is_null_field(const ReadPlan& plan, const FieldRef& f) {
-  if (f.quoted()) return false;
+  if (f.flags != 0) return (f.flags & FieldRef::kMissing) != 0;  // quoted: never NULL
   if (plan.null_is_empty) return f.size == 0;
   for (const auto& n : plan.null_values) {
     if (f.raw() == n) return true;
@@ -85,6 +94,9 @@ struct BlockResult {
   // error (e.g. out of memory) with error_offset == kNone.
   Status error;
   size_t error_offset = kNone;
+  // Outside FAILFAST: the malformed rows met, and where the first kLinesKept of them start.
+  int64_t malformed = 0;
+  std::vector<size_t> malformed_offsets;
 };
 
 // Parses the rows that start in [begin, stop) of data[0, size) (see RowTokenizer for the

@@ -41,7 +41,7 @@ class ColumnSink {
     batch_end_ = length_ + static_cast<int64_t>(rows);
     if (has_validity_) validity_.resize(bitmap::bytes_for(batch_end_));  // new bits: 0 (null)
   }
-  void mark_valid() {
+  [[gnu::always_inline]] void mark_valid() {
     if (has_validity_) bitmap::set(validity_.data(), length_);
     ++length_;
   }
@@ -98,11 +98,12 @@ class FixedColumnSink final : public ColumnSink {
     values_.reserve(static_cast<int64_t>(rows * sizeof(T)));
     expect_validity(rows);
   }
-  void append(T v) {
+  // Inlined into the parse loops (one call per value otherwise).
+  [[gnu::always_inline]] void append(T v) {
     values_.unsafe_append_value(v);
     mark_valid();
   }
-  void append_null() {
+  [[gnu::always_inline]] void append_null() {
     values_.unsafe_append_value(T{});
     mark_null();
   }
@@ -130,7 +131,7 @@ class BooleanColumnSink final : public ColumnSink {
     bits_.reserve(bitmap::bytes_for(static_cast<int64_t>(rows)) + 1);
     expect_validity(rows);
   }
-  void append(bool v) {
+  [[gnu::always_inline]] void append(bool v) {
     if (v) bitmap::set(bits_.data(), length_);
     mark_valid();
   }
@@ -173,7 +174,7 @@ class StringColumnSink final : public ColumnSink {
 
   // `padded`: 16 bytes may be read from text.data() whatever its size (true for text inside
   // the reader's buffer, which has padding after its end).
-  void append(std::string_view text, bool padded) {
+  [[gnu::always_inline]] void append(std::string_view text, bool padded) {
     uint8_t* out = data_.data() + cursor_;
     if (padded && text.size() <= 16) {
       std::memcpy(out, text.data(), 16);

@@ -47,9 +47,10 @@ RowTokenizer::RowTokenizer(const Dialect& dialect, const char* data, size_t size
 #endif
 }
 
-RowStatus RowTokenizer::fail(const char* at, std::string message) {
+RowStatus RowTokenizer::fail(const char* at, std::string message, bool after_quote) {
   error_offset_ = static_cast<size_t>(at - data_);
   error_ = std::move(message);
+  error_after_quote_ = after_quote;
   return RowStatus::kError;
 }
 
@@ -231,7 +232,7 @@ RowStatus RowTokenizer::next_row(size_t& pos, FieldRef* fields, uint32_t max_fie
           break;
         }
       }
-      return fail(p, fmt::format("unexpected {} after the closing quote of a field", printable(c)));
+      return fail(p, fmt::format("unexpected {} after the closing quote of a field", printable(c)), true);
     }
     // Unquoted: up to the delimiter or the line break (the sentinel '\n' stops it at the end).
     const char* start = p;

@@ -49,6 +49,8 @@ inline constexpr size_t kSentinelPadding = 64;
 struct FieldRef {
   static constexpr uint32_t kQuoted = 1;   // was in quotes (never matches a null value)
   static constexpr uint32_t kEscaped = 2;  // holds doubled quotes or escapes: see unescape()
+  // Not in the row at all (a malformed row's missing field): always NULL.
+  static constexpr uint32_t kMissing = 4;
 
   const char* data;  // the text (after the opening quote of a quoted field)
   uint32_t size;
@@ -86,12 +88,16 @@ class RowTokenizer {
   // kError: where (offset into data) and what.
   size_t error_offset() const { return error_offset_; }
   const std::string& error() const { return error_; }
+  // kError: the error is text after a closing quote, which leaves the row's end where the
+  // BoundaryMachine finds it from state kQuoteInQuoted at error_offset() (a malformed row that
+  // can be skipped); other errors hide where the row ends.
+  bool error_after_quote() const { return error_after_quote_; }
   // kIncomplete: the offset of the opening quote of the field that was still open, or npos when
   // the row stopped outside quotes.
   size_t open_quote() const { return open_quote_; }
 
  private:
-  RowStatus fail(const char* at, std::string message);
+  RowStatus fail(const char* at, std::string message, bool after_quote = false);
   RowStatus incomplete(const char* open_quote);
   const char* find_quote_or_escape(const char* p);
   uint64_t quote_mask(const char* data) const;
@@ -118,6 +124,7 @@ class RowTokenizer {
   uint64_t quote_window_mask_ = 0;
   size_t error_offset_ = 0;
   std::string error_;
+  bool error_after_quote_ = false;
   size_t open_quote_ = std::string::npos;
 };
 

@@ -320,17 +320,33 @@ enum InferenceCandidate : unsigned {
   kInferBoolean = 1,
   kInferInt32 = 2,
   kInferInt64 = 4,
-  kInferDouble = 8,
-  kInferDate = 16,
-  kInferTimestamp = 32,
-  kInferAll = 63,
+  kInferDecimal = 8,  // every number is plain decimal notation ([+-]digits[.digits])
+  kInferDouble = 16,
+  kInferDate = 32,
+  kInferTimestamp = 64,
+  kInferAll = 127,
 };
 
-// The candidates of `candidates` that the (trimmed, non-empty) value `s` parses as.
-unsigned refine_candidates(unsigned candidates, std::string_view s);
+// The inference state of one column, refined by each sampled value. Numbers follow Spark's
+// order (int, bigint, decimal(p,0) for integers beyond bigint, double for values with a fraction
+// or exponent), except that a value is never made a double that a double cannot hold exactly:
+// integers of more than 38 digits make the column a string, and a column that mixes integers
+// that doubles do not hold exactly with fractions is a decimal wide enough for both (or a string when none is).
+struct ColumnInference {
+  unsigned candidates = kInferAll;
+  bool any_value = false;     // the sample held a non-null value (all-null columns are strings)
+  int integer_digits = 0;     // the most significant digits before the point, over all numbers
+  int scale = 0;              // the most digits after the point, over the plain decimals
+  bool fraction = false;      // some number has a fraction or an exponent
+  bool inexact_integer = false;  // some integer is not exactly a double (beyond 2^53)
 
-// The inferred type. `any_value`: the sample held a non-null value (all-null columns are
-// strings).
-TypePtr inferred_type(unsigned candidates, bool any_value);
+  // Refines the state by a (trimmed, non-empty) value.
+  void add(std::string_view s);
+  TypePtr type() const;
+};
+
+// An integer literal ([+-]digits) that a double does not hold exactly: what a column inferred
+// as double must not silently round.
+bool is_inexact_integer(std::string_view s);
 
 }  // namespace braid::csv::internal
