@@ -169,6 +169,7 @@ class Session::Resolver final : public sql::Resolver {
   void start_statement() {
     eval_.now_micros = now_micros();
     context_.eval = eval_;
+    context_.verify_parquet_checksums = session_.setting("braid.parquet.verify_checksums") != "false";
   }
   const sql::QueryContext& query_context() const { return context_; }
   std::vector<std::string> take_warnings() { return context_.warnings->take(); }

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "common/memory_tracker.h"
+#include "common/nearest_name.h"
 
 namespace braid::catalog {
 
@@ -183,12 +184,15 @@ constexpr SettingKind kKnob = SettingKind::kTuningKnob;
 constexpr SettingKind kRefused = SettingKind::kRefused;
 
 const SettingDefinition kSettings[] = {
-    // braid's own settings: the braid. namespace (a Parquet checksum setting, say, would be
-    // braid.parquet.<name>).
+    // braid's own settings: the braid. namespace.
     {"braid.memory_limit", "memory_limit", kHonoured, false, "none", "a size (512MB, 2GB) or none",
      "the most memory one statement of this session (or task) may hold; a statement that needs more fails "
      "naming the limit",
      memory_size},
+    {"braid.parquet.verify_checksums", "", kHonoured, false, "true", "true|false",
+     "true: every Parquet page that carries a CRC is verified, and a mismatch fails the read naming file, row "
+     "group, column and page; false reads damaged pages as they are (to salvage what a file still holds)",
+     choice<kBoolean>},
 
     // Spark and Delta confs that change results or guarantees: braid applies the value, or accepts only
     // the value that describes what it does.
@@ -287,7 +291,11 @@ Status unknown_setting(std::string_view key) {
   const char* what = k.starts_with("braid.")   ? "braid has no setting"
                      : k.starts_with("spark.") ? "braid does not implement the Spark setting"
                                                : "braid has no setting";
-  return Status::invalid_argument("{} '{}': `SET` lists the settings braid knows", what, key);
+  std::vector<std::string> known;
+  for (const auto& def : setting_definitions()) {
+    if (!def.family) known.emplace_back(def.key);
+  }
+  return Status::invalid_argument("{} '{}'{}: `SET` lists the settings braid knows", what, key, did_you_mean(key, known));
 }
 
 Result<CheckedSetting> check_setting(std::string_view key, std::string_view value) {

@@ -25,6 +25,9 @@ void add_source_options(CLI::App& cmd, SourceOptions& options) {
                  "(DROPMALFORMED) or kept with their text in _corrupt_record (PERMISSIVE)");
   cmd.add_option("--corrupt-record-column", options.corrupt_record_column,
                  "CSV input, --csv-mode PERMISSIVE: the name of the column of malformed rows' text");
+  cmd.add_flag("--no-verify-checksums{false}", options.verify_checksums,
+               "Parquet input and Delta tables: read pages whose CRC does not match instead of failing "
+               "(to salvage what a damaged file still holds)");
   cmd.add_option("--version", options.version, "Delta table: read this version (time travel)")->check(at_least(0));
   cmd.add_option("--timestamp", options.timestamp,
                  "Delta table: read the version current at this time ('2024-01-31 10:00:00', UTC)");
@@ -144,6 +147,12 @@ Status refuse_csv_options(const SourceOptions& options, const std::string& path,
   return Status::OK();
 }
 
+parquet::ParquetReadOptions parquet_options(const SourceOptions& options) {
+  parquet::ParquetReadOptions read;
+  read.verify_checksums = options.verify_checksums;
+  return read;
+}
+
 }  // namespace
 
 Result<delta::SnapshotPtr> open_delta_snapshot(const std::string& path, const SourceOptions& options) {
@@ -173,13 +182,19 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
     }
     BRAID_RETURN_IF_ERROR(refuse_csv_options(options, path, "a Delta table"));
     BRAID_ASSIGN_OR_RETURN(auto snapshot, open_delta_snapshot(path, options));
-    BRAID_ASSIGN_OR_RETURN(auto scan, delta::DeltaScan::make(std::move(snapshot)));
+    delta::ScanOptions scan_options;
+    scan_options.verify_checksums = options.verify_checksums;
+    BRAID_ASSIGN_OR_RETURN(auto scan, delta::DeltaScan::make(std::move(snapshot), scan_options));
     return std::unique_ptr<TableSource>(std::make_unique<DeltaSource>(std::move(scan)));
   }
   if (options.version >= 0 || !options.timestamp.empty()) {
     return Status::invalid_argument("--version and --timestamp apply to Delta tables; '{}' is a file", path);
   }
   if (format == "csv" || format == "tsv") {
+    if (!options.verify_checksums) {
+      return Status::invalid_argument("--no-verify-checksums applies to Parquet input and Delta tables; '{}' is CSV",
+                                      path);
+    }
     csv::CsvReadOptions csv_options;
     if (format == "tsv") csv_options.delimiter = '\t';
     if (!options.delimiter.empty()) {
@@ -210,7 +225,7 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
   }
   if (format == "parquet") {
     BRAID_RETURN_IF_ERROR(refuse_csv_options(options, path, "Parquet"));
-    BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path));
+    BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path, parquet_options(options)));
     return std::unique_ptr<TableSource>(std::make_unique<ParquetSource>(std::move(reader)));
   }
   // No telling extension: a Parquet file says so in its first bytes.
@@ -219,7 +234,7 @@ Result<std::unique_ptr<TableSource>> open_table_source(const std::string& path,
     BRAID_ASSIGN_OR_RETURN(std::string magic, file->read_range(0, 4));
     if (magic == "PAR1" || magic == "PARE") {  // PARE: encrypted footer; the reader says so
       BRAID_RETURN_IF_ERROR(refuse_csv_options(options, path, "Parquet"));
-      BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path));
+      BRAID_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::open(fs, path, parquet_options(options)));
       return std::unique_ptr<TableSource>(std::make_unique<ParquetSource>(std::move(reader)));
     }
   }

@@ -21,6 +21,9 @@ struct SourceOptions {
   std::string schema;       // CSV input: a DDL schema string ("id BIGINT, qty STRING")
   std::string csv_mode;     // CSV input: FAILFAST, DROPMALFORMED or PERMISSIVE
   std::string corrupt_record_column;
+  // Parquet input and Delta tables: verify page CRCs (--no-verify-checksums turns it off, to
+  // salvage what a damaged file still holds).
+  bool verify_checksums = true;
   // Delta tables: time travel.
   int64_t version = -1;
   std::string timestamp;

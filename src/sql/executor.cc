@@ -160,6 +160,7 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
     options.columns = names;
     options.predicates = scan.skipping;
     options.tracker = ctx.exec.memory;
+    options.verify_checksums = ctx.verify_parquet_checksums;
     BRAID_ASSIGN_OR_RETURN(auto reader, delta::DeltaScan::make(d->snapshot, options));
     std::shared_ptr<delta::DeltaScan> shared(std::move(reader));
     return BatchStream([shared, relabel]() -> Result<RecordBatchPtr> {
@@ -181,7 +182,7 @@ Result<BatchStream> open_scan(const ScanNode& scan, const SchemaPtr& out_schema,
       state->options.columns = names;
       state->options.predicates = scan.skipping;
       state->options.tracker = ctx.exec.memory;
-      state->options.verify_checksums = f->verify_checksums;
+      state->options.verify_checksums = f->verify_checksums && ctx.verify_parquet_checksums;
       return BatchStream([state, relabel, out_schema]() -> Result<RecordBatchPtr> {
         while (true) {
           if (state->reader != nullptr) {

@@ -51,6 +51,9 @@ struct QueryContext {
   exec::EvalContext eval;
   exec::ExecContext exec;
   std::shared_ptr<QueryWarnings> warnings;  // nullptr: warnings are not collected
+  // Parquet page CRCs are verified on every read unless the session turned it off
+  // (SET braid.parquet.verify_checksums = false), to salvage what a damaged file still holds.
+  bool verify_parquet_checksums = true;
 };
 
 Result<exec::Table> execute_plan(const PlanNode& plan, const QueryContext& ctx);

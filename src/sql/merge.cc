@@ -354,6 +354,7 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   delta::ScanOptions scan_options;
   scan_options.predicates = skipping;
   scan_options.tracker = context.exec.memory;
+  scan_options.verify_checksums = context.verify_parquet_checksums;
   BRAID_ASSIGN_OR_RETURN(auto scan, delta::DeltaScan::make(snap, scan_options));
   std::vector<const delta::AddFile*> files = scan->files();
   if (nothing_matches) files.clear();

@@ -25,6 +25,7 @@
 #   skip REASON                     ends the case as skipped (printed with the reason)
 set -uo pipefail
 braid="$(realpath "$1")"
+shared="$(cd "$(dirname "$0")/../.." && pwd)/../shared"
 only="${2:-.}"
 tmp="$(mktemp -d)"
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
@@ -119,6 +120,133 @@ start_slow_convert() {  # DEST
 }
 
 # ---- the fixture
+
+# ---- Delta/Spark semantics honoured at every edge (issue 12): every refusal leaves the table as it was.
+
+case_append_only_table() {
+  expect_ok sql -w wh "ALTER TABLE sales SET TBLPROPERTIES ('delta.appendOnly' = 'true')"
+  snapshot
+  local refused="DELTA_CANNOT_MODIFY_APPEND_ONLY.*sales"
+  expect_error 1 "$refused" sql -w wh "UPDATE sales SET qty = 0 WHERE id = 1"
+  expect_error 1 "$refused" sql -w wh "DELETE FROM sales WHERE id = 99999"
+  expect_error 1 "$refused" sql -w wh "INSERT OVERWRITE sales SELECT 1, 'eu', 1"
+  expect_error 1 "$refused" sql -w wh "MERGE INTO sales t USING (SELECT 1 AS id) s ON t.id = s.id WHEN MATCHED THEN DELETE"
+  expect_error 1 "DELTA_CANNOT_MODIFY_APPEND_ONLY" load wh/sales data/good.csv --mode overwrite
+  expect_unchanged "a refused write to an append-only table"
+  # Appends still work.
+  expect_ok load wh/sales data/good.csv
+  [ "$(scalar wh "SELECT count(*) FROM sales")" == 1002 ] || fail "append to an append-only table"
+}
+
+case_settings_braid_does_not_implement() {
+  snapshot
+  expect_error 1 "spark.sql.ansi.enabled = false is not supported" sql -w wh "SET spark.sql.ansi.enabled = false"
+  expect_error 1 "keeps the session time zone at UTC" sql -w wh "SET TIME ZONE 'America/New_York'"
+  expect_error 1 "keeps the session time zone at UTC" sql -w wh "SET spark.sql.session.timeZone = Europe/Paris"
+  expect_error 1 "the Spark setting 'spark.sql.sesion.timeZone' \\(did you mean 'spark.sql.session.timeZone'\\?\\)" sql -w wh "SET spark.sql.sesion.timeZone = UTC"
+  expect_error 1 "spark.sql.legacy" sql -w wh "SET spark.sql.legacy.timeParserPolicy = LEGACY"
+  expect_error 1 "Unknown configuration was specified: delta.enableChangeDataFeeds" \
+    sql -w wh "ALTER TABLE sales SET TBLPROPERTIES ('delta.enableChangeDataFeeds' = 'true')"
+  expect_error 1 "delta.enableChangeDataFeed" sql -w wh "ALTER TABLE sales SET TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')"
+  # An ANSI error must not recommend turning ANSI off (which braid refuses).
+  expect_error 1 "DIVIDE_BY_ZERO" sql -w wh "SELECT 1 / 0"
+  ! grep -q "ansi.enabled" "$err" || fail "the division error recommends spark.sql.ansi.enabled: $(cat "$err")"
+  expect_unchanged
+  # A tuning knob is accepted, and says it does not apply.
+  expect_ok sql -w wh "SET spark.sql.shuffle.partitions = 8"
+  grep -q "not used by braid" "$err" || fail "shuffle.partitions: $(cat "$err")"
+}
+
+case_dynamic_partition_overwrite() {
+  expect_ok sql -w wh "SET spark.sql.sources.partitionOverwriteMode = dynamic; INSERT OVERWRITE sales SELECT 5000, 'eu', 1"
+  [ "$(scalar wh "SELECT count(*) FROM sales WHERE region = 'us'")" == 500 ] || fail "dynamic overwrite touched 'us'"
+  [ "$(scalar wh "SELECT count(*) FROM sales WHERE region = 'eu'")" == 1 ] || fail "dynamic overwrite did not replace 'eu'"
+  expect_ok sql -w wh "INSERT OVERWRITE sales PARTITION (region = 'us') SELECT 6000, 2"
+  [ "$(scalar wh "SELECT count(*) FROM sales")" == 2 ] || fail "static partition overwrite"
+  expect_ok load wh/sales data/good2.csv --mode overwrite --overwrite-partitions
+  [ "$(scalar wh "SELECT count(*) FROM sales")" == 2 ] || fail "load --overwrite-partitions"
+  snapshot
+  expect_error 1 "PARTITION.*qty" sql -w wh "INSERT OVERWRITE sales PARTITION (qty = 1) SELECT 1, 'eu'"
+  expect_error 1 "'sometimes' is not one of static, dynamic" sql -w wh "SET spark.sql.sources.partitionOverwriteMode = sometimes"
+  expect_unchanged
+}
+
+case_csv_schema_and_malformed_rows() {
+  snapshot
+  # The type error says how to override the inferred type, and that way works.
+  expect_error 1 "data/bad.csv:30002:1.*schema" load wh/sales data/bad.csv
+  expect_error 1 "data/good.csv: the file has 3 columns but the schema has 2" cat data/good.csv --schema 'id INT, region STRING'
+  expect_unchanged
+  expect_ok load wh/sales data/bad.csv --csv-mode DROPMALFORMED
+  grep -q "1 malformed row" "$err" || fail "dropped rows not reported: $(cat "$err")"
+  [ "$(scalar wh "SELECT count(*) FROM sales")" == 31000 ] || fail "DROPMALFORMED load"
+  expect_ok cat data/bad.csv --csv-mode PERMISSIVE --format csv --limit 0
+  # The row past the inferred sample whose id is not an INT: kept, its id NULL, its text in _corrupt_record.
+  [ "$(grep -c '^,eu,1,"x,eu,1"$' "$out")" == 1 ] || fail "PERMISSIVE kept no _corrupt_record text: $(tail -n 2 "$out")"
+  # Integers beyond BIGINT stay exact (decimal), never a double that rounds them together.
+  printf 'id\n12345678901234567890\n12345678901234567891\n' > data/ids.csv
+  expect_ok sql -w wh --format csv "SELECT count(DISTINCT id), sum(id) FROM read_csv('data/ids.csv')"
+  grep -q '^2,24691357802469135781$' "$out" || fail "20-digit ids: $(cat "$out")"
+  expect_ok schema data/ids.csv --format csv
+  grep -q '^id,"decimal(20,0)",' "$out" || fail "20-digit ids' type: $(cat "$out")"
+}
+
+case_damaged_parquet_page() {
+  local damaged="$shared/fixtures/parquet/testing/datapage_v1-corrupt-checksum.parquet"
+  [ -f "$damaged" ] || skip "../shared/fixtures is absent"
+  cp "$damaged" data/damaged.parquet
+  snapshot
+  expect_error 1 "data/damaged.parquet: row group 0: column 'a': page 0: checksum mismatch" cat data/damaged.parquet
+  expect_error 1 "checksum mismatch" convert data/damaged.parquet out/existing.parquet
+  expect_error 1 "checksum mismatch" load wh/sales2 data/damaged.parquet
+  expect_error 1 "checksum mismatch" sql -w wh "SELECT count(*) FROM read_parquet('data/damaged.parquet')"
+  expect_error 1 "--no-verify-checksums applies to Parquet input and Delta tables" cat data/good.csv --no-verify-checksums
+  expect_unchanged
+  expect_ok cat data/damaged.parquet --no-verify-checksums --limit 1
+  expect_ok sql -w wh "SET braid.parquet.verify_checksums = false; SELECT count(*) FROM read_parquet('data/damaged.parquet')"
+}
+
+case_damaged_checkpoint() {
+  # Eleven commits: a checkpoint at version 10, every JSON commit still there.
+  for i in $(seq 1 10); do
+    expect_ok sql -w wh "INSERT INTO sales VALUES ($((5000 + i)), 'eu', 1)"
+  done
+  local checkpoint
+  checkpoint=$(ls wh/sales/_delta_log/*.checkpoint.parquet | head -n 1)
+  [ -n "$checkpoint" ] || fail "no checkpoint after 11 commits"
+  head -c 100 "$checkpoint" > "$checkpoint.cut" && mv "$checkpoint.cut" "$checkpoint"
+  snapshot
+  expect_ok sql -w wh --format csv "SELECT count(*) FROM sales"
+  grep -q '^1010$' "$out" || fail "rows through a damaged checkpoint: $(cat "$out")"
+  grep -q "warning:.*$(basename "$checkpoint")" "$err" || fail "no warning naming the damaged checkpoint: $(cat "$err")"
+  expect_unchanged "reading through a damaged checkpoint"
+  # A data file the log references but which is gone is named, with its version.
+  rm "$(find wh/sales/region=us -name '*.parquet' | head -n 1)"
+  run_braid cat wh/sales
+  [ "$rc" == 1 ] || fail "a missing data file: exit $rc"
+  grep -q "^braid: error: table 'wh/sales': the log at version 11 references region=us/.*, which does not exist: was it vacuumed or deleted by hand?" "$err" ||
+    fail "a missing data file: $(cat "$err")"
+}
+
+case_external_table() {
+  expect_ok sql -w wh "CREATE TABLE ext USING DELTA LOCATION '../ext' AS SELECT 1 AS one"
+  [ "$(scalar wh "SELECT one FROM ext")" == 1 ] || fail "the external table cannot be read by its name"
+  [ -d ext/_delta_log ] || fail "LOCATION '../ext' is not next to the warehouse"
+  expect_ok sql -w wh "DROP TABLE ext"
+  [ -d ext/_delta_log ] || fail "DROP TABLE of an external table deleted its files"
+  expect_error 1 "ext" sql -w wh "SELECT * FROM ext"
+}
+
+case_memory_limit_is_an_error_not_a_kill() {
+  snapshot
+  expect_error 1 "memory limit of session \(16.0 MiB\) exceeded" \
+    sql -w wh --memory-limit 16MB "SELECT id, repeat('x', 100) FROM range(10000000) ORDER BY id DESC"
+  expect_unchanged
+  # Streaming shapes run within the limit: count over a range, and a top-N.
+  expect_ok sql -w wh --memory-limit 16MB --format csv "SELECT count(*) FROM range(50000000)"
+  expect_ok sql -w wh --memory-limit 16MB --format csv "SELECT id FROM range(5000000) ORDER BY id DESC LIMIT 3"
+  grep -q '^4999999$' "$out" || fail "top-N under the limit: $(cat "$out")"
+}
 
 make_fixture() {
   local f="$tmp/fixture"

@@ -6,6 +6,9 @@
 #include <set>
 
 #include "catalog/settings.h"
+#include "columnar/column_builder.h"
+#include "common/file_system.h"
+#include "delta/table.h"
 #include "support/status_matchers.h"
 #include "support/warehouse_test.h"
 
@@ -111,6 +114,41 @@ TEST_F(SessionSettingsTest, VacuumHonoursTheRetentionCheckSetting) {
   ASSERT_TRUE(r.has_rows);
   ASSERT_EQ(r.batches.size(), 1u);
   EXPECT_EQ(r.batches[0]->num_rows(), 1);  // the file the overwrite removed
+}
+
+
+TEST_F(SessionSettingsTest, ParquetChecksumSettingAppliesToDeltaTablesAndTasks) {
+  // A table whose one data file has a bit flipped in a PLAIN value (uncompressed, to find it).
+  auto fs = local_file_system();
+  const std::string path = (root_ / "t").string();
+  auto s = schema({field("id", int64())});
+  ASSERT_OK_AND_ASSIGN(auto table, delta::DeltaTable::create(fs, path, s, {}));
+  Int64Builder b(int64());
+  for (int64_t v = 0; v < 1000; ++v) b.append(v * 1000003);
+  delta::WriteOptions w;
+  w.data.parquet.codec = parquet::Codec::kUncompressed;
+  ASSERT_OK_AND_ASSIGN(auto column, b.finish());
+  ASSERT_OK(table.append({std::make_shared<const RecordBatch>(s, 1000, std::vector<ColumnPtr>{column})}, w).status());
+  ASSERT_OK_AND_ASSIGN(auto snap, table.snapshot());
+  const std::string file = path + "/" + snap->files()[0].path;
+  ASSERT_OK_AND_ASSIGN(std::string bytes, fs->read_file(file));
+  const int64_t needle = 500 * int64_t{1000003};
+  const size_t at = bytes.find(std::string(reinterpret_cast<const char*>(&needle), 8));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] ^= 0x01;
+  ASSERT_OK(fs->write_file(file, bytes));
+
+  EXPECT_THAT(session_->execute("SELECT sum(id) FROM t"),
+              StatusIs(StatusCode::kCorruption, HasSubstr("checksum mismatch")));
+  run("SET braid.parquet.verify_checksums = false");
+  auto task = session_->new_task("task t");
+  for (auto* scope : {session_.get(), task.get()}) {
+    auto r = run(*scope, "SELECT sum(id) FROM t");
+    ASSERT_EQ(r.batches.size(), 1u);
+    EXPECT_EQ(r.batches[0]->column(0)->value<int64_t>(0), 999 * 1000 / 2 * int64_t{1000003} + 1);
+  }
+  ASSERT_OK(task->execute("SET braid.parquet.verify_checksums = true"));
+  EXPECT_THAT(task->execute("SELECT sum(id) FROM t"), StatusIs(StatusCode::kCorruption, HasSubstr("checksum mismatch")));
 }
 
 }  // namespace
