@@ -600,12 +600,15 @@ Result<CommitResult> DeltaTable::set_properties(const StringMap& properties) con
   // The resulting configuration decides the features the protocol needs.
   StringMap configuration = metadata.configuration;
   StringMap requests;
-  for (const auto& [key, value] : set) {
+  for (const auto& entry : set) {
+    const auto& [key, value] = entry;
     if (key.starts_with("delta.feature.") || key == "delta.minReaderVersion" || key == "delta.minWriterVersion") {
       requests.emplace_back(key, value);
       continue;
     }
-    auto it = std::find_if(configuration.begin(), configuration.end(), [&](const auto& kv) { return kv.first == key; });
+    // (entry.first, not the binding: clang 14 cannot capture structured bindings.)
+    auto it = std::find_if(configuration.begin(), configuration.end(),
+                           [&](const auto& kv) { return kv.first == entry.first; });
     if (it == configuration.end()) {
       configuration.emplace_back(key, value);
     } else {
