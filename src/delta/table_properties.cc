@@ -505,7 +505,8 @@ Status append_only_error(std::string_view table) {
 Status check_metadata_writable(const Metadata& metadata, const Schema& schema) {
   for (const auto& [key, value] : metadata.configuration) {
     const std::string l = lower(key);
-    auto on = [&]() { return iequals(value, "true"); };
+    const bool is_true = iequals(value, "true");
+    auto on = [is_true]() { return is_true; };
     if ((l == "delta.enablechangedatafeed" || l == "delta.enablechangedatacapture") && on()) {
       return Status::not_implemented("the table has the change data feed enabled ({} = {}, feature changeDataFeed); {}",
                                      key, value, kNoCdf);
