@@ -100,7 +100,8 @@ Result<std::vector<std::string>> Database::list_tables() const {
     if (e.is_directory && delta::DeltaTable::exists(*fs_, join_path(root_, e.name))) out.push_back(e.name);
   }
   BRAID_ASSIGN_OR_RETURN(auto external, external_tables());
-  for (const auto& [name, location] : external) {
+  for (const auto& entry : external) {
+    const std::string& name = entry.first;
     // A folder table of the same name hides the registration (it resolves first).
     if (std::none_of(out.begin(), out.end(), [&](const std::string& t) { return iequals(t, name); })) {
       out.push_back(name);
