@@ -103,11 +103,16 @@ Result<std::vector<RunSummary>> list_runs(catalog::Session& session, const std::
     r.status = m.status;
     r.started_at_us = m.started_at_us;
     r.ended_at_us = m.ended_at_us;
-    if (m.status == "running") {
-      const bool alive = std::any_of(leases.begin(), leases.end(), [&](const auto& lease) {
-        return lease.first.run_id == m.run_id && lease.first.pipeline == m.pipeline && lease.second == LeaseState::kLive;
-      });
-      if (!alive) r.status = "stale";
+    const bool alive = std::any_of(leases.begin(), leases.end(), [&](const auto& lease) {
+      return lease.first.run_id == m.run_id && lease.first.pipeline == m.pipeline && lease.second == LeaseState::kLive;
+    });
+    // A live lease is the truth: a resume runs under a manifest that still says how the run
+    // ended before. A manifest that says running without one is a run that died.
+    if (alive) {
+      r.status = "running";
+      r.ended_at_us.reset();
+    } else if (m.status == "running") {
+      r.status = "stale";
     }
     runs[m.run_id] = std::move(r);
   }

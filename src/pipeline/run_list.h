@@ -3,8 +3,9 @@
 // A run is known by its manifest, WAREHOUSE/_braid/runs/<run_id>.json (written by the runner:
 // run_id, pipeline, pipeline_file, txn_version, started_at, status, and ended_at once it ended),
 // by its lease (run_lease.h: whether it is still alive), and by its rows in the audit table. A
-// manifest that says `running` while no live lease names its run is `stale`: the run died (kill
-// -9, power loss, a second Ctrl-C) and can be resumed.
+// run a live lease names is `running` (a resume runs under the manifest of the run's earlier
+// end); a manifest that says `running` while no live lease names its run is `stale`: the run
+// died (kill -9, power loss, a second Ctrl-C) and can be resumed.
 // Thread-safety: pure functions over files other processes may be writing; each reads a
 // consistent view of every file (manifests and lease files are replaced atomically).
 #pragma once

@@ -146,10 +146,24 @@ TEST_F(RunnerLifecycleTest, AnInterruptRecordsEveryTaskAndTheRunResumesToTheEnd)
   ASSERT_EQ(leases.size(), 1u);
   EXPECT_EQ(leases[0].second, LeaseState::kReleased);
 
+  ASSERT_OK_AND_ASSIGN(auto listed, list_runs(*session_));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].status, "interrupted");
+  EXPECT_EQ(listed[0].tasks_ok, succeeded);
+  EXPECT_EQ(listed[0].tasks_interrupted, interrupted);
+  EXPECT_TRUE(listed[0].ended_at_us);
+
   RunOptions resume;
   resume.resume = "stopped";
+  std::string status_while_resuming;
+  resume.before_write = [&](const std::string&, const std::string&, int) {
+    auto runs = list_runs(*session_);
+    if (runs.ok() && runs->size() == 1) status_while_resuming = (*runs)[0].status;
+    return Status::OK();
+  };
   Runner again(config(), resume);
   ASSERT_OK_AND_ASSIGN(auto resumed, again.run());
+  EXPECT_EQ(status_while_resuming, "running") << "a run being resumed is running, whatever its manifest said";
   EXPECT_EQ(resumed.status, "succeeded") << resumed.summary();
   EXPECT_EQ(scalar("SELECT sum(v) FROM target"), "150");
   EXPECT_EQ(scalar("SELECT v FROM totals"), "150");
@@ -157,6 +171,11 @@ TEST_F(RunnerLifecycleTest, AnInterruptRecordsEveryTaskAndTheRunResumesToTheEnd)
   EXPECT_EQ(scalar("SELECT count(DISTINCT flow || task) FROM " + audit() + " WHERE run_id = 'stopped' AND status = 'succeeded'"),
             "7");
   EXPECT_EQ(manifest_status("stopped"), "succeeded");
+  ASSERT_OK_AND_ASSIGN(listed, list_runs(*session_));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].status, "succeeded");
+  EXPECT_EQ(listed[0].tasks_ok, 7);
+  EXPECT_EQ(listed[0].tasks_interrupted, 0);
 }
 
 TEST_F(RunnerLifecycleTest, AnInterruptAfterTheLastTaskChangesNothing) {
