@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -58,11 +59,10 @@ std::optional<int64_t> process_start_ticks(int64_t pid) {
   for (int i = 3; i <= 22; ++i) {
     if (!(fields >> field)) return std::nullopt;
   }
-  try {
-    return std::stoll(field);
-  } catch (...) {
-    return std::nullopt;
-  }
+  int64_t ticks = 0;
+  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), ticks);
+  if (error != std::errc() || end != field.data() + field.size()) return std::nullopt;
+  return ticks;
 }
 
 bool process_exists(int64_t pid) {
@@ -204,7 +204,7 @@ struct RunLease::Heartbeat {
   std::thread thread;
 };
 
-RunLease::RunLease(std::shared_ptr<FileSystem> fs, std::string folder, std::string file, LeaseHolder holder,
+RunLease::RunLease(Key, std::shared_ptr<FileSystem> fs, std::string folder, std::string file, LeaseHolder holder,
                    int64_t generation, LeaseOptions options)
     : fs_(std::move(fs)),
       folder_(std::move(folder)),
@@ -266,7 +266,7 @@ Result<std::unique_ptr<RunLease>> RunLease::acquire(std::shared_ptr<FileSystem> 
         continue;
       }
       BRAID_RETURN_IF_ERROR(put);
-      std::unique_ptr<RunLease> lease(new RunLease(fs, folder, file, me, 0, std::move(options)));
+      auto lease = std::make_unique<RunLease>(Key{}, fs, folder, file, me, 0, std::move(options));
       if (newest && newest_state == LeaseState::kLive) lease->others_.push_back(*newest);
       for (auto& h : live_registrations) {
         if (h.run_id != run_id) lease->others_.push_back(std::move(h));
@@ -292,7 +292,7 @@ Result<std::unique_ptr<RunLease>> RunLease::acquire(std::shared_ptr<FileSystem> 
     for (int64_t g : after.generations) {
       if (g < generation) (void)fs->remove(join_path(folder, generation_name(g)));  // superseded
     }
-    std::unique_ptr<RunLease> lease(new RunLease(fs, folder, file, me, generation, std::move(options)));
+    auto lease = std::make_unique<RunLease>(Key{}, fs, folder, file, me, generation, std::move(options));
     if (newest && newest_state == LeaseState::kStale) lease->taken_over_ = *newest;
     lease->start_heartbeat();
     return lease;

@@ -102,8 +102,14 @@ class RunLease {
 
  private:
   struct Heartbeat;
-  RunLease(std::shared_ptr<FileSystem> fs, std::string folder, std::string file, LeaseHolder holder,
+  // Only acquire() makes leases (the key keeps the constructor its own while make_unique calls it).
+  struct Key {};
+
+ public:
+  RunLease(Key, std::shared_ptr<FileSystem> fs, std::string folder, std::string file, LeaseHolder holder,
            int64_t generation, LeaseOptions options);
+
+ private:
   void start_heartbeat();
 
   std::shared_ptr<FileSystem> fs_;

@@ -814,7 +814,7 @@ struct Runner::State {
   }
   void audit_interrupted(const TaskSpec& spec, const std::vector<TaskRecord>& records) {
     Status audited = append_audit(*db, records);
-    log(fmt::format("interrupted {}[{}]", spec.flow->name, spec.key));
+    log(fmt::format("interrupted {}[{}]: not started", spec.flow->name, spec.key));
     if (!audited.ok()) {
       std::lock_guard lock(mutex);
       report.errors.push_back(fmt::format("audit of {}[{}]: {}", spec.flow->name, spec.key, audited.to_string()));
