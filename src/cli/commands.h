@@ -32,6 +32,7 @@ CommandRunner add_shell_command(CLI::App& app);
 CommandRunner add_run_command(CLI::App& app);
 CommandRunner add_validate_command(CLI::App& app);
 CommandRunner add_audit_command(CLI::App& app);
+CommandRunner add_runs_command(CLI::App& app);
 
 // The session `braid sql` and `braid shell` run in: over `warehouse`, with the --memory-limit
 // text given (empty: none).

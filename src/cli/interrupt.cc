@@ -56,4 +56,6 @@ Status InterruptScope::check() const {
   return Status::cancelled("{}", signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
 }
 
+int InterruptScope::received() const { return g_received.load(); }
+
 }  // namespace braid::cli

@@ -28,6 +28,10 @@ class InterruptScope {
 
   // kCancelled naming the signal once one arrived; OK before.
   Status check() const;
+  // The signal received (SIGINT or SIGTERM), 0 before one. Unlike check() it may be called from
+  // any thread (one that watches for the signal while the command's thread waits) and reports
+  // nothing: the scope's end raises the signal only when check() returned it.
+  int received() const;
 
  private:
   mutable bool reported_ = false;

@@ -128,6 +128,7 @@ int run(int argc, char** argv) {
   add(add_run_command(app));
   add(add_validate_command(app));
   add(add_audit_command(app));
+  add(add_runs_command(app));
 
   // braid help [COMMAND]: the same text as --help.
   std::string help_topic;

@@ -2,13 +2,18 @@
 //
 // run: validates the file, runs it (or plans it with --dry-run), shows progress on stderr (live
 // per-flow bars on a terminal, one line per event otherwise), prints the summary on stdout and
-// exits 1 when any task failed. validate: checks the file, its SQL and its sources without
+// exits 1 when any task failed. Ctrl-C (SIGINT) or SIGTERM interrupts the run cleanly (running
+// tasks are cancelled, every unfinished task is recorded as interrupted), prints the command that
+// resumes it, and exits as interrupted (130, 143); a second one ends the process at once. validate: checks the file, its SQL and its sources without
 // writing. audit: prints the audit table of a warehouse.
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -16,10 +21,12 @@
 
 #include "catalog/session.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/option_checks.h"
 #include "columnar/row_output.h"
 #include "common/atomic_output_file.h"
 #include "common/file_system.h"
+#include "common/memory_tracker.h"
 #include "pipeline/audit.h"
 #include "pipeline/config.h"
 #include "pipeline/runner.h"
@@ -37,7 +44,33 @@ struct RunCommandOptions {
   std::string resume;
   bool dry_run = false;
   std::string report;
+  std::string warehouse;
+  std::string memory_limit;
+  bool allow_concurrent = false;
 };
+
+// A word as a POSIX shell reads it back: as is when it has nothing the shell would interpret.
+std::string shell_word(const std::string& word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./=:,@%+-").find(c) != std::string_view::npos;
+  });
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The command that resumes run `id` as this one was started (same file, parameters, warehouse,
+// limits).
+std::string resume_command(const RunCommandOptions& o, const std::string& id) {
+  std::string out = "braid run " + shell_word(o.file) + " --resume " + shell_word(id);
+  for (const auto& p : o.params) out += " --param " + shell_word(p);
+  if (!o.warehouse.empty()) out += " --warehouse " + shell_word(o.warehouse);
+  if (o.parallel > 0) out += " --parallel " + std::to_string(o.parallel);
+  if (!o.memory_limit.empty()) out += " --memory-limit " + shell_word(o.memory_limit);
+  if (o.allow_concurrent) out += " --allow-concurrent";
+  return out;
+}
 
 Result<std::vector<std::pair<std::string, std::string>>> parse_params(const std::vector<std::string>& params) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -123,7 +156,16 @@ class ProgressDisplay {
 int run_pipeline_command(const RunCommandOptions& o) {
   auto config = pipeline::load_pipeline(o.file);
   if (!config.ok()) return report_error(config.status().message());
+  // Relative to the current folder, as every path on the command line is (the file's own
+  // warehouse is relative to the file).
+  if (!o.warehouse.empty()) config->warehouse = std::filesystem::absolute(o.warehouse).lexically_normal().string();
   pipeline::RunOptions options;
+  if (!o.memory_limit.empty()) {
+    auto bytes = parse_memory_size(o.memory_limit);
+    if (!bytes.ok()) return report_error(Status(bytes.status()).with_context("--memory-limit").to_string());
+    options.memory_limit = *bytes;
+  }
+  options.allow_concurrent = o.allow_concurrent;
   auto params = parse_params(o.params);
   if (!params.ok()) return report_error(params.status().message());
   options.params = std::move(*params);
@@ -135,8 +177,10 @@ int run_pipeline_command(const RunCommandOptions& o) {
   options.log = [&](const std::string& line) {
     std::lock_guard lock(log_mutex);
     if (display != nullptr) {
-      // On a terminal the bars show progress; only what needs attention is printed.
-      if (line.rfind("failed", 0) == 0 || line.rfind("warning", 0) == 0 || line.rfind("resuming", 0) == 0) {
+      // On a terminal the bars show progress; only what needs attention is printed, and the run's id.
+      if (line.rfind("failed", 0) == 0 || line.rfind("warning", 0) == 0 || line.rfind("resuming", 0) == 0 ||
+          line.rfind("run ", 0) == 0 || line.rfind("note", 0) == 0 || line.rfind("interrupted", 0) == 0 ||
+          line.rfind("terminated", 0) == 0) {
         display->print(line);
       }
     } else {
@@ -155,6 +199,24 @@ int run_pipeline_command(const RunCommandOptions& o) {
     std::fputs(plan->c_str(), stdout);
     return 0;
   }
+  // The first SIGINT or SIGTERM is recorded; a thread passes it on to the runner, which stops
+  // cleanly. The scope ends (after everything below) by raising it again, so the process exits
+  // as interrupted.
+  InterruptScope interrupt;
+  std::mutex watch_mutex;
+  std::condition_variable watch_changed;
+  bool run_done = false;
+  std::thread watcher([&] {
+    std::unique_lock lock(watch_mutex);
+    while (!run_done) {
+      if (const int signal = interrupt.received(); signal != 0) {
+        lock.unlock();
+        runner.interrupt(signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
+        return;
+      }
+      watch_changed.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  });
   std::unique_ptr<ProgressDisplay> bars;
   if (::isatty(2) != 0) {
     bars = std::make_unique<ProgressDisplay>(runner);
@@ -162,6 +224,12 @@ int run_pipeline_command(const RunCommandOptions& o) {
     display = bars.get();
   }
   auto report = runner.run();
+  {
+    std::lock_guard lock(watch_mutex);
+    run_done = true;
+  }
+  watch_changed.notify_all();
+  watcher.join();
   if (bars) {
     {
       std::lock_guard lock(log_mutex);
@@ -169,11 +237,35 @@ int run_pipeline_command(const RunCommandOptions& o) {
     }
     bars->stop();
   }
-  if (!report.ok()) return report_error(report.status().to_string());
+  // Exit as interrupted (the scope raises the signal) when the signal stopped something.
+  auto interrupted_exit = [&](int code) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const int signal = interrupt.received();
+    (void)interrupt.check();
+    return signal == SIGTERM ? 143 : signal == SIGINT ? 130 : code;
+  };
+  if (!report.ok()) {
+    const int code = report_error(report.status().to_string());
+    return interrupt.received() != 0 ? interrupted_exit(code) : code;
+  }
   std::fputs(report->summary().c_str(), stdout);
   if (!o.report.empty()) {
     Status written = write_file_atomically(local_file_system(), o.report, report->to_json() + "\n");
     if (!written.ok()) return report_error(written.to_string());
+  }
+  if (report->status == "interrupted") {
+    int committed = 0, stopped = 0;
+    for (const auto& t : report->tasks) {
+      committed += t.status == "succeeded";
+      stopped += t.status == "interrupted";
+    }
+    std::fflush(stdout);
+    std::fprintf(stderr, "braid: run %s of pipeline %s %s: %d of %zu tasks committed, %d interrupted\n",
+                 report->run_id.c_str(), report->pipeline.c_str(),
+                 interrupt.received() == SIGTERM ? "terminated" : "interrupted", committed, report->tasks.size(), stopped);
+    std::fprintf(stderr, "to resume it: %s\n", resume_command(o, report->run_id).c_str());
+    return interrupted_exit(1);
   }
   return report->ok() ? 0 : 1;
 }
@@ -249,10 +341,17 @@ CommandRunner add_run_command(CLI::App& app) {
   cmd->add_option("--resume", o->resume, "Resume run RUN_ID: tasks it committed are skipped, the others run");
   cmd->add_flag("--dry-run", o->dry_run, "Plan without writing: tasks, parameters, partitions and possible conflicts");
   cmd->add_option("--report", o->report, "Write the run report (JSON) to this file (replaced when the run ends)");
+  cmd->add_option("--warehouse,-w", o->warehouse, "The warehouse folder (overrides the file's [pipeline] warehouse)")
+      ->check(non_empty());
+  cmd->add_option("--memory-limit", o->memory_limit,
+                  "Fail a statement of a task that would hold more than this (512MB, 2GB, ...) instead of growing past it")
+      ->check(memory_size());
+  cmd->add_flag("--allow-concurrent", o->allow_concurrent,
+                "Run even while another run of the pipeline is running on the warehouse (each records its own tasks)");
   return [o, cmd] {
     if (o->dry_run) {
       // A dry run plans a new run and writes nothing: these would be silently ignored.
-      for (const char* name : {"--report", "--run-id", "--resume", "--parallel"}) {
+      for (const char* name : {"--report", "--run-id", "--resume", "--parallel", "--allow-concurrent"}) {
         if (given(*cmd, name)) return usage_error(*cmd, std::string(name) + " cannot be used with --dry-run, which writes nothing");
       }
     }

@@ -5,17 +5,32 @@
 // all), .help, .quit. Errors show the statement's line with a caret under the
 // position. When stdin is not a terminal, statements are read from it without prompts, so a
 // script can be piped in; the exit status is 1 if any statement failed.
+//
+// On a terminal, Ctrl-C never ends the shell (as in psql and duckdb): while a statement runs it
+// cancels it (through the session's cancellation token; a cancelled DML commits nothing), at
+// the prompt it drops the line being typed and any statement continued over earlier lines. Each
+// statement is appended to ~/.braid_history as soon as it is entered, so no way of ending the
+// shell loses it.
 #include <fmt/core.h>
 #include <readline/history.h>
 #include <readline/readline.h>
+#include <sys/select.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "catalog/session.h"
 #include "cli/commands.h"
@@ -35,6 +50,112 @@ struct ShellOptions {
   std::string format = "table";
   std::string memory_limit;
 };
+
+// Ctrl-C on the terminal: counted by the handler, acted on by the shell's loop (at the prompt)
+// or by a watcher thread (while a statement runs).
+std::atomic<int> g_interrupts{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+extern "C" void on_shell_interrupt(int) { g_interrupts.fetch_add(1); }
+
+// Installs the handler for the shell's lifetime. No SA_RESTART: a Ctrl-C at the prompt must wake
+// the select() that waits for the next key.
+class ShellInterrupts {
+ public:
+  ShellInterrupts() {
+    struct sigaction action {};
+    action.sa_handler = on_shell_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_);
+    g_interrupts.store(0);
+  }
+  ~ShellInterrupts() { sigaction(SIGINT, &previous_, nullptr); }
+  ShellInterrupts(const ShellInterrupts&) = delete;
+  ShellInterrupts& operator=(const ShellInterrupts&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+
+// Cancels `token` when Ctrl-C comes while it lives (a statement running).
+class CancelOnInterrupt {
+ public:
+  explicit CancelOnInterrupt(CancellationToken token)
+      : token_(std::move(token)), start_(g_interrupts.load()), thread_([this] { watch(); }) {}
+  ~CancelOnInterrupt() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  bool fired() const { return g_interrupts.load() != start_; }
+
+ private:
+  void watch() {
+    std::unique_lock lock(mutex_);
+    while (!done_) {
+      if (fired()) {
+        token_.cancel("cancelled (Ctrl-C)");
+        return;
+      }
+      changed_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  }
+  CancellationToken token_;
+  const int start_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+// One line from readline's callback interface, so a Ctrl-C at the prompt can be told from a key.
+enum class ReadResult { kLine, kEnd, kInterrupted };
+std::optional<std::string> g_read_line;
+bool g_read_done = false;
+extern "C" void on_readline_line(char* line) {
+  g_read_done = true;
+  if (line != nullptr) {
+    g_read_line = line;
+    std::free(line);
+  } else {
+    g_read_line.reset();
+  }
+  rl_callback_handler_remove();
+}
+
+ReadResult read_terminal_line(const char* prompt, std::string& out) {
+  const int seen = g_interrupts.load();
+  g_read_done = false;
+  g_read_line.reset();
+  rl_callback_handler_install(prompt, on_readline_line);
+  while (!g_read_done) {
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(0, &fds);
+    const int ready = ::select(1, &fds, nullptr, nullptr, nullptr);
+    if (g_interrupts.load() != seen) {
+      // Drop what was typed; the caller drops a statement begun on earlier lines.
+      rl_free_line_state();
+      rl_callback_sigcleanup();
+      rl_replace_line("", 0);
+      rl_callback_handler_remove();
+      std::fputs("^C\n", stdout);
+      std::fflush(stdout);
+      return ReadResult::kInterrupted;
+    }
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      rl_callback_handler_remove();
+      return ReadResult::kEnd;
+    }
+    rl_callback_read_char();
+  }
+  if (!g_read_line) return ReadResult::kEnd;
+  out = *g_read_line;
+  return ReadResult::kLine;
+}
 
 // Whether `text` holds at least one complete statement: its last token is ';' (an unterminated
 // string or comment is not complete).
@@ -76,47 +197,60 @@ class Shell {
   int run() {
     std::string buffer;
     const std::string history = std::getenv("HOME") ? std::string(std::getenv("HOME")) + "/.braid_history" : "";
+    std::optional<ShellInterrupts> interrupts;
     if (interactive_) {
-      if (!history.empty()) read_history(history.c_str());
+      interrupts.emplace();
+      // Ctrl-C is the shell's to handle (above), not readline's.
+      rl_catch_signals = 0;
+      if (!history.empty()) {
+        read_history(history.c_str());
+        // Created now, so each statement can be appended to it as it is entered.
+        if (!std::filesystem::exists(history)) write_history(history.c_str());
+      }
       std::printf("braid shell: statements end with ';', .help for commands\n");
     }
     while (true) {
       std::string line;
-      if (!read_line(buffer.empty() ? "braid> " : "  ...> ", line)) break;
+      const ReadResult read = read_line(buffer.empty() ? "braid> " : "  ...> ", line);
+      if (read == ReadResult::kEnd) {
+        if (interactive_) std::printf("\n");  // Ctrl-D leaves the cursor after the prompt
+        break;
+      }
+      if (read == ReadResult::kInterrupted) {
+        buffer.clear();
+        continue;
+      }
       if (buffer.empty() && line.starts_with(".")) {
         if (!dot_command(line)) break;
         continue;
       }
       buffer += line + "\n";
       if (!complete(buffer)) continue;
-      if (interactive_) add_history(buffer.substr(0, buffer.size() - 1).c_str());
+      if (interactive_) {
+        add_history(buffer.substr(0, buffer.size() - 1).c_str());
+        if (!history.empty()) append_history(1, history.c_str());
+      }
       run_statements(buffer);
       buffer.clear();
     }
     if (!buffer.empty() && buffer.find_first_not_of(" \t\r\n") != std::string::npos) run_statements(buffer);
-    if (interactive_ && !history.empty()) write_history(history.c_str());
+    if (interactive_ && !history.empty()) history_truncate_file(history.c_str(), 10000);
     return failed_ ? 1 : 0;
   }
 
  private:
-  bool read_line(const char* prompt, std::string& out) {
-    if (interactive_) {
-      char* raw = readline(prompt);
-      if (raw == nullptr) return false;
-      out = raw;
-      std::free(raw);
-      return true;
-    }
+  ReadResult read_line(const char* prompt, std::string& out) {
+    if (interactive_) return read_terminal_line(prompt, out);
     char chunk[4096];
     out.clear();
     while (std::fgets(chunk, sizeof chunk, stdin)) {
       out += chunk;
       if (!out.empty() && out.back() == '\n') {
         out.pop_back();
-        return true;
+        return ReadResult::kLine;
       }
     }
-    return !out.empty();
+    return out.empty() ? ReadResult::kEnd : ReadResult::kLine;
   }
 
   void run_statements(const std::string& text) {
@@ -127,6 +261,13 @@ class Shell {
     }
     for (const auto& st : *statements) {
       const auto start = std::chrono::steady_clock::now();
+      // On a terminal, Ctrl-C cancels the statement (and the printing of its rows).
+      std::optional<CancelOnInterrupt> cancel_on_interrupt;
+      if (interactive_) {
+        CancellationToken token = CancellationToken::make();
+        session_->set_cancellation(token);
+        cancel_on_interrupt.emplace(token);
+      }
       auto result = session_->execute(*st);
       if (!result.ok()) {
         report(result.status(), text);
@@ -144,6 +285,10 @@ class Shell {
         int64_t remaining = limit_ > 0 ? limit_ : -1;
         for (const auto& b : result->batches) {
           if (!s.ok() || remaining == 0) break;
+          if (cancel_on_interrupt && cancel_on_interrupt->fired()) {
+            s = Status::cancelled("cancelled (Ctrl-C): the rest of the rows are not printed");
+            break;
+          }
           RecordBatchPtr batch = b;
           if (remaining > 0 && batch->num_rows() > remaining) batch = batch->slice(0, remaining);
           s = writer->write(*batch);

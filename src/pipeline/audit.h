@@ -3,10 +3,11 @@
 // WAREHOUSE/<flow>_quarantine that hold rows rejected by expectations.
 //
 // Audit columns (exact names; README, "Audit"): run_id, pipeline, flow, task, attempt, status
-// (succeeded | failed | skipped), started_at, ended_at, target, target_version, source_versions
+// (succeeded | failed | skipped | interrupted), started_at, ended_at, target, target_version, source_versions
 // (map table -> version), rows_staged, rows_dropped, rows_quarantined, rows_inserted,
 // rows_updated, rows_deleted, rows_unchanged, expectations (array of {name, action,
-// failed_rows}), error.
+// failed_rows}), error. `interrupted`: the run was stopped (Ctrl-C) before the task finished,
+// and nothing of it was committed.
 // Thread-safety: the functions may be called from many threads at once (each append is one
 // Delta transaction; tables created by racing callers are created once).
 #pragma once
@@ -37,7 +38,7 @@ struct TaskRecord {
   std::string flow;
   std::string task;  // the task key: "region=us-east" (empty for a flow without for_each)
   int attempt = 1;
-  std::string status;  // succeeded | failed | skipped
+  std::string status;  // succeeded | failed | skipped | interrupted (the run was stopped first)
   int64_t started_at_us = 0;
   int64_t ended_at_us = 0;
   std::string target;

@@ -28,9 +28,11 @@ struct TomlAssumptionFailed : std::runtime_error {
 #include <toml++/toml.h>
 #pragma pop_macro("NDEBUG")
 
+#include "common/nearest_name.h"
 #include "formats/csv/csv_reader.h"
 #include "sql/ast.h"
 #include "sql/binder.h"
+#include "sql/lexer.h"
 #include "sql/parser.h"
 #include "sql/string_literal.h"
 
@@ -725,6 +727,37 @@ Result<PipelineConfig> load_pipeline(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_pipeline(buffer.str(), path);
+}
+
+std::set<std::string> parameters_used(const PipelineConfig& config) {
+  std::set<std::string> used;
+  auto add = [&](std::string_view text) {
+    Status error;
+    // Texts that do not lex were reported when the file was read; their tokens before the
+    // error still count.
+    for (const auto& t : sql::tokenize_prefix(text, &error)) {
+      if (t.kind == sql::TokenKind::kParameter) used.insert(lower(t.value));
+    }
+  };
+  for (const auto& f : config.flows) {
+    if (f.for_each_sql) add(*f.for_each_sql);
+    for (const auto& p : f.prepare) add(p);
+    add(f.stage);
+    add(f.merge);
+    if (f.guard) add(*f.guard);
+    for (const auto& e : f.expectations) add(e.check);
+  }
+  return used;
+}
+
+Status check_parameters_used(const PipelineConfig& config, const std::vector<std::string>& names) {
+  const std::set<std::string> used = parameters_used(config);
+  for (const auto& name : names) {
+    if (used.count(lower(name))) continue;
+    return Status::invalid_argument("--param {}: no SQL of pipeline {} uses :{}{}", name, config.name, name,
+                                    did_you_mean(name, std::vector<std::string>(used.begin(), used.end())));
+  }
+  return Status::OK();
 }
 
 }  // namespace braid::pipeline

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,6 +94,14 @@ struct PipelineConfig {
 Result<PipelineConfig> load_pipeline(const std::string& path);
 // The same from text (for tests); `file` names it in messages and gives base_dir.
 Result<PipelineConfig> parse_pipeline(std::string_view text, const std::string& file);
+
+// The parameters (`:name`, in lower case) the pipeline's SQL uses: its for_each queries, prepare
+// statements, stages, DML statements, guards and expectations.
+std::set<std::string> parameters_used(const PipelineConfig& config);
+// kInvalidArgument naming the first of `names` (a run's --param names) that no SQL of the
+// pipeline uses, with the used one it is a typo of: a value no statement reads would leave the
+// run to use the file's value, or none, while the user believes theirs was used.
+Status check_parameters_used(const PipelineConfig& config, const std::vector<std::string>& names);
 
 // "10m", "30s", "1h30m", "500ms", "2d", or a bare number of seconds.
 Result<int64_t> parse_duration_ms(std::string_view text);

@@ -20,6 +20,8 @@
 #include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/table.h"
+#include "pipeline/run_lease.h"
+#include "pipeline/run_list.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 #include "sql/string_literal.h"
@@ -196,6 +198,13 @@ struct Runner::State {
   std::string stop_reason;           // set by fail_fast: tasks not started are skipped
   std::set<std::pair<std::string, std::string>> audited_success;  // (flow, task) with a succeeded audit row in this run
   std::map<size_t, std::vector<TaskSpec>> expanded;  // tasks of flows expanded before the run started
+  std::string interrupt_reason;      // set by interrupt(): tasks not finished are `interrupted`
+
+  // interrupt(): set once; the token every task's token is a child of.
+  std::atomic<bool> interrupted{false};
+  CancellationToken interrupt_token = CancellationToken::make();
+  // Declared last: destroyed (released, its heartbeat stopped) before what its on_lost uses.
+  std::unique_ptr<RunLease> lease;
 
   void log(const std::string& line) {
     if (options.log) options.log(line);
@@ -212,12 +221,16 @@ struct Runner::State {
   // ---- setup
 
   Status open(bool for_dry_run) {
+    std::vector<std::string> given;
+    for (const auto& p : options.params) given.push_back(p.first);
+    BRAID_RETURN_IF_ERROR(check_parameters_used(config, given));
     // Absolute, so the audit and commit metadata name tables unambiguously.
     const std::string warehouse = std::filesystem::absolute(config.warehouse_path()).lexically_normal().string();
     auto fs = local_file_system();
     if (!for_dry_run) BRAID_RETURN_IF_ERROR(fs->create_directories(warehouse));
     BRAID_ASSIGN_OR_RETURN(db, catalog::Database::open(warehouse));
     session = std::make_unique<catalog::Session>(db, fmt::format("pipeline {}", config.name));
+    if (options.memory_limit > 0) session->set_memory_limit(options.memory_limit);
     for (const auto& s : config.sources) {
       BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format, s.read_options()));
     }
@@ -302,11 +315,53 @@ struct Runner::State {
     w.field("txn_version", txn_version);
     w.field("started_at", iso_time(report.started_at_us));
     w.field("status", status);
+    if (status != "running") w.field("ended_at", iso_time(report.ended_at_us));
     w.end_object();
     auto fs = db->fs();
     BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
     // Written aside, synced and renamed, so a crash never leaves a torn manifest.
     return write_file_atomically(fs, manifest_path(run_id), w.str());
+  }
+
+  // Takes the pipeline's lease for the run about to start (choosing a new run's id), before
+  // anything of the run is written: a run refused here leaves no trace.
+  Status take_lease() {
+    if (options.run_id.empty() && options.resume.empty()) options.run_id = new_run_id();
+    const std::string id = !options.resume.empty() ? options.resume : options.run_id;
+    BRAID_RETURN_IF_ERROR(check_run_id(id));
+    LeaseOptions lease_options;
+    lease_options.on_lost = [this, id](const LeaseHolder& holder) {
+      const std::string why = fmt::format("not run: run {} took over the lease of pipeline {} (this run was presumed dead)",
+                                          holder.run_id.empty() ? "?" : holder.run_id, config.name);
+      log("warning: " + why.substr(9) + "; no task starts any more");
+      std::lock_guard lock(mutex);
+      if (stop_reason.empty()) stop_reason = why;
+    };
+    BRAID_ASSIGN_OR_RETURN(lease, RunLease::acquire(db->fs(), runs_folder(db->root()), config.name, id,
+                                                    options.allow_concurrent, std::move(lease_options)));
+    if (const auto& dead = lease->taken_over()) {
+      log(fmt::format("warning: took over the lease of pipeline {} from {}, which died without ending (`braid run "
+                      "--resume {}` finishes it)",
+                      config.name, describe_holder(*dead, now_us()), dead->run_id));
+    }
+    for (const auto& other : lease->others()) {
+      log(fmt::format("note: {} is running too (--allow-concurrent: each run records only its own work)",
+                      describe_holder(other, now_us())));
+    }
+    return Status::OK();
+  }
+
+  // The run that committed a task at txn version `version`: this one, or (a version above this
+  // run's) another run of the pipeline that ran at the same time; "?" when no manifest says.
+  std::string run_of_version(int64_t version) const {
+    if (version == txn_version) return run_id;
+    std::string other = run_with_txn_version(*db->fs(), runs_folder(db->root()), config.name, version);
+    return other.empty() ? "?" : other;
+  }
+  // Whether a skipped record is this run's own commit found again (a resume), which writes no
+  // audit row, rather than another run's commit, which this run records.
+  bool skipped_as_own(const TaskRecord& rec) const {
+    return rec.status == "skipped" && rec.error.rfind(fmt::format("already committed by run {}:", run_id), 0) == 0;
   }
 
   // Chooses the run id and the txn version: a new run gets a fresh version; a resumed run (or
@@ -470,6 +525,11 @@ struct Runner::State {
       if (table.ok()) {
         BRAID_ASSIGN_OR_RETURN(auto snap, table->snapshot());
         auto done = snap->transaction_version(app_id);
+        if (done && *done > txn_version) {
+          rec.status = "skipped";
+          rec.error = fmt::format("already committed by run {} (txn version {}): nothing written", run_of_version(*done), *done);
+          return Status::OK();
+        }
         if (done && *done >= txn_version) {
           rec.status = "skipped";
           rec.error = fmt::format("already committed by run {}: nothing written", run_id);
@@ -622,8 +682,17 @@ struct Runner::State {
     rec.rows_deleted = ws.deleted;
     rec.rows_unchanged = ws.source_unchanged;
     if (ws.skipped) {
+      // The table's txn for this task is at this run's version or later: which run's is it?
+      int64_t by = txn_version;
+      if (auto path = target_path(flow)) {
+        if (auto table = delta::DeltaTable::open(db->fs(), *path); table.ok()) {
+          if (auto snap = table->snapshot(); snap.ok()) by = (*snap)->transaction_version(app_id).value_or(by);
+        }
+      }
       rec.status = "skipped";
-      rec.error = fmt::format("already committed by run {}: nothing written", run_id);
+      rec.error = by == txn_version
+                      ? fmt::format("already committed by run {}: nothing written", run_id)
+                      : fmt::format("already committed by run {} (txn version {}): nothing written", run_of_version(by), by);
       return Status::OK();
     }
     // Reconciliation: every source row is accounted for, and every staged row too.
@@ -649,6 +718,16 @@ struct Runner::State {
   // Runs a task's attempts; records each in the audit.
   void run_task(const TaskSpec& spec) {
     const Flow& flow = *spec.flow;
+    if (interrupted) {
+      TaskRecord rec = base_record(spec, 1);
+      rec.status = "interrupted";
+      rec.error = interrupted_error("");
+      rec.ended_at_us = rec.started_at_us;
+      audit_interrupted(spec, {rec});
+      std::lock_guard lock(mutex);
+      finish_attempt_locked(spec, rec);
+      return;
+    }
     {
       std::lock_guard lock(mutex);
       if (!stop_reason.empty()) {
@@ -663,7 +742,7 @@ struct Runner::State {
     }
     for (int attempt_no = 1;; ++attempt_no) {
       TaskRecord rec = base_record(spec, attempt_no);
-      CancellationToken token = group->token().child();
+      CancellationToken token = interrupt_token.child();
       int watch = -1;
       if (flow.timeout_ms) {
         watch = watchdog->watch(token, *flow.timeout_ms,
@@ -689,11 +768,17 @@ struct Runner::State {
                                                                   : "";
         rec.error = kind + s.to_string();
       }
-      const bool retry = !s.ok() && s.code() == StatusCode::kConflict && flow.retry_on_conflict &&
-                         attempt_no <= flow.max_retries;
+      bool retry = !s.ok() && s.code() == StatusCode::kConflict && flow.retry_on_conflict &&
+                   attempt_no <= flow.max_retries;
+      if (!s.ok() && interrupted && (s.code() == StatusCode::kCancelled || retry)) {
+        // Stopped by the interrupt (cancelled, or not retried): the task did not finish.
+        rec.status = "interrupted";
+        rec.error = interrupted_error(s.code() == StatusCode::kCancelled ? "" : rec.error);
+        retry = false;
+      }
       if (retry) rec.error += fmt::format(" (retrying: attempt {} of {})", attempt_no + 1, flow.max_retries + 1);
-      // A task that was already committed writes no audit row: a resume commits nothing.
-      const bool already = rec.status == "skipped";
+      // A task this run already committed writes no audit row: a resume commits nothing.
+      const bool already = skipped_as_own(rec);
       if (!already) {
         Status audited = append_audit(*db, {rec});
         if (!audited.ok()) {
@@ -717,6 +802,22 @@ struct Runner::State {
       progress[spec.flow_index].running--;
       finish_attempt_locked(spec, rec);
       return;
+    }
+  }
+
+  // The error of a task the interrupt stopped; `before`: what its last attempt ended with.
+  std::string interrupted_error(const std::string& before) {
+    std::lock_guard lock(mutex);
+    std::string text = interrupt_reason + ": the run was stopped before the task finished; nothing of it was committed";
+    if (!before.empty()) text += " (its last attempt: " + before + ")";
+    return text;
+  }
+  void audit_interrupted(const TaskSpec& spec, const std::vector<TaskRecord>& records) {
+    Status audited = append_audit(*db, records);
+    log(fmt::format("interrupted {}[{}]: not started", spec.flow->name, spec.key));
+    if (!audited.ok()) {
+      std::lock_guard lock(mutex);
+      report.errors.push_back(fmt::format("audit of {}[{}]: {}", spec.flow->name, spec.key, audited.to_string()));
     }
   }
 
@@ -751,8 +852,13 @@ struct Runner::State {
         }
       }
     }
-    auto tasks = expanded.count(f) ? Result<std::vector<TaskSpec>>(std::move(expanded[f])) : expand(f);
-    if (!tasks.ok() || !upstream_failed.empty()) {
+    // After an interrupt a flow's tasks are not listed (its for_each would run): known ones get a
+    // row each, an unlisted flow one row (task "").
+    const bool stopped = interrupted;
+    auto tasks = expanded.count(f) ? Result<std::vector<TaskSpec>>(std::move(expanded[f]))
+                 : stopped         ? Result<std::vector<TaskSpec>>(Status::cancelled("interrupted"))
+                                   : expand(f);
+    if (!tasks.ok() || !upstream_failed.empty() || stopped) {
       TaskSpec whole;
       whole.flow = &flow;
       whole.flow_index = f;
@@ -764,6 +870,9 @@ struct Runner::State {
         if (!upstream_failed.empty()) {
           rec.status = "skipped";
           rec.error = fmt::format("not run: flow {} it depends on failed", upstream_failed);
+        } else if (stopped) {
+          rec.status = "interrupted";
+          rec.error = interrupted_error("");
         } else {
           rec.status = "failed";
           rec.error = tasks.status().to_string();
@@ -840,6 +949,18 @@ Runner::Runner(PipelineConfig config, RunOptions options) : state_(std::make_uni
 
 Runner::~Runner() = default;
 
+void Runner::interrupt(const std::string& reason) {
+  State& s = *state_;
+  {
+    std::lock_guard lock(s.mutex);
+    if (s.interrupted) return;
+    s.interrupt_reason = reason;
+    s.interrupted = true;
+  }
+  s.log(fmt::format("{}: no task starts any more; running tasks are cancelled", reason));
+  s.interrupt_token.cancel(reason);
+}
+
 std::vector<FlowProgress> Runner::progress() const {
   std::lock_guard lock(state_->mutex);
   return state_->progress;
@@ -849,10 +970,19 @@ Result<RunReport> Runner::run() {
   State& s = *state_;
   s.report.started_at_us = now_us();
   BRAID_RETURN_IF_ERROR(s.open(false));
+  BRAID_RETURN_IF_ERROR(s.take_lease());
   BRAID_RETURN_IF_ERROR(s.start_run());
   s.report.run_id = s.run_id;
   s.report.pipeline = s.config.name;
   s.report.resumed = s.resumed;
+  TaskGroup::Options group_options;
+  group_options.max_concurrency = s.options.parallelism > 0 ? s.options.parallelism : s.config.parallelism;
+  // Before anything slow (sources are read next), so the run can be found, resumed or named.
+  s.log(fmt::format("run {} of pipeline {}: {} flow{}, parallelism {}", s.run_id, s.config.name, s.config.flows.size(),
+                    s.config.flows.size() == 1 ? "" : "s",
+                    group_options.max_concurrency > 0 ? group_options.max_concurrency : WorkerPool::shared().concurrency()));
+  // Reading the sources stops on an interrupt too.
+  s.session->set_cancellation(s.interrupt_token);
   // Flows without dependencies are expanded now: their parameters tell how to lay out the
   // cached sources (the flows after them read the same cache).
   std::vector<std::string> parameters;
@@ -866,17 +996,14 @@ Result<RunReport> Runner::run() {
     s.expanded[f] = std::move(*tasks);
   }
   for (const auto& source : s.config.sources) {
-    if (source.cache) BRAID_RETURN_IF_ERROR(s.cache_source(source, parameters));
+    if (!source.cache || s.interrupted) continue;
+    Status cached = s.cache_source(source, parameters);
+    if (!cached.ok() && !s.interrupted) return cached;  // interrupted: every task is recorded as such below
   }
   const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
   s.session->freeze(holder);
   s.watchdog = std::make_unique<Watchdog>();
-  TaskGroup::Options group_options;
-  group_options.max_concurrency = s.options.parallelism > 0 ? s.options.parallelism : s.config.parallelism;
   s.group = std::make_unique<TaskGroup>(WorkerPool::shared(), group_options);
-  s.log(fmt::format("run {} of pipeline {}: {} flow{}, parallelism {}", s.run_id, s.config.name, s.config.flows.size(),
-                    s.config.flows.size() == 1 ? "" : "s",
-                    group_options.max_concurrency > 0 ? group_options.max_concurrency : WorkerPool::shared().concurrency()));
   // Flows without dependencies start now; the others when their last dependency finishes.
   std::vector<size_t> roots;
   {
@@ -903,11 +1030,19 @@ Result<RunReport> Runner::run() {
   // A skipped task (not run because another failed) makes the run fail too, unless it had
   // already committed.
   for (const auto& t : r.tasks) failed |= t.status == "skipped" && t.error.rfind("not run", 0) == 0;
-  r.status = failed ? "failed" : "succeeded";
+  // Interrupted only when the interrupt stopped a task: one that came after the last task ended
+  // changed nothing.
+  const bool interrupted =
+      std::any_of(r.tasks.begin(), r.tasks.end(), [](const TaskRecord& t) { return t.status == "interrupted"; });
+  r.status = interrupted ? "interrupted" : failed ? "failed" : "succeeded";
   r.ended_at_us = now_us();
-  if (!s.resumed || !failed) {
+  if (!s.resumed || !failed || interrupted) {
     Status m = s.write_manifest(r.status);
     if (!m.ok()) r.errors.push_back(m.to_string());
+  }
+  if (s.lease) {
+    Status released = s.lease->release();
+    if (!released.ok()) r.warnings.push_back("releasing the run's lease: " + released.to_string());
   }
   return std::move(s.report);
 }

@@ -15,8 +15,15 @@
 // Runs are recorded in WAREHOUSE/_braid/runs/<run_id>.json (the run's txn version), so a resume
 // (or a rerun with the same run id) skips every task that already committed and writes nothing
 // for it; a resume of a finished run commits nothing at all.
-// Thread-safety: one run per Runner; any number of Runners (and processes) may run against one
-// warehouse at once.
+//
+// A run holds its pipeline's lease (run_lease.h) from before its manifest is written until it
+// ends, however it ends: a second run of the pipeline on the warehouse is refused naming it
+// (unless allow_concurrent), and a run that died is told from a running one. interrupt() (Ctrl-C)
+// stops the run early but cleanly: no task starts after it, running tasks are cancelled through
+// their tokens, every task that did not finish gets an `interrupted` audit row (a task whose
+// commit landed keeps its `succeeded` row), and the manifest says `interrupted`.
+// Thread-safety: one run per Runner; interrupt() and progress() may be called from any thread.
+// Runners (and processes) of different pipelines may run against one warehouse at once.
 #pragma once
 
 #include <atomic>
@@ -37,6 +44,9 @@ struct RunOptions {
   int parallelism = 0;     // > 0: overrides the file
   std::string run_id;      // empty: a new id; an existing run's id resumes it
   std::string resume;      // the id of a run to resume (must exist)
+  // Run even when another run of the pipeline is running (each records only its own work).
+  bool allow_concurrent = false;
+  int64_t memory_limit = 0;  // > 0: bytes each statement of each task may hold (--memory-limit)
   // Called (from worker threads, serialized) with each event: a line of text for logs.
   std::function<void(const std::string& line)> log;
   // Called in each task between creating its view and running its DML (tests inject delays
@@ -51,7 +61,7 @@ struct RunOptions {
 struct RunReport {
   std::string run_id;
   std::string pipeline;
-  std::string status;                // succeeded | failed
+  std::string status;                // succeeded | failed | interrupted
   bool resumed = false;
   int64_t started_at_us = 0;
   int64_t ended_at_us = 0;
@@ -96,6 +106,10 @@ class Runner {
   Status check();
   // Progress so far (callable from any thread while run() is running).
   std::vector<FlowProgress> progress() const;
+  // Stops the run (from any thread, e.g. on SIGINT): no task starts afterwards, running tasks are
+  // cancelled, and the run ends `interrupted` unless every task had finished. `reason` is in
+  // each interrupted task's error ("interrupted (SIGINT)").
+  void interrupt(const std::string& reason);
 
  private:
   struct State;
