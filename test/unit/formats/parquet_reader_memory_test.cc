@@ -2,7 +2,8 @@
 // their final size at once (doubling through every size left half-empty buffers and the outgrown
 // ones as holes in the allocator's heap: 40 MB more RSS for a 1M-row, 20-file scan), what the
 // reader holds besides its output (the column chunk as stored, decompressed pages, dictionaries,
-// level buffers) is counted on the reader's MemoryTracker while held.
+// level buffers) is counted on the reader's MemoryTracker while held, and the writer gives a
+// mostly-distinct column no dictionary page at all.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -168,6 +169,45 @@ TEST_F(ParquetReaderMemoryTest, TrackerCountsTheChunkAsStoredAndTheDictionaryWhi
     EXPECT_EQ(list_tracker.current(), output);
   }
   EXPECT_EQ(list_tracker.current(), 0);
+}
+
+TEST_F(ParquetReaderMemoryTest, MostlyDistinctColumnHasNoDictionaryPage) {
+  constexpr int64_t kRows = 50000;
+  BinaryBuilder text(string_type());
+  Int64Builder ids(int64());
+  Int64Builder codes(int64());
+  for (int64_t i = 0; i < kRows; ++i) {
+    text.append(text_value(i));
+    ids.append(i * 7919 % 1000003);
+    codes.append(i % 100);
+  }
+  auto s = schema({field("text", string_type()), field("id", int64()), field("code", int64())});
+  auto batch = std::make_shared<const RecordBatch>(s, kRows,
+                                                   std::vector<ColumnPtr>{*text.finish(), *ids.finish(), *codes.finish()});
+  for (int64_t page_bytes : {int64_t{1} << 20, int64_t{64} << 10, int64_t{8} << 10}) {
+    ParquetWriteOptions o;
+    o.page_bytes = page_bytes;
+    write(batch, o);
+    ASSERT_OK_AND_ASSIGN(auto file, ParquetFile::open(fs_, "t.parquet"));
+    for (int c = 0; c < 2; ++c) {
+      // Distinct values: every page PLAIN, and no dictionary page holding the first page's values.
+      const ColumnMetaData& md = *file->metadata().row_groups[0].columns[static_cast<size_t>(c)].meta_data;
+      EXPECT_FALSE(md.dictionary_page_offset.has_value()) << "column " << c << ", pages of " << page_bytes;
+      EXPECT_THAT(md.encodings, ::testing::Not(::testing::Contains(Encoding::kRleDictionary))) << "column " << c;
+    }
+    // A hundred distinct values: one small dictionary for the whole chunk.
+    const ColumnMetaData& codes_md = *file->metadata().row_groups[0].columns[2].meta_data;
+    EXPECT_TRUE(codes_md.dictionary_page_offset.has_value());
+    EXPECT_THAT(codes_md.encodings, ::testing::Contains(Encoding::kRleDictionary));
+    ASSERT_OK_AND_ASSIGN(auto batches, read_parquet(fs_, "t.parquet"));
+    ASSERT_EQ(batches.size(), 1u);
+    for (int64_t r = 0; r < kRows; r += 101) {
+      for (int c = 0; c < 3; ++c) {
+        ASSERT_EQ(value_text(*batches[0]->column(c), r, TextFlavor::kJson),
+                  value_text(*batch->column(c), r, TextFlavor::kJson));
+      }
+    }
+  }
 }
 
 }  // namespace
