@@ -100,13 +100,25 @@ BufferBuilder& BufferBuilder::operator=(BufferBuilder&& other) noexcept {
 }
 
 void BufferBuilder::grow(int64_t min_capacity) {
-  int64_t capacity = padded(std::max(min_capacity, std::max<int64_t>(capacity_ * 2, 256)));
+  reallocate(std::max(min_capacity, std::max<int64_t>(capacity_ * 2, 256)));
+}
+
+void BufferBuilder::shrink_to_fit() {
+  if (data_ != nullptr && padded(size_) < capacity_) reallocate(size_);
+}
+
+void BufferBuilder::reallocate(int64_t min_capacity) {
+  const int64_t capacity = padded(std::max(min_capacity, size_));
   uint8_t* data = aligned_alloc_bytes(capacity);
   if (size_ > 0) std::memcpy(data, data_, static_cast<size_t>(size_));
   // Bytes past size() are left as they are: resize() zero-fills what it exposes and finish()
   // zeroes the padding, so growth need not touch memory it may never use.
   std::free(data_);
-  tracker_->consume(capacity - capacity_);
+  if (capacity >= capacity_) {
+    tracker_->consume(capacity - capacity_);
+  } else {
+    tracker_->release(capacity_ - capacity);
+  }
   data_ = data;
   capacity_ = capacity;
 }

@@ -95,6 +95,13 @@ class BufferBuilder {
   void reserve(int64_t additional) {
     if (size_ + additional > capacity_) grow(size_ + additional);
   }
+  // Ensures a capacity of at least `capacity` bytes, growing to just that (no doubling): for a
+  // caller that knows or has estimated its final size.
+  void reserve_exact(int64_t capacity) {
+    if (capacity > capacity_) reallocate(capacity);
+  }
+  // Gives back the capacity beyond size() (one copy), e.g. after an estimate that overshot.
+  void shrink_to_fit();
   // Sets the size, growing (zero-filled) as needed.
   void resize(int64_t new_size);
   void append(const void* bytes, int64_t n) {
@@ -125,6 +132,8 @@ class BufferBuilder {
 
  private:
   void grow(int64_t min_capacity);
+  // Moves the bytes to a new block of `capacity` (padded) bytes, at least size().
+  void reallocate(int64_t capacity);
 
   MemoryTracker* tracker_;
   uint8_t* data_ = nullptr;

@@ -16,9 +16,9 @@ wh="$tmp/wh"
 mkdir -p "$wh"
 
 limit_mb=64
-# What no tracker counts: Parquet dictionary pages and decompressed column chunks of the files
-# being decoded, allocator slack, thread stacks. It grows with the read-ahead, which grows with
-# the threads: two, as on the smallest machines that run this.
+# What no tracker counts: allocator slack, thread stacks, the CSV reader's blocks (the Parquet
+# reader counts its column chunks, decompressed pages and dictionaries). It grows with the
+# read-ahead, which grows with the threads: two, as on the smallest machines that run this.
 allowance_mb=40
 export BRAID_THREADS=2
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "formats/parquet/compression.h"
+#include "formats/parquet/held_memory.h"
 #include "formats/parquet/rle_bit_packed.h"
 
 namespace braid::parquet {
@@ -75,9 +76,10 @@ Status decode_v1_levels(Encoding encoding, const uint8_t*& data, size_t& size, i
 class ChunkReader {
  public:
   ChunkReader(const SchemaNode& leaf, const ColumnMetaData& md, std::string_view chunk,
-              bool spaced, bool verify_checksums, LeafWriter& writer, LeafChunk* out)
+              bool spaced, bool verify_checksums, LeafWriter& writer, LeafChunk* out,
+              MemoryTracker* tracker)
       : leaf_(leaf), md_(md), chunk_(chunk), spaced_(spaced), verify_checksums_(verify_checksums),
-        writer_(writer), out_(out) {}
+        writer_(writer), out_(out), held_(tracker) {}
 
   Status run() {
     if (md_.type != leaf_.physical) {
@@ -98,6 +100,7 @@ class ChunkReader {
       Status s = read_page(pos, header);
       if (!s.ok()) return std::move(s).with_context_f("page {}", page);
       ++page;
+      held_.set(held_bytes());
     }
     if (levels_seen_ != md_.num_values) {
       return Status::corruption("the pages hold {} values but the column chunk says {}",
@@ -295,6 +298,7 @@ class ChunkReader {
       BRAID_RETURN_IF_ERROR(it->second->set_data(data, size, present));
       BRAID_RETURN_IF_ERROR(writer_.load(*it->second, present));
     }
+    writer_.begin_page(n);
     if (spaced_) {
       writer_.emit(def, n, max_def_);
     } else {
@@ -302,6 +306,15 @@ class ChunkReader {
     }
     levels_seen_ += n;
     return Status::OK();
+  }
+
+  // What this reader and its writer hold besides the column: the decompressed page, the
+  // dictionary, a page's levels, indices and staged values, and a nested leaf's levels so far.
+  int64_t held_bytes() const {
+    return static_cast<int64_t>(page_capacity_ + (scratch_.capacity() + indices_.capacity()) * sizeof(uint32_t) +
+                                (page_def_.capacity() + out_->def_levels.capacity() + out_->rep_levels.capacity()) *
+                                    sizeof(int16_t)) +
+           writer_.held_bytes();
   }
 
   const SchemaNode& leaf_;
@@ -321,6 +334,7 @@ class ChunkReader {
   std::vector<uint32_t> indices_;
   std::vector<int16_t> page_def_;
   std::map<Encoding, std::unique_ptr<ValueDecoder>> decoders_;
+  HeldMemory held_;
 };
 
 }  // namespace
@@ -331,7 +345,8 @@ Status read_column_chunk(const SchemaNode& leaf, const ColumnMetaData& metadata,
   BRAID_ASSIGN_OR_RETURN(auto writer, make_leaf_writer(leaf, tracker));
   // A hint only (a lying num_values must not allocate): growth handles larger chunks.
   if (spaced && metadata.num_values > 0) writer->reserve(std::min<int64_t>(metadata.num_values, int64_t{1} << 22));
-  ChunkReader reader(leaf, metadata, chunk, spaced, verify_checksums, *writer, out);
+  writer->expect_levels(metadata.num_values);
+  ChunkReader reader(leaf, metadata, chunk, spaced, verify_checksums, *writer, out, tracker);
   BRAID_RETURN_IF_ERROR(reader.run());
   BRAID_ASSIGN_OR_RETURN(out->values, writer->finish());
   return Status::OK();

@@ -29,6 +29,8 @@ struct LeafChunk {
 };
 
 // `spaced`: emit one slot per level (top-level leaves); otherwise dense (nested leaves).
+// `tracker` counts the column built and, while the chunk is read, what the reader holds besides
+// it (decompressed page, dictionary, staged values and levels: see held_memory.h).
 Status read_column_chunk(const SchemaNode& leaf, const ColumnMetaData& metadata,
                          std::string_view chunk, bool spaced, bool verify_checksums,
                          MemoryTracker* tracker, LeafChunk* out);

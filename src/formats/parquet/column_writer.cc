@@ -391,9 +391,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       // Too many distinct values (a dictionary past its size limit, or one holding most values
       // after the first few thousand: keys, timestamps): finish this page with the dictionary,
       // PLAIN from now on. Checking early spares hashing every value of a unique column.
-      const bool mostly_distinct = dictionary_values_ < 0 && page_indices_.size() >= 4096 &&
-                                   static_cast<double>(dictionary_.size()) > 0.75 * static_cast<double>(page_indices_.size());
-      if (mostly_distinct || dictionary_.plain_bytes() > options_.dictionary_page_bytes) {
+      const bool distinct = dictionary_values_ < 0 && page_indices_.size() >= 4096 && mostly_distinct(page_indices_.size());
+      if (distinct || dictionary_.plain_bytes() > options_.dictionary_page_bytes) {
         BRAID_RETURN_IF_ERROR(close_page());
         dictionary_active_ = false;
         page_is_dictionary_ = false;
@@ -447,6 +446,32 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     }
   }
 
+  // A dictionary holding most of the first `values` values (at least 1024 of them).
+  bool mostly_distinct(size_t values) const {
+    return values >= 1024 && static_cast<double>(dictionary_.size()) > 0.75 * static_cast<double>(values);
+  }
+
+  // The open page, the only one that used the dictionary, re-encoded PLAIN; the chunk goes on
+  // without a dictionary.
+  void drop_dictionary() {
+    page_plain_.clear();
+    const auto& values = dictionary_.values();
+    for (uint32_t i : page_indices_) {
+      if constexpr (Traits::kPlainIsMemory) {
+        page_plain_.append(reinterpret_cast<const char*>(&values[i]), sizeof(Value));
+      } else {
+        Traits::plain(values[i], page_plain_);
+      }
+    }
+    page_value_bytes_ = static_cast<int64_t>(page_plain_.size());
+    page_indices_.clear();
+    dictionary_.clear();
+    dictionary_active_ = false;
+    dictionary_used_ = false;
+    page_is_dictionary_ = false;
+    plain_used_ = true;
+  }
+
   Status maybe_close_page() {
     int64_t level_bytes = static_cast<int64_t>(page_def_.size() + page_rep_.size()) / 4;
     if (page_value_bytes_ + level_bytes >= options_.page_bytes) return close_page();
@@ -455,6 +480,12 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   Status close_page() {
     if (page_levels_ == 0) return Status::OK();
+    if (page_is_dictionary_ && dictionary_values_ < 0 && mostly_distinct(page_indices_.size())) {
+      // The chunk's first values are mostly distinct (keys, timestamps): a dictionary would only
+      // cost, and no page refers to it yet, so this page goes out PLAIN and the chunk has no
+      // dictionary page (rather than one holding this page's values).
+      drop_dictionary();
+    }
     std::string body;
     auto levels = [&](const std::vector<int16_t>& lv, int16_t max) {
       RleBitPackedEncoder enc(bit_width_for(static_cast<uint64_t>(max)));
@@ -515,12 +546,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     pages_ += compressed;
     pages_uncompressed_ += static_cast<int64_t>(header.size() + body.size());
     if (page_is_dictionary_ && dictionary_active_ && dictionary_values_ < 0) {
-      // After the first page: a dictionary holding most values (keys, timestamps) only costs.
       dictionary_values_ = static_cast<int64_t>(page_indices_.size());
-      if (dictionary_values_ >= 1024 &&
-          static_cast<double>(dictionary_.size()) > 0.75 * static_cast<double>(dictionary_values_)) {
-        dictionary_active_ = false;
-      }
     }
     total_levels_ += page_levels_;
     page_levels_ = 0;

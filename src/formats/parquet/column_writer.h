@@ -3,8 +3,9 @@
 // Values arrive as level entries (definition and repetition levels) plus the leaf's non-null
 // values (a braid Column and the rows of it to take). They are encoded into v1 data pages of about
 // `page_bytes` (RLE levels; values dictionary-encoded while the dictionary stays small, PLAIN
-// after a fallback), each page compressed with the file's codec and carrying the CRC-32 of its
-// stored bytes (PageHeader.crc; dictionary pages too). flush() writes the dictionary
+// after a fallback; a chunk whose first page holds mostly distinct values gets no dictionary page
+// at all, that page PLAIN too), each page compressed with the file's codec and carrying the
+// CRC-32 of its stored bytes (PageHeader.crc; dictionary pages too). flush() writes the dictionary
 // page, if any, and the data pages, and returns the ColumnChunk metadata with statistics.
 //
 // Pages end between steps of at most page_bytes / 8 level entries (64..4096) within an append (whole records: no

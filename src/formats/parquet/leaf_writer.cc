@@ -1,5 +1,6 @@
 #include "formats/parquet/leaf_writer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -12,6 +13,30 @@
 #include "columnar/temporal.h"
 
 namespace braid::parquet {
+
+void LeafWriter::reserve_for_chunk(BufferBuilder& buffer, int64_t more) const {
+  const int64_t needed = buffer.size() + more;
+  if (needed <= buffer.capacity()) return;
+  if (levels_done_ <= 0 || chunk_levels_ < levels_done_) {
+    buffer.reserve(more);  // no plan (or a chunk longer than it said): doubling
+    return;
+  }
+  const int64_t remaining = chunk_levels_ - levels_done_;
+  if (remaining == 0) {
+    buffer.reserve_exact(needed);  // the last page
+    return;
+  }
+  const double per_level = static_cast<double>(needed) / static_cast<double>(levels_done_);
+  const double estimate = static_cast<double>(needed) + per_level * static_cast<double>(remaining) * (17.0 / 16.0);
+  const auto bounded = static_cast<int64_t>(std::min(estimate, static_cast<double>(needed) * 16.0));
+  buffer.reserve_exact(std::max({bounded, needed, buffer.capacity() + buffer.capacity() / 4}));
+}
+
+BufferPtr LeafWriter::finish_buffer(BufferBuilder& buffer) {
+  const int64_t slack = buffer.capacity() - buffer.size();
+  if (slack > std::max<int64_t>(buffer.capacity() / 8, 4096)) buffer.shrink_to_fit();
+  return buffer.finish();
+}
 
 namespace {
 
@@ -186,10 +211,12 @@ class FixedLeafWriter final : public LeafWriter {
   void emit(const int16_t* def, int64_t n_slots, int16_t max_def) override {
     const int64_t start = values_.size() / static_cast<int64_t>(sizeof(Out));
     if (def == nullptr) {
+      reserve_for_chunk(values_, static_cast<int64_t>(staged_.size() * sizeof(Out)));
       values_.append(staged_.data(), static_cast<int64_t>(staged_.size() * sizeof(Out)));
       validity_.append_valid(static_cast<int64_t>(staged_.size()));
       return;
     }
+    reserve_for_chunk(values_, n_slots * static_cast<int64_t>(sizeof(Out)));
     values_.resize((start + n_slots) * static_cast<int64_t>(sizeof(Out)));
     Out* out = values_.data_as<Out>() + start;
     size_t j = 0;
@@ -208,10 +235,14 @@ class FixedLeafWriter final : public LeafWriter {
     validity_.append_null(n);
   }
 
+  int64_t held_bytes() const override {
+    return static_cast<int64_t>(phys_.capacity() * sizeof(Phys) + (staged_.capacity() + dictionary_.capacity()) * sizeof(Out));
+  }
+
   Result<ColumnPtr> finish() override {
     int64_t n = validity_.length(), nulls = validity_.nulls();
     return ColumnPtr(std::make_shared<const Column>(
-        type_, n, std::vector<BufferPtr>{validity_.finish(), values_.finish()},
+        type_, n, std::vector<BufferPtr>{validity_.finish(), finish_buffer(values_)},
         std::vector<ColumnPtr>{}, nulls));
   }
 
@@ -334,6 +365,7 @@ class BooleanLeafWriter final : public LeafWriter {
     length_ += n;
     validity_.append_null(n);
   }
+  int64_t held_bytes() const override { return static_cast<int64_t>(staged_.capacity() + dictionary_.capacity()); }
   Result<ColumnPtr> finish() override {
     int64_t n = validity_.length(), nulls = validity_.nulls();
     bits_.resize(bitmap::bytes_for(n));
@@ -404,8 +436,8 @@ class BinaryLeafWriter final : public LeafWriter {
       for (auto v : staged_) staged_bytes_ += v.size();
     }
     // 16 bytes of slack: short dictionary strings are copied as two 8-byte words.
-    data_.reserve(static_cast<int64_t>(staged_bytes_) + 16);
-    offsets_.reserve(n_slots * 4);
+    reserve_for_chunk(data_, static_cast<int64_t>(staged_bytes_) + 16);
+    reserve_for_chunk(offsets_, n_slots * 4);
     if (static_cast<uint64_t>(data_.size()) + staged_bytes_ > INT32_MAX) overflow_ = true;
     const char* dict = dict_bytes_.data();
     size_t j = 0;
@@ -439,6 +471,10 @@ class BinaryLeafWriter final : public LeafWriter {
     for (int64_t i = 0; i < n; ++i) offsets_.append_value(static_cast<int32_t>(data_.size()));
     validity_.append_null(n);
   }
+  int64_t held_bytes() const override {
+    return static_cast<int64_t>(staged_.capacity() * sizeof(std::string_view) + indices_.capacity() * 4 +
+                                dict_bytes_.capacity() + dict_starts_.capacity() * 4);
+  }
   Result<ColumnPtr> finish() override {
     if (overflow_) {
       return Status::not_implemented(
@@ -446,7 +482,7 @@ class BinaryLeafWriter final : public LeafWriter {
     }
     int64_t n = validity_.length(), nulls = validity_.nulls();
     return ColumnPtr(std::make_shared<const Column>(
-        type_, n, std::vector<BufferPtr>{validity_.finish(), offsets_.finish(), data_.finish()},
+        type_, n, std::vector<BufferPtr>{validity_.finish(), finish_buffer(offsets_), finish_buffer(data_)},
         std::vector<ColumnPtr>{}, nulls));
   }
 
@@ -477,6 +513,8 @@ class BytesLeafWriter final : public LeafWriter {
         values_(tracker),
         validity_(tracker) {}
 
+  void reserve(int64_t slots) override { values_.reserve(slots * out_width_); }
+
   Status set_dictionary(ValueDecoder& decoder, int64_t n) override {
     BRAID_RETURN_IF_ERROR(decode(decoder, n, &dictionary_));
     dictionary_count_ = n;
@@ -499,10 +537,12 @@ class BytesLeafWriter final : public LeafWriter {
   }
   void emit(const int16_t* def, int64_t n_slots, int16_t max_def) override {
     if (def == nullptr) {
+      reserve_for_chunk(values_, staged_count_ * out_width_);
       values_.append(staged_.data(), staged_count_ * out_width_);
       validity_.append_valid(staged_count_);
       return;
     }
+    reserve_for_chunk(values_, n_slots * out_width_);
     int64_t start = values_.size();
     values_.resize(start + n_slots * out_width_);
     uint8_t* out = values_.data() + start;
@@ -519,10 +559,11 @@ class BytesLeafWriter final : public LeafWriter {
     values_.resize(values_.size() + n * out_width_);
     validity_.append_null(n);
   }
+  int64_t held_bytes() const override { return static_cast<int64_t>(staged_.capacity() + dictionary_.capacity()); }
   Result<ColumnPtr> finish() override {
     int64_t n = validity_.length(), nulls = validity_.nulls();
     return ColumnPtr(std::make_shared<const Column>(
-        type_, n, std::vector<BufferPtr>{validity_.finish(), values_.finish()},
+        type_, n, std::vector<BufferPtr>{validity_.finish(), finish_buffer(values_)},
         std::vector<ColumnPtr>{}, nulls));
   }
 
@@ -595,6 +636,7 @@ class NullLeafWriter final : public LeafWriter {
   Status load_indices(const uint32_t*, int64_t n) override { return load_empty(n); }
   void emit(const int16_t* def, int64_t n_slots, int16_t) override { length_ += def == nullptr ? 0 : n_slots; }
   void emit_nulls(int64_t n) override { length_ += n; }
+  int64_t held_bytes() const override { return 0; }
   Result<ColumnPtr> finish() override {
     return ColumnPtr(std::make_shared<const Column>(null_type(), length_, std::vector<BufferPtr>{}));
   }

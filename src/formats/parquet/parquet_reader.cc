@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 #include "common/worker_pool.h"
 #include "formats/parquet/column_chunk_reader.h"
+#include "formats/parquet/held_memory.h"
 #include "formats/parquet/record_assembly.h"
 #include "formats/parquet/row_group_filter.h"
 
@@ -113,9 +115,10 @@ Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, bool verify_
                               MemoryTracker* tracker, LeafChunk* out) const {
   const ColumnMetaData& md = *metadata_.row_groups[static_cast<size_t>(row_group)]
                                   .columns[static_cast<size_t>(leaf)].meta_data;
-  // Not zero-filled: every byte is overwritten by the read.
+  // Not zero-filled: every byte is overwritten by the read. Counted while the chunk is decoded.
   std::unique_ptr<char[]> bytes;
   size_t size = 0;
+  HeldMemory held(tracker);
   if (md.num_values > 0) {
     int64_t start = chunk_start(md);
     // Some writers leave the dictionary page header out of total_compressed_size (Trino's
@@ -124,6 +127,7 @@ Status ParquetFile::read_leaf(int row_group, int leaf, bool spaced, bool verify_
     const uint64_t slack = std::min<uint64_t>(kChunkSlack, data_end_ - static_cast<uint64_t>(start) -
                                                                static_cast<uint64_t>(md.total_compressed_size));
     size = static_cast<size_t>(md.total_compressed_size + static_cast<int64_t>(slack));
+    held.set(static_cast<int64_t>(size));
     bytes.reset(new char[size]);
     BRAID_RETURN_IF_ERROR(file_->read_at(static_cast<uint64_t>(start), size, reinterpret_cast<uint8_t*>(bytes.get())));
   }
@@ -166,16 +170,20 @@ Result<std::vector<RecordBatchPtr>> ParquetFile::read_row_groups(const std::vect
   const size_t num_leaves = schema_->leaves().size();
   std::vector<std::vector<LeafChunk>> chunks(row_groups.size(), std::vector<LeafChunk>(num_leaves));
   const size_t tasks = row_groups.size() * leaves.size();
+  // The levels nested leaves keep for record assembly, counted until their row group is built.
+  std::deque<HeldMemory> levels_held;
+  for (size_t t = 0; t < tasks; ++t) levels_held.emplace_back(tracker);
   BRAID_RETURN_IF_ERROR(parallel_for(tasks, [&](size_t t) -> Status {
     size_t g = t / leaves.size();
     int leaf = leaves[t % leaves.size()];
     int row_group = row_groups[g];
-    Status s = read_leaf(row_group, leaf, spaced[static_cast<size_t>(leaf)], verify_checksums,
-                         tracker, &chunks[g][static_cast<size_t>(leaf)]);
+    LeafChunk& chunk = chunks[g][static_cast<size_t>(leaf)];
+    Status s = read_leaf(row_group, leaf, spaced[static_cast<size_t>(leaf)], verify_checksums, tracker, &chunk);
     if (!s.ok()) {
       return std::move(s).with_context(
           fmt::format("{}: row group {}: column '{}'", path_, row_group, schema_->leaf_path(leaf)));
     }
+    levels_held[t].set(static_cast<int64_t>((chunk.def_levels.capacity() + chunk.rep_levels.capacity()) * sizeof(int16_t)));
     return Status::OK();
   }, parallel ? 0 : 1));
   std::vector<FieldPtr> fields;
@@ -195,6 +203,7 @@ Result<std::vector<RecordBatchPtr>> ParquetFile::read_row_groups(const std::vect
       columns_out.push_back(std::move(column).value());
     }
     chunks[g].clear();  // release level buffers early
+    for (size_t k = 0; k < leaves.size(); ++k) levels_held[g * leaves.size() + k].set(0);
     out[g] = std::make_shared<const RecordBatch>(out_schema, rg.num_rows, std::move(columns_out));
   }
   return out;

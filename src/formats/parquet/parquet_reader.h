@@ -16,6 +16,9 @@
 //   0x...)". ParquetReadOptions::verify_checksums (SQL: read_parquet(..., verify_checksums =
 // false)) turns it off, e.g. to salvage what a damaged file still holds.
 // Encrypted files (Parquet modular encryption) are refused with an error that says so.
+// Memory: the tracker passed in counts the batches' buffers and, while a row group is decoded,
+// what the reader holds besides them (each column chunk as stored, decompressed pages,
+// dictionaries, the levels of nested columns until their records are assembled).
 // Thread-safety: a ParquetFile is immutable and may be read from many threads; a ParquetReader
 // is used by one thread at a time.
 #pragma once
