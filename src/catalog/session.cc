@@ -863,7 +863,10 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
     return failure;
   };
   if (auto made = database_->fs()->create_directories(path); !made.ok()) return unregister(made);
-  auto created = delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial);
+  // Tagged like the statement's other writes (a pipeline task's prepare statements: its run).
+  delta::WriteOptions tagged;
+  tagged.commit.user_metadata = write_control_.user_metadata;
+  auto created = delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial, tagged);
   if (!created.ok()) {
     // Another writer (a parallel task, another process) created it since we looked: with IF NOT
     // EXISTS theirs is as good as ours, exactly as if it had been there first.

@@ -20,6 +20,8 @@
 #include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/table.h"
+#include "pipeline/commit_order.h"
+#include "pipeline/run_record.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 #include "sql/string_literal.h"
@@ -194,7 +196,9 @@ struct Runner::State {
   std::vector<std::vector<TaskRecord>> finals;  // per flow, per task: the last attempt
   RunReport report;
   std::string stop_reason;           // set by fail_fast: tasks not started are skipped
-  std::set<std::pair<std::string, std::string>> audited_success;  // (flow, task) with a succeeded audit row in this run
+  std::map<TaskKey, TaskHistory> history;  // what the audit records of this run's tasks (a resume)
+  CommitOrder commit_order;
+  std::mt19937_64 backoff_rng{std::random_device{}()};
   std::map<size_t, std::vector<TaskSpec>> expanded;  // tasks of flows expanded before the run started
 
   void log(const std::string& line) {
@@ -212,12 +216,23 @@ struct Runner::State {
   // ---- setup
 
   Status open(bool for_dry_run) {
+    BRAID_RETURN_IF_ERROR(open_warehouse(for_dry_run));
+    return open_sources();
+  }
+
+  // The warehouse and the session: all a run needs to record itself (start_run).
+  Status open_warehouse(bool for_dry_run) {
     // Absolute, so the audit and commit metadata name tables unambiguously.
     const std::string warehouse = std::filesystem::absolute(config.warehouse_path()).lexically_normal().string();
     auto fs = local_file_system();
     if (!for_dry_run) BRAID_RETURN_IF_ERROR(fs->create_directories(warehouse));
     BRAID_ASSIGN_OR_RETURN(db, catalog::Database::open(warehouse));
     session = std::make_unique<catalog::Session>(db, fmt::format("pipeline {}", config.name));
+    return Status::OK();
+  }
+
+  // The sources (views of the session) and the parameters.
+  Status open_sources() {
     for (const auto& s : config.sources) {
       BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format, s.read_options()));
     }
@@ -293,7 +308,8 @@ struct Runner::State {
 
   std::string manifest_path(const std::string& id) const { return db->root() + "/_braid/runs/" + id + ".json"; }
 
-  Status write_manifest(const std::string& status) {
+  // `error`: why a run stopped before its tasks started (sources, parameters), when it did.
+  Status write_manifest(const std::string& status, const std::string& error = "") {
     JsonWriter w;
     w.begin_object();
     w.field("run_id", run_id);
@@ -302,6 +318,7 @@ struct Runner::State {
     w.field("txn_version", txn_version);
     w.field("started_at", iso_time(report.started_at_us));
     w.field("status", status);
+    if (!error.empty()) w.field("error", error);
     w.end_object();
     auto fs = db->fs();
     BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
@@ -333,33 +350,22 @@ struct Runner::State {
       }
       txn_version = version;
       resumed = true;
-      BRAID_RETURN_IF_ERROR(load_audited_successes());
+      BRAID_ASSIGN_OR_RETURN(history, load_task_history(*session, audit_table_path(*db), run_id));
       log(fmt::format("resuming run {} (tasks it committed are skipped)", id));
       return Status::OK();
     }
     if (text.status().code() != StatusCode::kNotFound) return text.status();
     if (!options.resume.empty()) {
-      return Status::not_found("there is no run {} to resume (no {})", id, manifest_path(id));
+      // The record is written before the run reads or writes anything: without it, the run
+      // (if there was one) wrote nothing, and starting it under its id is a fresh start.
+      return Status::not_found(
+          "there is no run {} to resume (no {}); a run stopped before it recorded itself wrote nothing: start it "
+          "again with --run-id {}",
+          id, manifest_path(id), id);
     }
     // Versions only grow: a later run's tasks are never mistaken for committed ones.
     txn_version = now_us();
     return write_manifest("running");
-  }
-
-  // The tasks of this run the audit already records as succeeded.
-  Status load_audited_successes() {
-    const std::string path = audit_table_path(*db);
-    if (!delta::DeltaTable::exists(*db->fs(), path)) return Status::OK();
-    auto scope = session->new_task("resume audit");
-    BRAID_RETURN_IF_ERROR(scope->set_parameter_sql("run", sql::string_literal(run_id)));
-    BRAID_ASSIGN_OR_RETURN(auto rows, scope->execute("SELECT flow, task FROM delta.`" + path +
-                                                     "` WHERE run_id = :run AND status = 'succeeded'"));
-    for (const auto& b : rows.batches) {
-      for (int64_t r = 0; r < b->num_rows(); ++r) {
-        audited_success.emplace(value_text(*b->column(0), r, TextFlavor::kPlain), value_text(*b->column(1), r, TextFlavor::kPlain));
-      }
-    }
-    return Status::OK();
   }
 
   // ---- flows and tasks
@@ -430,6 +436,13 @@ struct Runner::State {
     return *path;
   }
 
+  // The task's first attempt number in this invocation: attempt numbers continue across resumes,
+  // so (run_id, flow, task, attempt) is unique in the audit.
+  int first_attempt(const TaskSpec& spec) const {
+    auto it = history.find({spec.flow->name, spec.key});
+    return it == history.end() ? 1 : it->second.last_attempt + 1;
+  }
+
   TaskRecord base_record(const TaskSpec& spec, int attempt) const {
     TaskRecord rec;
     rec.run_id = run_id;
@@ -440,6 +453,43 @@ struct Runner::State {
     rec.started_at_us = now_us();
     rec.target = spec.flow->target;
     return rec;
+  }
+
+  // The commit order (commit_order.h) is per target as the flow names it, and per task.
+  static std::string order_table(const Flow& flow) { return lower(flow.target); }
+  static std::string order_task(const TaskSpec& spec) { return spec.flow->name + "[" + spec.key + "]"; }
+
+  // A recovered task's row counts, from its commit's operationMetrics.
+  static void record_commit_counts(const TxnCommit& commit, TaskRecord& rec) {
+    rec.target_version = commit.version;
+    auto metric = [&](const char* name) {
+      auto it = commit.metrics.find(name);
+      return it == commit.metrics.end() ? int64_t{0} : it->second;
+    };
+    if (commit.operation == "MERGE") {
+      rec.rows_inserted = metric("numTargetRowsInserted");
+      rec.rows_updated = metric("numTargetRowsUpdated");
+      rec.rows_deleted = metric("numTargetRowsDeleted");
+    } else if (commit.operation == "UPDATE") {
+      rec.rows_updated = metric("numUpdatedRows");
+    } else if (commit.operation == "DELETE") {
+      rec.rows_deleted = metric("numDeletedRows");
+    } else {
+      rec.rows_inserted = metric("numOutputRows");
+    }
+  }
+
+  // Whether the task's quarantined rows are committed (or it has none to quarantine).
+  Result<bool> quarantine_committed(const Flow& flow, const std::string& app_id) const {
+    const bool quarantines = std::any_of(flow.expectations.begin(), flow.expectations.end(),
+                                         [](const Expectation& e) { return e.action == ExpectAction::kQuarantine; });
+    if (!quarantines) return true;
+    const std::string path = quarantine_table_path(*db, flow.name);
+    if (!delta::DeltaTable::exists(*db->fs(), path)) return false;
+    BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), path));
+    BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+    auto done = snap->transaction_version(app_id + "/quarantine");
+    return done && *done >= txn_version;
   }
 
   std::string user_metadata(const TaskSpec& spec, const std::map<std::string, int64_t>& sources) const {
@@ -464,29 +514,44 @@ struct Runner::State {
     const auto attempt_start = std::chrono::steady_clock::now();
     const Flow& flow = *spec.flow;
     const std::string app_id = task_app_id(config.name, flow.name, spec.key);
-    // Already committed by this run (a resume, or another process on the same run)?
-    if (auto path = target_path(flow)) {
-      auto table = delta::DeltaTable::open(db->fs(), *path);
-      if (table.ok()) {
-        BRAID_ASSIGN_OR_RETURN(auto snap, table->snapshot());
-        auto done = snap->transaction_version(app_id);
-        if (done && *done >= txn_version) {
-          rec.status = "skipped";
-          rec.error = fmt::format("already committed by run {}: nothing written", run_id);
-          if (!audited_success.count({flow.name, spec.key})) {
-            // Committed, but the process died before its audit row was written: record it now.
-            rec.status = "succeeded";
-            rec.error = "recovered on resume: the task's commit is in the table but its audit row was lost with the "
-                        "process that made it (row counts are in the commit's operationMetrics)";
-          }
-          return Status::OK();
-        }
+    // What the run's record says of the task: done, superseded by a later run, committed by this
+    // run with its audit row lost, or to run (run_record.h).
+    bool repair_quarantine = false;  // recovered, but its quarantined rows may be lost too
+    {
+      std::optional<delta::DeltaTable> target;
+      if (auto path = target_path(flow)) {
+        auto table = delta::DeltaTable::open(db->fs(), *path);
+        if (table.ok()) target = std::move(*table);
+      }
+      auto known = history.find({flow.name, spec.key});
+      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle_task(target, app_id, txn_version, run_id,
+                                                             known == history.end() ? nullptr : &known->second));
+      if (settled.kind == Settlement::Kind::kDone || settled.kind == Settlement::Kind::kSuperseded) {
+        rec.status = "skipped";
+        rec.error = settled.note;
+        return Status::OK();
+      }
+      if (settled.kind == Settlement::Kind::kRecovered) {
+        rec.status = "succeeded";
+        rec.error = settled.note;
+        if (settled.commit) record_commit_counts(*settled.commit, rec);
+        BRAID_ASSIGN_OR_RETURN(bool quarantined, quarantine_committed(flow, app_id));
+        if (quarantined) return Status::OK();
+        repair_quarantine = true;  // staged again below, for its quarantined rows only
       }
     }
     auto scope = session->new_task(fmt::format("task {}[{}]", flow.name, spec.key));
     scope->set_cancellation(token);
     for (const auto& [name, value] : spec.params) scope->set_parameter(name, value);
-    for (const auto& statement : flow.prepare) {
+    {
+      // Tables the prepare statements create, and anything they write, are tagged like the
+      // task's write.
+      sql::WriteControl tagged;
+      tagged.user_metadata = user_metadata(spec, {});
+      scope->set_write_control(std::move(tagged));
+    }
+    // A recovered task's prepare statements ran before its commit: not again.
+    for (const auto& statement : repair_quarantine ? std::vector<std::string>{} : flow.prepare) {
       auto done = scope->execute(statement);
       if (!done.ok()) return Status(done.status()).with_context_f("prepare");
     }
@@ -565,11 +630,16 @@ struct Runner::State {
         }
       }
     }
-    if (!quarantined.empty()) {
-      // Its own idempotent commit: a retry or a resume never quarantines the same rows twice.
-      delta::SetTransaction txn{task_app_id(config.name, flow.name, spec.key) + "/quarantine", txn_version, {}};
-      BRAID_RETURN_IF_ERROR(append_quarantine(*db, flow.name, quarantined, quarantined_rules, run_id, spec.key, txn));
-    }
+    // The quarantined rows share the outcome of the task's write: they are committed after it
+    // lands, in a commit of their own (its own txn, so a retry or a resume never quarantines the
+    // same rows twice, and a resume writes them if the process died between the two commits).
+    auto write_quarantine = [&]() -> Status {
+      if (quarantined.empty()) return Status::OK();
+      delta::SetTransaction txn{app_id + "/quarantine", txn_version, {}};
+      return append_quarantine(*db, flow.name, quarantined, quarantined_rules, run_id, spec.key, txn,
+                               user_metadata(spec, rec.source_versions));
+    };
+    if (repair_quarantine) return write_quarantine();
     BRAID_RETURN_IF_ERROR(scope->create_rows_view(flow.view, staged->schema, kept, rec.source_versions));
 
     // The guarded, audited, idempotent write.
@@ -592,16 +662,22 @@ struct Runner::State {
                                         describe_rows(rows, failing));
       };
     }
-    if (options.before_commit && control.guard) {
+    {
+      // Just before the commit (the statement calls the guard with the rows it is about to
+      // write): wait while another task of the run has the commit order of this table, then the
+      // test hook. Statements with nothing to write commit nothing and are not held back.
       auto hook = options.before_commit;
       auto called = std::make_shared<bool>(false);
-      control.guard = [guard = std::move(control.guard), hook, called, flow_name = flow.name, key = spec.key,
-                       attempt_no = rec.attempt](const RecordBatch& rows) -> Status {
+      control.guard = [this, guard = std::move(control.guard), hook, called, flow_name = flow.name, key = spec.key,
+                       table = order_table(flow), task = order_task(spec), attempt_no = rec.attempt, &rec,
+                       &token](const RecordBatch& rows) -> Status {
         if (!*called) {
           *called = true;
-          BRAID_RETURN_IF_ERROR(hook(flow_name, key, attempt_no));
+          BRAID_ASSIGN_OR_RETURN(int64_t waited, commit_order.wait_turn(table, task, token));
+          rec.wait_ms += waited;
+          if (hook) BRAID_RETURN_IF_ERROR(hook(flow_name, key, attempt_no));
         }
-        return guard(rows);
+        return guard ? guard(rows) : Status::OK();
       };
     }
     scope->set_write_control(std::move(control));
@@ -625,6 +701,16 @@ struct Runner::State {
       rec.status = "skipped";
       rec.error = fmt::format("already committed by run {}: nothing written", run_id);
       return Status::OK();
+    }
+    {
+      Status quarantined_written = options.after_write ? options.after_write(flow.name, spec.key, rec.attempt) : Status::OK();
+      if (quarantined_written.ok()) quarantined_written = write_quarantine();
+      if (!quarantined_written.ok()) {
+        return quarantined_written.with_context(fmt::format(
+            "the task's write {} but its quarantined rows were not written (a resume writes them)",
+            rec.target_version ? fmt::format("committed version {} of {}", *rec.target_version, rec.target)
+                               : std::string("changed nothing")));
+      }
     }
     // Reconciliation: every source row is accounted for, and every staged row too.
     const FlowShape& shape = shapes[spec.flow_index];
@@ -652,7 +738,7 @@ struct Runner::State {
     {
       std::lock_guard lock(mutex);
       if (!stop_reason.empty()) {
-        TaskRecord rec = base_record(spec, 1);
+        TaskRecord rec = base_record(spec, first_attempt(spec));
         rec.status = "skipped";
         rec.error = stop_reason;
         rec.ended_at_us = rec.started_at_us;
@@ -661,25 +747,53 @@ struct Runner::State {
       }
       progress[spec.flow_index].running++;
     }
-    for (int attempt_no = 1;; ++attempt_no) {
+    // Attempt numbers, conflicts and waits continue from what the audit records of this run.
+    const int first = first_attempt(spec);
+    auto known = history.find({flow.name, spec.key});
+    const TaskHistory* earlier = known == history.end() ? nullptr : &known->second;
+    int conflicts = 0;  // in this invocation
+    int64_t waited_ms = earlier ? earlier->wait_ms : 0;
+    // The task's hold on the commit order of its table, released however the task ends.
+    struct OrderHold {
+      CommitOrder& order;
+      std::string table, task;
+      bool held = false;
+      void take() {
+        order.claim(table, task);
+        held = true;
+      }
+      ~OrderHold() {
+        if (held) order.release(table, task);
+      }
+    } order{commit_order, order_table(flow), order_task(spec)};
+    for (int attempt_no = first;; ++attempt_no) {
+      const int tries = attempt_no - first + 1;
       TaskRecord rec = base_record(spec, attempt_no);
+      rec.conflicts = (earlier ? earlier->conflicts : 0) + conflicts;
+      rec.wait_ms = waited_ms;
       CancellationToken token = group->token().child();
+      // While another task of the run has the commit order of this table, no attempt starts.
+      auto turn = commit_order.wait_turn(order.table, order.task, token);
+      if (turn.ok()) rec.wait_ms += *turn;
       int watch = -1;
       if (flow.timeout_ms) {
         watch = watchdog->watch(token, *flow.timeout_ms,
                                 fmt::format("timeout: task {}[{}] ran longer than {} ms", flow.name, spec.key, *flow.timeout_ms));
       }
-      Status s;
+      Status s = turn.status();
       std::string timing;
-      try {
-        s = attempt(spec, rec, token, timing);
-      } catch (const std::bad_alloc&) {
-        s = Status::out_of_memory("the task ran out of memory");
-      } catch (const std::exception& e) {
-        s = Status::internal("the task threw: {}", e.what());
+      if (s.ok()) {
+        try {
+          s = attempt(spec, rec, token, timing);
+        } catch (const std::bad_alloc&) {
+          s = Status::out_of_memory("the task ran out of memory");
+        } catch (const std::exception& e) {
+          s = Status::internal("the task threw: {}", e.what());
+        }
       }
       if (watch >= 0) watchdog->forget(watch);
       rec.ended_at_us = now_us();
+      if (!s.ok() && s.code() == StatusCode::kConflict) rec.conflicts = (earlier ? earlier->conflicts : 0) + ++conflicts;
       if (!s.ok()) {
         rec.status = "failed";
         // The kind of failure up front, where the message may not say it.
@@ -690,10 +804,16 @@ struct Runner::State {
         rec.error = kind + s.to_string();
       }
       const bool retry = !s.ok() && s.code() == StatusCode::kConflict && flow.retry_on_conflict &&
-                         attempt_no <= flow.max_retries;
-      if (retry) rec.error += fmt::format(" (retrying: attempt {} of {})", attempt_no + 1, flow.max_retries + 1);
-      // A task that was already committed writes no audit row: a resume commits nothing.
-      const bool already = rec.status == "skipped";
+                         tries <= flow.max_retries;
+      if (retry) {
+        rec.error += first == 1 ? fmt::format(" (retrying: attempt {} of {})", attempt_no + 1, flow.max_retries + 1)
+                                : fmt::format(" (retrying: attempt {}, try {} of {} in this resume)", attempt_no + 1,
+                                              tries + 1, flow.max_retries + 1);
+      }
+      // A task the run's record already settles writes no audit row (a resume of a finished run
+      // commits nothing); a task found superseded now gets its one row.
+      const bool already = rec.status == "skipped" &&
+                           (rec.error.rfind("already", 0) == 0 || (earlier != nullptr && !earlier->superseded.empty()));
       if (!already) {
         Status audited = append_audit(*db, {rec});
         if (!audited.ok()) {
@@ -709,8 +829,28 @@ struct Runner::State {
                           : "",
                       rec.error.empty() ? "" : ": " + rec.error));
       if (retry) {
-        std::lock_guard lock(mutex);
-        report.attempts.push_back(rec);
+        {
+          std::lock_guard lock(mutex);
+          report.attempts.push_back(rec);
+        }
+        waited_ms = rec.wait_ms;
+        if (!order.held && (conflicts >= CommitOrder::kTakeOrderAfter || tries == flow.max_retries)) {
+          // Losing the race again and again (or about to make its last attempt): its turn now.
+          order.take();
+          log(fmt::format("{}[{}] takes the commit order of {} after {} conflict{}: the run's other tasks hold their "
+                          "commits to it back until it lands",
+                          flow.name, spec.key, flow.target, conflicts, conflicts == 1 ? "" : "s"));
+        } else if (!order.held) {
+          int64_t pause = 0;
+          {
+            std::lock_guard lock(mutex);
+            pause = retry_backoff_ms(conflicts, backoff_rng);
+          }
+          const auto slept_from = std::chrono::steady_clock::now();
+          // Cancelled: the next attempt finds the token cancelled and records it.
+          (void)sleep_unless_cancelled(pause, group->token());
+          waited_ms += std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - slept_from).count();
+        }
         continue;
       }
       std::lock_guard lock(mutex);
@@ -759,7 +899,7 @@ struct Runner::State {
       std::vector<TaskSpec> specs = tasks.ok() ? *tasks : std::vector<TaskSpec>{whole};
       std::vector<TaskRecord> records;
       for (auto& spec : specs) {
-        TaskRecord rec = base_record(spec, 1);
+        TaskRecord rec = base_record(spec, first_attempt(spec));
         rec.ended_at_us = rec.started_at_us;
         if (!upstream_failed.empty()) {
           rec.status = "skipped";
@@ -848,25 +988,40 @@ std::vector<FlowProgress> Runner::progress() const {
 Result<RunReport> Runner::run() {
   State& s = *state_;
   s.report.started_at_us = now_us();
-  BRAID_RETURN_IF_ERROR(s.open(false));
+  // The run records itself (WAREHOUSE/_braid/runs/ID.json) before it reads a source: a run
+  // stopped at any later point, killed included, can be resumed by its id.
+  BRAID_RETURN_IF_ERROR(s.open_warehouse(false));
   BRAID_RETURN_IF_ERROR(s.start_run());
   s.report.run_id = s.run_id;
   s.report.pipeline = s.config.name;
   s.report.resumed = s.resumed;
-  // Flows without dependencies are expanded now: their parameters tell how to lay out the
-  // cached sources (the flows after them read the same cache).
-  std::vector<std::string> parameters;
-  for (size_t f = 0; f < s.config.flows.size(); ++f) {
-    if (!s.config.flows[f].depends_on.empty()) continue;
-    auto tasks = s.expand(f);
-    if (!tasks.ok()) continue;  // reported when the flow is launched
-    if (!tasks->empty()) {
-      for (const auto& [name, value] : tasks->front().params) parameters.push_back(name);
+  Status started = [&]() -> Status {
+    BRAID_RETURN_IF_ERROR(s.open_sources());
+    // Flows without dependencies are expanded now: their parameters tell how to lay out the
+    // cached sources (the flows after them read the same cache).
+    std::vector<std::string> parameters;
+    for (size_t f = 0; f < s.config.flows.size(); ++f) {
+      if (!s.config.flows[f].depends_on.empty()) continue;
+      auto tasks = s.expand(f);
+      if (!tasks.ok()) continue;  // reported when the flow is launched
+      if (!tasks->empty()) {
+        for (const auto& [name, value] : tasks->front().params) parameters.push_back(name);
+      }
+      s.expanded[f] = std::move(*tasks);
     }
-    s.expanded[f] = std::move(*tasks);
-  }
-  for (const auto& source : s.config.sources) {
-    if (source.cache) BRAID_RETURN_IF_ERROR(s.cache_source(source, parameters));
+    for (const auto& source : s.config.sources) {
+      if (source.cache) BRAID_RETURN_IF_ERROR(s.cache_source(source, parameters));
+    }
+    return Status::OK();
+  }();
+  if (!started.ok()) {
+    // The record says why the run stopped before its tasks (a resumed run keeps its status, as
+    // when its tasks fail).
+    if (!s.resumed) {
+      Status m = s.write_manifest("failed", started.to_string());
+      if (!m.ok()) started.with_context(fmt::format("(and recording it in its run manifest failed: {})", m.to_string()));
+    }
+    return started;
   }
   const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
   s.session->freeze(holder);

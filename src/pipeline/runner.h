@@ -46,6 +46,10 @@ struct RunOptions {
   // it commits (tests make a concurrent commit here to force a conflict). Only for guarded flows
   // with rows to write.
   std::function<Status(const std::string& flow, const std::string& task, int attempt)> before_commit;
+  // Called once per attempt after the DML committed (or changed nothing), before the task's
+  // quarantined rows are written; an error fails the attempt there (tests simulate a process
+  // that died between the two commits).
+  std::function<Status(const std::string& flow, const std::string& task, int attempt)> after_write;
 };
 
 struct RunReport {
