@@ -357,6 +357,32 @@ TEST_F(RunRecordTest, EveryCommitARunMakesCarriesItsUserMetadata) {
   expect_tagged("_braid/audit", 0, false);
 }
 
+TEST_F(RunRecordTest, CommitsOfPrepareStatementsAreTaggedToo) {
+  sql("CREATE TABLE small (n BIGINT) USING DELTA");
+  for (int i = 0; i < 3; ++i) sql("INSERT INTO small VALUES (" + std::to_string(i) + ")");
+  const size_t before = commits("small").size();
+  std::string toml = pipeline();
+  const std::string from = R"(prepare = "CREATE TABLE IF NOT EXISTS loads (n BIGINT) USING DELTA")";
+  toml.replace(toml.find(from), from.size(), R"X(prepare = [
+  "CREATE TABLE IF NOT EXISTS loads (n BIGINT) USING DELTA",
+  "ALTER TABLE small SET TBLPROPERTIES ('owner' = 'rec')",
+  "ALTER TABLE small UNSET TBLPROPERTIES ('owner')",
+  "OPTIMIZE small",
+  "VACUUM small RETAIN 1000 HOURS",
+  "INSERT INTO small VALUES (9)",
+])X");
+  ASSERT_OK_AND_ASSIGN(auto r, run(toml, with("run-1", false)));
+  ASSERT_EQ(r.status, "succeeded") << r.summary();
+  auto all = commits("small");
+  auto operations = commits("small", 2);
+  ASSERT_EQ(all.size(), before + 6);  // set, unset, optimize, vacuum start and end, insert
+  for (size_t i = before; i < all.size(); ++i) {
+    SCOPED_TRACE(operations[i].second);
+    EXPECT_THAT(all[i].second, HasSubstr("\"run_id\":\"run-1\""));
+    EXPECT_THAT(all[i].second, HasSubstr("\"flow\":\"log\""));
+  }
+}
+
 // ---- defect 8: conflicts and waits in the audit; an audit table of the old schema
 
 TEST_F(RunRecordTest, TheAuditCountsConflictsAndTimeWaitedBeforeARetry) {
