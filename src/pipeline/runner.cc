@@ -319,6 +319,28 @@ struct Runner::State {
     w.field("started_at", iso_time(report.started_at_us));
     w.field("status", status);
     if (!error.empty()) w.field("error", error);
+    if (!report.tasks.empty()) {
+      // Where the run's tasks stand, over all its invocations (the audit has each attempt): done
+      // in this invocation or an earlier one, failed, or skipped (not run, or superseded by a
+      // later run).
+      int64_t succeeded = 0, failed = 0, skipped = 0;
+      for (const auto& t : report.tasks) {
+        if (t.status == "succeeded" || (t.status == "skipped" && t.error.rfind("already ", 0) == 0)) {
+          ++succeeded;
+        } else if (t.status == "failed") {
+          ++failed;
+        } else {
+          ++skipped;
+        }
+      }
+      w.key("tasks");
+      w.begin_object();
+      w.field("total", static_cast<int64_t>(report.tasks.size()));
+      w.field("succeeded", succeeded);
+      w.field("failed", failed);
+      w.field("skipped", skipped);
+      w.end_object();
+    }
     w.end_object();
     auto fs = db->fs();
     BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
@@ -529,6 +551,8 @@ struct Runner::State {
       if (settled.kind == Settlement::Kind::kDone || settled.kind == Settlement::Kind::kSuperseded) {
         rec.status = "skipped";
         rec.error = settled.note;
+        // Recorded before: the report shows the attempt that settled it.
+        if (settled.kind == Settlement::Kind::kDone) rec.attempt = known->second.last_attempt;
         return Status::OK();
       }
       if (settled.kind == Settlement::Kind::kRecovered) {

@@ -75,6 +75,10 @@ class RunRecordTest : public ::testing::Test {
     return out;
   }
   std::string audit() const { return "delta.`" + warehouse_ + "/_braid/audit`"; }
+  std::string manifest(const std::string& run_id) const {
+    std::ifstream in(warehouse_ + "/_braid/runs/" + run_id + ".json");
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
 
   Result<RunReport> run(const std::string& toml, RunOptions options = {}) {
     BRAID_ASSIGN_OR_RETURN(auto config, parse_pipeline(toml, root_ + "/pipeline.toml"));
@@ -206,6 +210,8 @@ TEST_F(RunRecordTest, ResumingAnOlderRunAfterANewerOneRecordsItsUnfinishedTasksA
     }
   }
   EXPECT_EQ(checked, 7);
+  // The run record counts where its tasks stand over all its invocations.
+  EXPECT_THAT(manifest("run-1"), HasSubstr(R"("tasks":{"total":9,"succeeded":7,"failed":0,"skipped":2})"));
 
   // A second resume finds the run finished: nothing written anywhere, the audit included.
   const size_t audit_commits = log_files("_braid/audit");
@@ -241,6 +247,7 @@ TEST_F(RunRecordTest, AResumeSkipsTasksThatSucceededWithoutWritingAnything) {
   }
   EXPECT_EQ(scalar("SELECT count(*) FROM " + audit() + " WHERE run_id = 'run-1'"), "9");
   EXPECT_EQ(scalar("SELECT count(*) FROM loads"), "2");
+  EXPECT_THAT(manifest("run-1"), HasSubstr(R"("tasks":{"total":9,"succeeded":9,"failed":0,"skipped":0})"));
 }
 
 TEST_F(RunRecordTest, AttemptNumbersContinueAcrossResumes) {
