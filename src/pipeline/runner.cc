@@ -690,16 +690,29 @@ struct Runner::State {
       // Just before the commit (the statement calls the guard with the rows it is about to
       // write): wait while another task of the run has the commit order of this table, then the
       // test hook. Statements with nothing to write commit nothing and are not held back.
+      // An UPDATE calls the guard from several threads at once (one per file): the first call
+      // waits, the others wait for it and share its outcome.
+      struct Once {
+        std::mutex mutex;
+        bool called = false;
+        Status outcome;
+      };
       auto hook = options.before_commit;
-      auto called = std::make_shared<bool>(false);
-      control.guard = [this, guard = std::move(control.guard), hook, called, flow_name = flow.name, key = spec.key,
+      auto once = std::make_shared<Once>();
+      control.guard = [this, guard = std::move(control.guard), hook, once, flow_name = flow.name, key = spec.key,
                        table = order_table(flow), task = order_task(spec), attempt_no = rec.attempt, &rec,
                        &token](const RecordBatch& rows) -> Status {
-        if (!*called) {
-          *called = true;
-          BRAID_ASSIGN_OR_RETURN(int64_t waited, commit_order.wait_turn(table, task, token));
-          rec.wait_ms += waited;
-          if (hook) BRAID_RETURN_IF_ERROR(hook(flow_name, key, attempt_no));
+        {
+          std::lock_guard lock(once->mutex);
+          if (!once->called) {
+            once->called = true;
+            once->outcome = [&]() -> Status {
+              BRAID_ASSIGN_OR_RETURN(int64_t waited, commit_order.wait_turn(table, task, token));
+              rec.wait_ms += waited;
+              return hook ? hook(flow_name, key, attempt_no) : Status::OK();
+            }();
+          }
+          BRAID_RETURN_IF_ERROR(once->outcome);
         }
         return guard ? guard(rows) : Status::OK();
       };
@@ -724,7 +737,9 @@ struct Runner::State {
     if (ws.skipped) {
       rec.status = "skipped";
       rec.error = fmt::format("already committed by run {}: nothing written", run_id);
-      return Status::OK();
+      // The quarantined rows belong with that commit; their own txn makes this a no-op when
+      // they are there already.
+      return write_quarantine();
     }
     {
       Status quarantined_written = options.after_write ? options.after_write(flow.name, spec.key, rec.attempt) : Status::OK();

@@ -455,6 +455,28 @@ max_retries = 5
   EXPECT_EQ(scalar(*s, "SELECT count(*) FROM " + audit + " WHERE status = 'succeeded'"), "41");
 }
 
+// An UPDATE checks its guard from one thread per file at once; the commit-order wait and the
+// test hook run once per attempt all the same (TSan watches).
+TEST(PipelineFaults, AnUpdateOverManyFilesChecksItsGuardFromManyThreads) {
+  TempWarehouse wh;
+  auto s = open_session(wh.dir());
+  make_fault_tables(*s);
+  for (int i = 0; i < 4; ++i) run_sql(*s, "INSERT INTO target SELECT id, k, v FROM src WHERE id % 4 = " + std::to_string(i));
+  std::atomic<int> hook_calls{0};
+  RunOptions options;
+  options.before_commit = [&](const std::string&, const std::string&, int) {
+    ++hook_calls;
+    return Status::OK();
+  };
+  std::string toml = fault_pipeline("guard = \"k = :k\"");
+  const std::string merge = toml.substr(toml.find("merge = "), toml.find('\n', toml.find("merge = ")) - toml.find("merge = "));
+  toml.replace(toml.find(merge), merge.size(), "merge = \"UPDATE target SET v = v + 1 WHERE k = :k\"");
+  ASSERT_OK_AND_ASSIGN(auto report, run_text(wh, toml, options));
+  EXPECT_EQ(report.status, "succeeded") << report.summary();
+  EXPECT_EQ(hook_calls.load(), 8);
+  EXPECT_EQ(scalar(*s, "SELECT sum(v) FROM target"), scalar(*s, "SELECT sum(v) + 80 FROM src"));
+}
+
 TEST(PipelineFaults, ATaskPastItsTimeoutIsCancelledAndRecorded) {
   TempWarehouse wh;
   auto s = open_session(wh.dir());
