@@ -14,12 +14,7 @@
 set -euo pipefail
 braid="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 tmp="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2> /dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v node > /dev/null || fail "node is needed to read the Delta logs"
 iterations="${BRAID_CRASH_ITERATIONS:-20}"
@@ -150,14 +145,14 @@ check_logs "$clean" "the clean run"
 # Kills land anywhere from the process's start to about the clean run's end.
 window_ms=$(( clean_ms + 5 ))
 
-run_killed() {  # DIR ARGS... : starts braid run, kills it after a random delay; prints the delay
+# Starts braid run, kills it after a random delay (and waits for it); prints the delay.
+run_killed() {  # DIR ARGS...
   local dir="$1"; shift
   local delay_ms=$(( RANDOM % window_ms ))
   # One kill in ten at once: in the process's first milliseconds, before it recorded itself.
   [ $((RANDOM % 10)) != 0 ] || delay_ms=0
   "$braid" run "$dir/pipeline.toml" "$@" > "$dir/killed_out" 2> "$dir/killed_err" &
   local pid=$!
-  pids+=("$pid")
   [ "$delay_ms" == 0 ] || sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -9 "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true
