@@ -145,26 +145,29 @@ check_logs "$clean" "the clean run"
 # Kills land anywhere from the process's start to about the clean run's end.
 window_ms=$(( clean_ms + 5 ))
 
-# Starts braid run, kills it after a random delay (and waits for it); prints the delay.
-run_killed() {  # DIR ARGS...
-  local dir="$1"; shift
-  local delay_ms=$(( RANDOM % window_ms ))
-  # One kill in ten at once: in the process's first milliseconds, before it recorded itself.
+# A random delay in ms; one in ten is 0 (a kill in the process's first milliseconds, before it
+# recorded itself). Drawn here, not in a subshell, so BRAID_CRASH_SEED repeats the sequence.
+pick_delay() {
+  delay_ms=$(( RANDOM % window_ms ))
   [ $((RANDOM % 10)) != 0 ] || delay_ms=0
+}
+# Starts braid run, kills it after DELAY_MS and waits for it.
+run_killed() {  # DIR DELAY_MS ARGS...
+  local dir="$1" delay_ms="$2"; shift 2
   "$braid" run "$dir/pipeline.toml" "$@" > "$dir/killed_out" 2> "$dir/killed_err" &
   local pid=$!
   [ "$delay_ms" == 0 ] || sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -9 "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true
-  echo "$delay_ms"
 }
 
 recorded=0 unrecorded=0 finished=0 double=0
 for i in $(seq 1 "$iterations"); do
   dir="$tmp/run$i"
   cp -r "$template" "$dir"
-  delay=$(run_killed "$dir" --run-id crash)
-  what="iteration $i (killed after ${delay} ms of ${clean_ms})"
+  pick_delay
+  run_killed "$dir" "$delay_ms" --run-id crash
+  what="iteration $i (killed after ${delay_ms} ms of ${clean_ms})"
   if [ ! -f "$dir/wh/_braid/runs/crash.json" ]; then
     # Killed before it recorded itself: it must have written nothing, and says how to start it.
     unrecorded=$((unrecorded + 1))
@@ -186,7 +189,9 @@ for i in $(seq 1 "$iterations"); do
   fi
   # Every fourth iteration the resume is killed too, then resumed again.
   if [ $((i % 4)) == 0 ]; then
-    run_killed "$dir" "${resume[@]}" > /dev/null
+    pick_delay
+    run_killed "$dir" "$delay_ms" "${resume[@]}"
+    what="$what (its resume killed after ${delay_ms} ms)"
     double=$((double + 1))
     [ -f "$dir/wh/_braid/runs/crash.json" ] && resume=(--resume crash)
   fi
