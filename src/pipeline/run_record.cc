@@ -64,7 +64,7 @@ Result<std::map<TaskKey, TaskHistory>> load_task_history(catalog::Session& sessi
   BRAID_ASSIGN_OR_RETURN(
       auto rows,
       scope->execute(fmt::format("SELECT flow, task, max(attempt), max(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END), "
-                                 "max(CASE WHEN status = 'skipped' AND error LIKE 'superseded by %' THEN error END), {}, {} "
+                                 "max(CASE WHEN status = 'skipped' AND error LIKE 'superseded:%' THEN error END), {}, {} "
                                  "FROM delta.`{}` WHERE run_id = :run GROUP BY flow, task",
                                  counted ? "max(conflicts)" : "0", counted ? "max(wait_ms)" : "0", audit_path)));
   for (const auto& b : rows.batches) {
@@ -151,14 +151,15 @@ Result<Settlement> settle_task(const std::optional<delta::DeltaTable>& target, c
   BRAID_ASSIGN_OR_RETURN(auto theirs, find_txn_commit(*target, app_id, *done, *done / 1000 - 60'000));
   s.kind = Settlement::Kind::kSuperseded;
   if (ours) {
-    s.note = fmt::format("superseded by run {} (target version {}): its commit carries this run's txn version; nothing written",
+    s.note = fmt::format("superseded: already committed by run {} (target version {}), whose commit carries this run's "
+                         "txn version; nothing written",
                          ours->run_id, ours->version);
   } else if (theirs && !theirs->run_id.empty()) {
-    s.note = fmt::format("superseded by run {} (target version {}): a later run committed this task before this run "
+    s.note = fmt::format("superseded: already committed by run {} (target version {}), a later run, before this run "
                          "did; nothing written",
                          theirs->run_id, theirs->version);
   } else {
-    s.note = fmt::format("superseded by a later run (txn version {}{}): it committed this task before this run did; "
+    s.note = fmt::format("superseded: already committed by a later run (txn version {}{}) before this run did; "
                          "nothing written",
                          *done, theirs ? fmt::format(", target version {}", theirs->version) : std::string());
   }

@@ -5,13 +5,15 @@
 //   - the audit has a `succeeded` row for it in this run: nothing (the task is done, whether or
 //     not its write committed anything; a MERGE that changed no row commits nothing and leaves
 //     no txn marker, so the audit row is its only record);
-//   - the audit has its `skipped` "superseded by run ..." row: nothing (decided before);
+//   - the audit has its `skipped` "superseded: ..." row: nothing (decided before);
 //   - the target's txn marker is this run's: the task committed but its audit row was lost with
 //     the process; it is recorded `succeeded` "recovered on resume" with the commit's version and
 //     counts (and its quarantined rows are written if they were lost too);
 //   - the target's txn marker is a later run's, and this run's commit is not in the log: a later
-//     run did the task first; it is recorded `skipped`, "superseded by run R (target version V)",
-//     and nothing is written (running it now could write a second time what that run wrote);
+//     run did the task first; it is recorded `skipped`, "superseded: already committed by run R
+//     (target version V) ...", and nothing is written (running it now could write a second time
+//     what that run wrote). The same when a later run commits the task while this run's attempt
+//     of it is under way (runs at once, --allow-concurrent);
 //   - otherwise the task runs, its attempt numbers continuing after the run's last one.
 // Thread-safety: functions of the tables they read; safe to call concurrently.
 #pragma once
@@ -32,7 +34,7 @@ namespace braid::pipeline {
 struct TaskHistory {
   int last_attempt = 0;    // the highest attempt number recorded
   bool succeeded = false;  // a `succeeded` row exists
-  std::string superseded;  // the error text of its "superseded by run" row, if any
+  std::string superseded;  // the error text of its "superseded: ..." row, if any
   int conflicts = 0;       // the highest recorded (NULL in an upgraded old audit table: 0)
   int64_t wait_ms = 0;
 };

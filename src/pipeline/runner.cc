@@ -477,6 +477,16 @@ struct Runner::State {
     return rec;
   }
 
+  // What the run's record says of a task (run_record.h).
+  Result<Settlement> settle(const TaskSpec& spec, const TaskHistory* known) const {
+    std::optional<delta::DeltaTable> target;
+    if (auto path = target_path(*spec.flow)) {
+      auto table = delta::DeltaTable::open(db->fs(), *path);
+      if (table.ok()) target = std::move(*table);
+    }
+    return settle_task(target, task_app_id(config.name, spec.flow->name, spec.key), txn_version, run_id, known);
+  }
+
   // The commit order (commit_order.h) is per target as the flow names it, and per task.
   static std::string order_table(const Flow& flow) { return lower(flow.target); }
   static std::string order_task(const TaskSpec& spec) { return spec.flow->name + "[" + spec.key + "]"; }
@@ -540,14 +550,8 @@ struct Runner::State {
     // run with its audit row lost, or to run (run_record.h).
     bool repair_quarantine = false;  // recovered, but its quarantined rows may be lost too
     {
-      std::optional<delta::DeltaTable> target;
-      if (auto path = target_path(flow)) {
-        auto table = delta::DeltaTable::open(db->fs(), *path);
-        if (table.ok()) target = std::move(*table);
-      }
       auto known = history.find({flow.name, spec.key});
-      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle_task(target, app_id, txn_version, run_id,
-                                                             known == history.end() ? nullptr : &known->second));
+      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, known == history.end() ? nullptr : &known->second));
       if (settled.kind == Settlement::Kind::kDone || settled.kind == Settlement::Kind::kSuperseded) {
         rec.status = "skipped";
         rec.error = settled.note;
@@ -735,7 +739,14 @@ struct Runner::State {
     rec.rows_deleted = ws.deleted;
     rec.rows_unchanged = ws.source_unchanged;
     if (ws.skipped) {
+      // The task was committed while this attempt ran: by a later run (runs at once), or by this
+      // run (another process of it, or this task's own earlier attempt).
+      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, nullptr));
       rec.status = "skipped";
+      if (settled.kind == Settlement::Kind::kSuperseded) {
+        rec.error = settled.note;
+        return Status::OK();
+      }
       rec.error = fmt::format("already committed by run {}: nothing written", run_id);
       // The quarantined rows belong with that commit; their own txn makes this a no-op when
       // they are there already.

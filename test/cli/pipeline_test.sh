@@ -324,9 +324,9 @@ oaudit="delta.\`$ow/_braid/audit\`"
 expect_eq "$(q "$ow" "SELECT count(*) FROM $oaudit WHERE run_id = 'older' AND status = 'succeeded'
   AND (task = 'region=region-07' OR flow = 'daily_totals')")" "0" "resume older: no succeeded row for tasks run newer did"
 expect_eq "$(q "$ow" "SELECT count(*) FROM $oaudit WHERE run_id = 'older' AND status = 'skipped'
-  AND error LIKE 'superseded by run newer%' AND (task = 'region=region-07' OR flow = 'daily_totals')")" "2" \
+  AND error LIKE 'superseded: already committed by run newer%' AND (task = 'region=region-07' OR flow = 'daily_totals')")" "2" \
   "resume older: region-07 and daily_totals superseded by run newer"
-grep -qE "^merge_region +region=region-07 +skipped .*superseded by run newer" "$tmp/out" ||
+grep -qE "^merge_region +region=region-07 +skipped .*superseded: already committed by run newer" "$tmp/out" ||
   fail "resume older: the summary says region-07 was superseded: $(cat "$tmp/out")"
 expect_eq "$(ls "$ow/target/_delta_log")" "$target_log_before" "resume older: target/_delta_log unchanged"
 expect_eq "$(ls "$ow/daily_totals/_delta_log")" "$totals_log_before" "resume older: daily_totals/_delta_log unchanged"

@@ -183,7 +183,7 @@ TEST_F(RunRecordTest, ResumingAnOlderRunAfterANewerOneRecordsItsUnfinishedTasksA
     const TaskRecord* t = find_task(r3, flow, task);
     ASSERT_NE(t, nullptr) << flow << "[" << task << "]";
     EXPECT_EQ(t->status, "skipped") << flow << "[" << task << "]";
-    EXPECT_THAT(t->error, HasSubstr("superseded by run run-2")) << flow << "[" << task << "]";
+    EXPECT_THAT(t->error, HasSubstr("superseded: already committed by run run-2")) << flow << "[" << task << "]";
   }
   EXPECT_EQ(log_files("target"), target_commits);
   EXPECT_EQ(log_files("loads"), loads_commits);
@@ -192,7 +192,7 @@ TEST_F(RunRecordTest, ResumingAnOlderRunAfterANewerOneRecordsItsUnfinishedTasksA
                    " WHERE run_id = 'run-1' AND status = 'succeeded' AND (task = 'k=6' OR flow = 'log')"),
             "0");
   EXPECT_EQ(rows("SELECT flow, task, status FROM " + audit() +
-                 " WHERE run_id = 'run-1' AND error LIKE 'superseded by run run-2%' ORDER BY flow"),
+                 " WHERE run_id = 'run-1' AND error LIKE 'superseded: already committed by run run-2%' ORDER BY flow"),
             "load|k=6|skipped;log||skipped");
   // Every succeeded row of run-1 that names a version names a commit of run-1.
   std::map<int64_t, std::string> by_version;
@@ -219,6 +219,34 @@ TEST_F(RunRecordTest, ResumingAnOlderRunAfterANewerOneRecordsItsUnfinishedTasksA
   EXPECT_EQ(r4.status, "succeeded") << r4.summary();
   EXPECT_EQ(log_files("_braid/audit"), audit_commits);
   EXPECT_EQ(log_files("target"), target_commits);
+}
+
+TEST_F(RunRecordTest, ATaskALaterRunCommitsWhileThisRunWritesItIsSuperseded) {
+  RunReport newer;
+  RunOptions o = with("older", false);
+  o.parallelism = 1;  // k=0 first, alone
+  o.before_write = [&](const std::string&, const std::string& task, int) {
+    if (task == "k=0") {
+      // While the older run is about to write its first task, a newer run does every task.
+      // (With the run lease, this needs RunOptions::allow_concurrent.)
+      Runner runner(*parse_pipeline(pipeline(), root_ + "/pipeline.toml"), with("newer", false));
+      auto r = runner.run();
+      EXPECT_OK(r.status());
+      if (r.ok()) newer = std::move(*r);
+    }
+    return Status::OK();
+  };
+  ASSERT_OK_AND_ASSIGN(auto older, run(pipeline(), o));
+  EXPECT_EQ(newer.status, "succeeded") << newer.summary();
+  EXPECT_EQ(older.status, "succeeded") << older.summary();
+  for (const auto& t : older.tasks) {
+    EXPECT_EQ(t.status, "skipped") << t.flow << "[" << t.task << "]";
+    EXPECT_THAT(t.error, HasSubstr("superseded: already committed by run newer")) << t.flow << "[" << t.task << "]";
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM " + audit() + " WHERE run_id = 'older' AND status = 'skipped'"), "9");
+  EXPECT_EQ(scalar("SELECT count(*) FROM " + audit() + " WHERE run_id = 'older' AND status <> 'skipped'"), "0");
+  EXPECT_EQ(scalar("SELECT count(*) FROM loads"), "1");
+  EXPECT_EQ(rows("SELECT _run_id, count(*) FROM load_quarantine GROUP BY _run_id"), "newer|1");
 }
 
 // ---- defect 3: tasks whose write changed nothing, and attempt numbers across resumes
