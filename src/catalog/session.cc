@@ -863,7 +863,10 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
     return failure;
   };
   if (auto made = database_->fs()->create_directories(path); !made.ok()) return unregister(made);
-  auto created = delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial);
+  // Tagged like the statement's other writes (a pipeline task's prepare statements: its run).
+  delta::WriteOptions tagged;
+  tagged.commit.user_metadata = write_control_.user_metadata;
+  auto created = delta::DeltaTable::create(database_->fs(), path, table_schema, options, initial, tagged);
   if (!created.ok()) {
     // Another writer (a parallel task, another process) created it since we looked: with IF NOT
     // EXISTS theirs is as good as ours, exactly as if it had been there first.
@@ -1314,7 +1317,9 @@ Result<StatementResult> Session::run(const sql::Optimize& s, const sql::Statemen
   if (s.where || !s.zorder_by.empty()) return Status::not_implemented("OPTIMIZE ... WHERE / ZORDER BY is not supported yet");
   BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
   BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
-  BRAID_ASSIGN_OR_RETURN(auto commit, table.optimize());
+  delta::OptimizeOptions options;
+  options.user_metadata = write_control_.user_metadata;
+  BRAID_ASSIGN_OR_RETURN(auto commit, table.optimize(options));
   StatementResult r;
   r.summary = commit.version >= 0 ? fmt::format("optimized {} (version {})", sql::to_sql(s.table), commit.version)
                                   : fmt::format("{} is already compact: nothing done", sql::to_sql(s.table));
@@ -1330,6 +1335,7 @@ Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&
   // Delta's switch for VACUUM's retention check, honoured as Spark honours it.
   options.force = setting("spark.databricks.delta.retentionDurationCheck.enabled") == "false";
   options.force_hint = "SET spark.databricks.delta.retentionDurationCheck.enabled = false";
+  options.user_metadata = write_control_.user_metadata;
   BRAID_ASSIGN_OR_RETURN(auto result, table.vacuum(options));
   if (s.dry_run) {
     std::vector<std::vector<std::string>> rows;
@@ -1439,7 +1445,8 @@ Result<StatementResult> Session::run(const sql::AlterTableProperties& s, const s
   BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
   delta::StringMap properties;
   for (const auto& [k, v] : s.properties) properties.emplace_back(k, v);
-  BRAID_ASSIGN_OR_RETURN(auto commit, s.unset ? table.unset_properties(s.keys, s.if_exists) : table.set_properties(properties));
+  BRAID_ASSIGN_OR_RETURN(auto commit, s.unset ? table.unset_properties(s.keys, s.if_exists, write_control_.user_metadata)
+                                              : table.set_properties(properties, write_control_.user_metadata));
   StatementResult r;
   r.summary = fmt::format("{} the properties of {} (version {})", s.unset ? "unset" : "set", sql::to_sql(s.table),
                           commit.version);

@@ -486,6 +486,7 @@ Result<CommitResult> DeltaTable::optimize(const OptimizeOptions& options) const 
   }
   CommitOptions commit;
   commit.operation = "OPTIMIZE";
+  commit.user_metadata = options.user_metadata;
   commit.isolation = IsolationLevel::kSnapshotIsolation;
   commit.operation_parameters = {{"predicate", "[]"}, {"zOrderBy", "[]"}};
   commit.operation_metrics = {{"numRemovedFiles", std::to_string(removed)},
@@ -548,6 +549,7 @@ Result<VacuumResult> DeltaTable::vacuum(const VacuumOptions& options) const {
   const auto retention_ms = [](double hours) { return std::to_string(std::llround(hours * 3600 * 1000)); };
   CommitOptions start;
   start.operation = "VACUUM START";
+  start.user_metadata = options.user_metadata;
   start.isolation = IsolationLevel::kSnapshotIsolation;
   start.operation_parameters = {{"retentionCheckEnabled", options.force ? "false" : "true"},
                                 {"specifiedRetentionMillis", retention_ms(options.retain_hours)},
@@ -560,6 +562,7 @@ Result<VacuumResult> DeltaTable::vacuum(const VacuumOptions& options) const {
   if (auto now = snapshot(); now.ok()) {
     CommitOptions end;
     end.operation = "VACUUM END";
+    end.user_metadata = options.user_metadata;
     end.isolation = IsolationLevel::kSnapshotIsolation;
     end.operation_parameters = {{"status", "COMPLETED"}};
     end.operation_metrics = {{"numDeletedFiles", std::to_string(result.files.size())}};
@@ -584,7 +587,8 @@ Result<CommitResult> commit_metadata(const DeltaTable& table, const SnapshotPtr&
 
 }  // namespace
 
-Result<CommitResult> DeltaTable::set_properties(const StringMap& properties) const {
+Result<CommitResult> DeltaTable::set_properties(const StringMap& properties,
+                                                const std::optional<std::string>& user_metadata) const {
   BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
   BRAID_ASSIGN_OR_RETURN(StringMap set, normalize_table_properties(properties));
   Metadata metadata = snap->metadata();
@@ -621,11 +625,13 @@ Result<CommitResult> DeltaTable::set_properties(const StringMap& properties) con
   metadata.configuration = std::move(configuration);
   CommitOptions commit;
   commit.operation = "SET TBLPROPERTIES";
+  commit.user_metadata = user_metadata;
   commit.operation_parameters = {{"properties", json_map(set)}};
   return commit_metadata(*this, snap, std::move(metadata), protocol, std::move(commit));
 }
 
-Result<CommitResult> DeltaTable::unset_properties(const std::vector<std::string>& keys, bool if_exists) const {
+Result<CommitResult> DeltaTable::unset_properties(const std::vector<std::string>& keys, bool if_exists,
+                                                  const std::optional<std::string>& user_metadata) const {
   BRAID_ASSIGN_OR_RETURN(auto snap, snapshot());
   Metadata metadata = snap->metadata();
   StringMap kept;
@@ -646,6 +652,7 @@ Result<CommitResult> DeltaTable::unset_properties(const std::vector<std::string>
   metadata.configuration = std::move(kept);
   CommitOptions commit;
   commit.operation = "UNSET TBLPROPERTIES";
+  commit.user_metadata = user_metadata;
   commit.operation_parameters = {{"properties", json_list(keys)}, {"ifExists", if_exists ? "true" : "false"}};
   return commit_metadata(*this, snap, std::move(metadata), snap->protocol(), std::move(commit));
 }

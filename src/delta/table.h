@@ -64,6 +64,7 @@ struct OptimizeOptions {
   std::vector<parquet::ColumnPredicate> partition_predicates;
   // Files smaller than this are candidates (default: target / 2... set explicitly for tests).
   int64_t min_file_bytes = -1;
+  std::optional<std::string> user_metadata;  // commitInfo.userMetadata of its commit
 };
 
 struct VacuumOptions {
@@ -73,6 +74,7 @@ struct VacuumOptions {
   bool force = false;
   // How the caller's user allows that, for the refusal's text ("pass --force").
   std::string force_hint = "set VacuumOptions::force";
+  std::optional<std::string> user_metadata;  // commitInfo.userMetadata of its START and END commits
 };
 
 struct VacuumResult {
@@ -116,9 +118,12 @@ class DeltaTable {
                                       WriteOptions options = {}) const;
   // ALTER TABLE ... SET TBLPROPERTIES / UNSET TBLPROPERTIES: checked as at creation
   // (table_properties.h); the protocol is raised when a property needs a feature. Unsetting a
-  // property the table does not have is an error unless `if_exists`.
-  Result<CommitResult> set_properties(const StringMap& properties) const;
-  Result<CommitResult> unset_properties(const std::vector<std::string>& keys, bool if_exists) const;
+  // property the table does not have is an error unless `if_exists`. `user_metadata` tags the
+  // commit.
+  Result<CommitResult> set_properties(const StringMap& properties,
+                                      const std::optional<std::string>& user_metadata = std::nullopt) const;
+  Result<CommitResult> unset_properties(const std::vector<std::string>& keys, bool if_exists,
+                                        const std::optional<std::string>& user_metadata = std::nullopt) const;
   Result<CommitResult> optimize(const OptimizeOptions& options = {}) const;
   // Records VACUUM START and VACUUM END commits around the deletions (commitInfo only, as
   // Delta does), so a reader of an older version can tell its files were vacuumed.

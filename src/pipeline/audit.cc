@@ -1,9 +1,14 @@
 #include "pipeline/audit.h"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <set>
 
 #include "columnar/column_builder.h"
 #include "common/json_writer.h"
+#include "delta/schema_json.h"
 #include "delta/table.h"
 
 namespace braid::pipeline {
@@ -49,6 +54,87 @@ void append_string(BinaryBuilder& b, const std::string& s, bool null_when_empty)
   }
 }
 
+// The audit commits' userMetadata: the run, and the flow, task and attempt when all records
+// share them (one task's attempt, or a flow whose tasks were all skipped at once).
+std::string audit_user_metadata(const std::vector<TaskRecord>& records) {
+  const TaskRecord& first = records.front();
+  auto all = [&](auto member) {
+    return std::all_of(records.begin(), records.end(), [&](const TaskRecord& r) { return r.*member == first.*member; });
+  };
+  JsonWriter w;
+  w.begin_object();
+  w.field("run_id", first.run_id);
+  w.field("pipeline", first.pipeline);
+  if (all(&TaskRecord::flow)) w.field("flow", first.flow);
+  if (all(&TaskRecord::flow) && all(&TaskRecord::task)) {
+    w.field("task", first.task);
+    if (all(&TaskRecord::attempt)) w.field("attempt", first.attempt);
+  }
+  w.field("audit_records", static_cast<int64_t>(records.size()));
+  w.end_object();
+  return w.take();
+}
+
+// An audit table written before the columns at the end of audit_schema() existed gains them in
+// one metadata commit (Delta schema evolution: new nullable columns, old files read NULL). Any
+// other difference is refused: braid would otherwise append rows the table cannot hold.
+Status upgrade_audit_schema(const delta::DeltaTable& table, const std::string& user_metadata) {
+  const SchemaPtr want = audit_schema();
+  for (int tries = 0;; ++tries) {
+    BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+    const Schema& have = *snap->schema();
+    std::vector<std::string> unknown, differ, missing;
+    for (const auto& f : have.fields()) {
+      const int i = want->field_index(f->name());
+      if (i < 0) {
+        unknown.push_back(f->name());
+      } else if (!want->field(i)->type()->equals(*f->type())) {
+        differ.push_back(fmt::format("{} ({} instead of {})", f->name(), f->type()->to_string(), want->field(i)->type()->to_string()));
+      }
+    }
+    const bool prefix = have.num_fields() <= want->num_fields() && unknown.empty() && differ.empty() &&
+                        [&] {
+                          for (int i = 0; i < have.num_fields(); ++i) {
+                            if (have.field(i)->name() != want->field(i)->name()) return false;
+                          }
+                          return true;
+                        }();
+    for (int i = have.num_fields(); i < want->num_fields(); ++i) missing.push_back(want->field(i)->name());
+    // Columns added to audit_schema() after its first release (nullable, at the end).
+    static const std::set<std::string> kAddedLater = {"conflicts", "wait_ms"};
+    const bool only_added_later =
+        prefix && std::all_of(missing.begin(), missing.end(), [](const std::string& m) { return kAddedLater.count(m) > 0; });
+    if (prefix && missing.empty()) return Status::OK();
+    if (!only_added_later) {
+      std::vector<std::string> problems;
+      if (!unknown.empty()) problems.push_back(fmt::format("columns braid does not know: {}", fmt::join(unknown, ", ")));
+      if (!differ.empty()) problems.push_back(fmt::format("columns of another type: {}", fmt::join(differ, ", ")));
+      if (problems.empty()) problems.push_back(fmt::format("its columns are not braid's audit columns in order (it lacks {})",
+                                                           missing.empty() ? std::string("none") : fmt::format("{}", fmt::join(missing, ", "))));
+      return Status::invalid_argument("the audit table {} is not one braid can append to: {}; move it aside (braid then "
+                                      "creates a new one)",
+                                      table.root(), fmt::join(problems, "; "));
+    }
+    delta::Metadata metadata = snap->metadata();
+    BRAID_ASSIGN_OR_RETURN(metadata.schema_string, delta::schema_to_json(*want));
+    delta::Transaction txn = table.begin(snap);
+    txn.set_metadata(std::move(metadata));
+    delta::CommitOptions commit;
+    commit.operation = "ADD COLUMNS";
+    std::string columns = "[";
+    for (const auto& m : missing) {
+      if (columns.size() > 1) columns += ",";
+      columns += fmt::format(R"({{"column":{}}})", json_quote(m));
+    }
+    commit.operation_parameters = {{"columns", columns + "]"}};
+    commit.user_metadata = user_metadata;
+    auto committed = txn.commit(commit);
+    // Another writer changed the table meanwhile (maybe the same upgrade): look again.
+    if (!committed.ok() && committed.status().code() == StatusCode::kConflict && tries < 5) continue;
+    if (!committed.ok()) return Status(committed.status()).with_context_f("adding columns {} to the audit table {}", fmt::join(missing, ", "), table.root());
+  }
+}
+
 }  // namespace
 
 std::string audit_table_path(const catalog::Database& db) { return db.root() + "/_braid/audit"; }
@@ -75,6 +161,10 @@ SchemaPtr audit_schema() {
       field("rows_unchanged", int64()),
       field("expectations", expectations_type()),
       field("error", string_type()),
+      // Added after the first release of the audit table: older tables gain them (NULL in their
+      // old rows), so they are nullable and stay last.
+      field("conflicts", int32()),
+      field("wait_ms", int64()),
   });
 }
 
@@ -117,16 +207,21 @@ Result<RecordBatchPtr> audit_batch(const std::vector<TaskRecord>& records) {
       static_cast<Int64Builder*>(rule->field_builder(2))->append(e.failed_rows);
     }
     append_string(a.at<BinaryBuilder>(c++), r.error, true);
+    a.at<Int32Builder>(c++).append(r.conflicts);
+    a.at<Int64Builder>(c++).append(r.wait_ms);
   }
   return a.finish(static_cast<int64_t>(records.size()));
 }
 
 Status create_table_if_absent(const catalog::Database& db, const std::string& path, const SchemaPtr& table_schema,
-                              const std::vector<std::string>& partition_columns) {
+                              const std::vector<std::string>& partition_columns,
+                              const std::optional<std::string>& user_metadata) {
   if (delta::DeltaTable::exists(*db.fs(), path)) return Status::OK();
   delta::CreateOptions options;
   options.partition_columns = partition_columns;
-  auto created = delta::DeltaTable::create(db.fs(), path, table_schema, options);
+  delta::WriteOptions tagged;
+  tagged.commit.user_metadata = user_metadata;
+  auto created = delta::DeltaTable::create(db.fs(), path, table_schema, options, {}, tagged);
   // Another task (or process) may have created it first: that table is as good as ours.
   if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) return created.status();
   return Status::OK();
@@ -135,19 +230,25 @@ Status create_table_if_absent(const catalog::Database& db, const std::string& pa
 Status append_audit(const catalog::Database& db, const std::vector<TaskRecord>& records) {
   if (records.empty()) return Status::OK();
   const std::string path = audit_table_path(db);
-  BRAID_RETURN_IF_ERROR(create_table_if_absent(db, path, audit_schema()));
+  const std::string user_metadata = audit_user_metadata(records);
+  BRAID_RETURN_IF_ERROR(create_table_if_absent(db, path, audit_schema(), {}, user_metadata));
   BRAID_ASSIGN_OR_RETURN(auto batch, audit_batch(records));
   BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db.fs(), path));
+  BRAID_RETURN_IF_ERROR(upgrade_audit_schema(table, user_metadata));
   delta::WriteOptions options;
-  options.commit.user_metadata = fmt::format(R"({{"run_id":{},"audit_records":{}}})", json_quote(records[0].run_id), records.size());
+  options.commit.user_metadata = user_metadata;
   auto committed = table.append({batch}, options);
   if (!committed.ok()) return Status(committed.status()).with_context_f("appending to the audit table {}", path);
   return Status::OK();
 }
 
+std::string quarantine_table_path(const catalog::Database& db, const std::string& flow) {
+  return db.new_table_path(flow + "_quarantine");
+}
+
 Status append_quarantine(const catalog::Database& db, const std::string& flow, const std::vector<RecordBatchPtr>& rows,
                          const std::vector<std::vector<std::string>>& failed_rules, const std::string& run_id,
-                         const std::string& task, const delta::SetTransaction& txn) {
+                         const std::string& task, const delta::SetTransaction& txn, const std::string& user_metadata) {
   if (rows.empty()) return Status::OK();
   const SchemaPtr& staged = rows[0]->schema();
   std::vector<FieldPtr> fields;
@@ -156,8 +257,8 @@ Status append_quarantine(const catalog::Database& db, const std::string& flow, c
   fields.push_back(field("_task", string_type()));
   fields.push_back(field("_failed_rules", list(string_type())));
   auto table_schema = schema(std::move(fields));
-  const std::string path = db.new_table_path(flow + "_quarantine");
-  BRAID_RETURN_IF_ERROR(create_table_if_absent(db, path, table_schema));
+  const std::string path = quarantine_table_path(db, flow);
+  BRAID_RETURN_IF_ERROR(create_table_if_absent(db, path, table_schema, {}, user_metadata));
 
   std::vector<RecordBatchPtr> out;
   size_t next_rules = 0;
@@ -186,7 +287,7 @@ Status append_quarantine(const catalog::Database& db, const std::string& flow, c
   delta::WriteOptions options;
   options.txn = txn;
   if (!options.txn->last_updated) options.txn->last_updated = delta::now_ms();
-  options.commit.user_metadata = fmt::format(R"({{"run_id":{},"task":{}}})", json_quote(run_id), json_quote(task));
+  options.commit.user_metadata = user_metadata;
   auto committed = table.append(out, options);
   if (!committed.ok()) return Status(committed.status()).with_context_f("writing quarantined rows to {}", path);
   return Status::OK();

@@ -20,8 +20,10 @@
 #include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/table.h"
+#include "pipeline/commit_order.h"
 #include "pipeline/run_lease.h"
 #include "pipeline/run_list.h"
+#include "pipeline/run_record.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 #include "sql/string_literal.h"
@@ -196,7 +198,9 @@ struct Runner::State {
   std::vector<std::vector<TaskRecord>> finals;  // per flow, per task: the last attempt
   RunReport report;
   std::string stop_reason;           // set by fail_fast: tasks not started are skipped
-  std::set<std::pair<std::string, std::string>> audited_success;  // (flow, task) with a succeeded audit row in this run
+  std::map<TaskKey, TaskHistory> history;  // what the audit records of this run's tasks (a resume)
+  CommitOrder commit_order;
+  std::mt19937_64 backoff_rng{std::random_device{}()};
   std::map<size_t, std::vector<TaskSpec>> expanded;  // tasks of flows expanded before the run started
   std::string interrupt_reason;      // set by interrupt(): tasks not finished are `interrupted`
 
@@ -221,6 +225,13 @@ struct Runner::State {
   // ---- setup
 
   Status open(bool for_dry_run) {
+    BRAID_RETURN_IF_ERROR(open_warehouse(for_dry_run));
+    return open_sources();
+  }
+
+  // The warehouse and the session: all a run needs to record itself (start_run). A --param no
+  // statement uses is refused here, before anything is recorded.
+  Status open_warehouse(bool for_dry_run) {
     std::vector<std::string> given;
     for (const auto& p : options.params) given.push_back(p.first);
     BRAID_RETURN_IF_ERROR(check_parameters_used(config, given));
@@ -231,6 +242,11 @@ struct Runner::State {
     BRAID_ASSIGN_OR_RETURN(db, catalog::Database::open(warehouse));
     session = std::make_unique<catalog::Session>(db, fmt::format("pipeline {}", config.name));
     if (options.memory_limit > 0) session->set_memory_limit(options.memory_limit);
+    return Status::OK();
+  }
+
+  // The sources (views of the session) and the parameters.
+  Status open_sources() {
     for (const auto& s : config.sources) {
       BRAID_RETURN_IF_ERROR(session->create_source_view(s.name, config.resolve(s.path), s.format, s.read_options()));
     }
@@ -306,7 +322,8 @@ struct Runner::State {
 
   std::string manifest_path(const std::string& id) const { return db->root() + "/_braid/runs/" + id + ".json"; }
 
-  Status write_manifest(const std::string& status) {
+  // `error`: why a run stopped before its tasks started (sources, parameters), when it did.
+  Status write_manifest(const std::string& status, const std::string& error = "") {
     JsonWriter w;
     w.begin_object();
     w.field("run_id", run_id);
@@ -316,6 +333,32 @@ struct Runner::State {
     w.field("started_at", iso_time(report.started_at_us));
     w.field("status", status);
     if (status != "running") w.field("ended_at", iso_time(report.ended_at_us));
+    if (!error.empty()) w.field("error", error);
+    if (!report.tasks.empty()) {
+      // Where the run's tasks stand, over all its invocations (the audit has each attempt): done
+      // in this invocation or an earlier one, failed, skipped (not run, or superseded by a later
+      // run), or interrupted (stopped by Ctrl-C before it finished).
+      int64_t succeeded = 0, failed = 0, skipped = 0, interrupted = 0;
+      for (const auto& t : report.tasks) {
+        if (t.status == "succeeded" || (t.status == "skipped" && t.error.rfind("already ", 0) == 0)) {
+          ++succeeded;
+        } else if (t.status == "failed") {
+          ++failed;
+        } else if (t.status == "interrupted") {
+          ++interrupted;
+        } else {
+          ++skipped;
+        }
+      }
+      w.key("tasks");
+      w.begin_object();
+      w.field("total", static_cast<int64_t>(report.tasks.size()));
+      w.field("succeeded", succeeded);
+      w.field("failed", failed);
+      w.field("skipped", skipped);
+      w.field("interrupted", interrupted);
+      w.end_object();
+    }
     w.end_object();
     auto fs = db->fs();
     BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
@@ -351,19 +394,6 @@ struct Runner::State {
     return Status::OK();
   }
 
-  // The run that committed a task at txn version `version`: this one, or (a version above this
-  // run's) another run of the pipeline that ran at the same time; "?" when no manifest says.
-  std::string run_of_version(int64_t version) const {
-    if (version == txn_version) return run_id;
-    std::string other = run_with_txn_version(*db->fs(), runs_folder(db->root()), config.name, version);
-    return other.empty() ? "?" : other;
-  }
-  // Whether a skipped record is this run's own commit found again (a resume), which writes no
-  // audit row, rather than another run's commit, which this run records.
-  bool skipped_as_own(const TaskRecord& rec) const {
-    return rec.status == "skipped" && rec.error.rfind(fmt::format("already committed by run {}:", run_id), 0) == 0;
-  }
-
   // Chooses the run id and the txn version: a new run gets a fresh version; a resumed run (or
   // a run id that exists) reuses the one in its manifest.
   Status start_run() {
@@ -388,33 +418,22 @@ struct Runner::State {
       }
       txn_version = version;
       resumed = true;
-      BRAID_RETURN_IF_ERROR(load_audited_successes());
+      BRAID_ASSIGN_OR_RETURN(history, load_task_history(*session, audit_table_path(*db), run_id));
       log(fmt::format("resuming run {} (tasks it committed are skipped)", id));
       return Status::OK();
     }
     if (text.status().code() != StatusCode::kNotFound) return text.status();
     if (!options.resume.empty()) {
-      return Status::not_found("there is no run {} to resume (no {})", id, manifest_path(id));
+      // The record is written before the run reads or writes anything: without it, the run
+      // (if there was one) wrote nothing, and starting it under its id is a fresh start.
+      return Status::not_found(
+          "there is no run {} to resume (no {}); a run stopped before it recorded itself wrote nothing: start it "
+          "again with --run-id {}",
+          id, manifest_path(id), id);
     }
     // Versions only grow: a later run's tasks are never mistaken for committed ones.
     txn_version = now_us();
     return write_manifest("running");
-  }
-
-  // The tasks of this run the audit already records as succeeded.
-  Status load_audited_successes() {
-    const std::string path = audit_table_path(*db);
-    if (!delta::DeltaTable::exists(*db->fs(), path)) return Status::OK();
-    auto scope = session->new_task("resume audit");
-    BRAID_RETURN_IF_ERROR(scope->set_parameter_sql("run", sql::string_literal(run_id)));
-    BRAID_ASSIGN_OR_RETURN(auto rows, scope->execute("SELECT flow, task FROM delta.`" + path +
-                                                     "` WHERE run_id = :run AND status = 'succeeded'"));
-    for (const auto& b : rows.batches) {
-      for (int64_t r = 0; r < b->num_rows(); ++r) {
-        audited_success.emplace(value_text(*b->column(0), r, TextFlavor::kPlain), value_text(*b->column(1), r, TextFlavor::kPlain));
-      }
-    }
-    return Status::OK();
   }
 
   // ---- flows and tasks
@@ -485,6 +504,13 @@ struct Runner::State {
     return *path;
   }
 
+  // The task's first attempt number in this invocation: attempt numbers continue across resumes,
+  // so (run_id, flow, task, attempt) is unique in the audit.
+  int first_attempt(const TaskSpec& spec) const {
+    auto it = history.find({spec.flow->name, spec.key});
+    return it == history.end() ? 1 : it->second.last_attempt + 1;
+  }
+
   TaskRecord base_record(const TaskSpec& spec, int attempt) const {
     TaskRecord rec;
     rec.run_id = run_id;
@@ -495,6 +521,53 @@ struct Runner::State {
     rec.started_at_us = now_us();
     rec.target = spec.flow->target;
     return rec;
+  }
+
+  // What the run's record says of a task (run_record.h).
+  Result<Settlement> settle(const TaskSpec& spec, const TaskHistory* known) const {
+    std::optional<delta::DeltaTable> target;
+    if (auto path = target_path(*spec.flow)) {
+      auto table = delta::DeltaTable::open(db->fs(), *path);
+      if (table.ok()) target = std::move(*table);
+    }
+    return settle_task(target, task_app_id(config.name, spec.flow->name, spec.key), txn_version, run_id, known);
+  }
+
+  // The commit order (commit_order.h) is per target as the flow names it, and per task.
+  static std::string order_table(const Flow& flow) { return lower(flow.target); }
+  static std::string order_task(const TaskSpec& spec) { return spec.flow->name + "[" + spec.key + "]"; }
+
+  // A recovered task's row counts, from its commit's operationMetrics.
+  static void record_commit_counts(const TxnCommit& commit, TaskRecord& rec) {
+    rec.target_version = commit.version;
+    auto metric = [&](const char* name) {
+      auto it = commit.metrics.find(name);
+      return it == commit.metrics.end() ? int64_t{0} : it->second;
+    };
+    if (commit.operation == "MERGE") {
+      rec.rows_inserted = metric("numTargetRowsInserted");
+      rec.rows_updated = metric("numTargetRowsUpdated");
+      rec.rows_deleted = metric("numTargetRowsDeleted");
+    } else if (commit.operation == "UPDATE") {
+      rec.rows_updated = metric("numUpdatedRows");
+    } else if (commit.operation == "DELETE") {
+      rec.rows_deleted = metric("numDeletedRows");
+    } else {
+      rec.rows_inserted = metric("numOutputRows");
+    }
+  }
+
+  // Whether the task's quarantined rows are committed (or it has none to quarantine).
+  Result<bool> quarantine_committed(const Flow& flow, const std::string& app_id) const {
+    const bool quarantines = std::any_of(flow.expectations.begin(), flow.expectations.end(),
+                                         [](const Expectation& e) { return e.action == ExpectAction::kQuarantine; });
+    if (!quarantines) return true;
+    const std::string path = quarantine_table_path(*db, flow.name);
+    if (!delta::DeltaTable::exists(*db->fs(), path)) return false;
+    BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), path));
+    BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
+    auto done = snap->transaction_version(app_id + "/quarantine");
+    return done && *done >= txn_version;
   }
 
   std::string user_metadata(const TaskSpec& spec, const std::map<std::string, int64_t>& sources) const {
@@ -519,34 +592,40 @@ struct Runner::State {
     const auto attempt_start = std::chrono::steady_clock::now();
     const Flow& flow = *spec.flow;
     const std::string app_id = task_app_id(config.name, flow.name, spec.key);
-    // Already committed by this run (a resume, or another process on the same run)?
-    if (auto path = target_path(flow)) {
-      auto table = delta::DeltaTable::open(db->fs(), *path);
-      if (table.ok()) {
-        BRAID_ASSIGN_OR_RETURN(auto snap, table->snapshot());
-        auto done = snap->transaction_version(app_id);
-        if (done && *done > txn_version) {
-          rec.status = "skipped";
-          rec.error = fmt::format("already committed by run {} (txn version {}): nothing written", run_of_version(*done), *done);
-          return Status::OK();
-        }
-        if (done && *done >= txn_version) {
-          rec.status = "skipped";
-          rec.error = fmt::format("already committed by run {}: nothing written", run_id);
-          if (!audited_success.count({flow.name, spec.key})) {
-            // Committed, but the process died before its audit row was written: record it now.
-            rec.status = "succeeded";
-            rec.error = "recovered on resume: the task's commit is in the table but its audit row was lost with the "
-                        "process that made it (row counts are in the commit's operationMetrics)";
-          }
-          return Status::OK();
-        }
+    // What the run's record says of the task: done, superseded by a later run, committed by this
+    // run with its audit row lost, or to run (run_record.h).
+    bool repair_quarantine = false;  // recovered, but its quarantined rows may be lost too
+    {
+      auto known = history.find({flow.name, spec.key});
+      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, known == history.end() ? nullptr : &known->second));
+      if (settled.kind == Settlement::Kind::kDone || settled.kind == Settlement::Kind::kSuperseded) {
+        rec.status = "skipped";
+        rec.error = settled.note;
+        // Recorded before: the report shows the attempt that settled it.
+        if (settled.kind == Settlement::Kind::kDone) rec.attempt = known->second.last_attempt;
+        return Status::OK();
+      }
+      if (settled.kind == Settlement::Kind::kRecovered) {
+        rec.status = "succeeded";
+        rec.error = settled.note;
+        if (settled.commit) record_commit_counts(*settled.commit, rec);
+        BRAID_ASSIGN_OR_RETURN(bool quarantined, quarantine_committed(flow, app_id));
+        if (quarantined) return Status::OK();
+        repair_quarantine = true;  // staged again below, for its quarantined rows only
       }
     }
     auto scope = session->new_task(fmt::format("task {}[{}]", flow.name, spec.key));
     scope->set_cancellation(token);
     for (const auto& [name, value] : spec.params) scope->set_parameter(name, value);
-    for (const auto& statement : flow.prepare) {
+    {
+      // Tables the prepare statements create, and anything they write, are tagged like the
+      // task's write.
+      sql::WriteControl tagged;
+      tagged.user_metadata = user_metadata(spec, {});
+      scope->set_write_control(std::move(tagged));
+    }
+    // A recovered task's prepare statements ran before its commit: not again.
+    for (const auto& statement : repair_quarantine ? std::vector<std::string>{} : flow.prepare) {
       auto done = scope->execute(statement);
       if (!done.ok()) return Status(done.status()).with_context_f("prepare");
     }
@@ -625,11 +704,16 @@ struct Runner::State {
         }
       }
     }
-    if (!quarantined.empty()) {
-      // Its own idempotent commit: a retry or a resume never quarantines the same rows twice.
-      delta::SetTransaction txn{task_app_id(config.name, flow.name, spec.key) + "/quarantine", txn_version, {}};
-      BRAID_RETURN_IF_ERROR(append_quarantine(*db, flow.name, quarantined, quarantined_rules, run_id, spec.key, txn));
-    }
+    // The quarantined rows share the outcome of the task's write: they are committed after it
+    // lands, in a commit of their own (its own txn, so a retry or a resume never quarantines the
+    // same rows twice, and a resume writes them if the process died between the two commits).
+    auto write_quarantine = [&]() -> Status {
+      if (quarantined.empty()) return Status::OK();
+      delta::SetTransaction txn{app_id + "/quarantine", txn_version, {}};
+      return append_quarantine(*db, flow.name, quarantined, quarantined_rules, run_id, spec.key, txn,
+                               user_metadata(spec, rec.source_versions));
+    };
+    if (repair_quarantine) return write_quarantine();
     BRAID_RETURN_IF_ERROR(scope->create_rows_view(flow.view, staged->schema, kept, rec.source_versions));
 
     // The guarded, audited, idempotent write.
@@ -652,16 +736,35 @@ struct Runner::State {
                                         describe_rows(rows, failing));
       };
     }
-    if (options.before_commit && control.guard) {
+    {
+      // Just before the commit (the statement calls the guard with the rows it is about to
+      // write): wait while another task of the run has the commit order of this table, then the
+      // test hook. Statements with nothing to write commit nothing and are not held back.
+      // An UPDATE calls the guard from several threads at once (one per file): the first call
+      // waits, the others wait for it and share its outcome.
+      struct Once {
+        std::mutex mutex;
+        bool called = false;
+        Status outcome;
+      };
       auto hook = options.before_commit;
-      auto called = std::make_shared<bool>(false);
-      control.guard = [guard = std::move(control.guard), hook, called, flow_name = flow.name, key = spec.key,
-                       attempt_no = rec.attempt](const RecordBatch& rows) -> Status {
-        if (!*called) {
-          *called = true;
-          BRAID_RETURN_IF_ERROR(hook(flow_name, key, attempt_no));
+      auto once = std::make_shared<Once>();
+      control.guard = [this, guard = std::move(control.guard), hook, once, flow_name = flow.name, key = spec.key,
+                       table = order_table(flow), task = order_task(spec), attempt_no = rec.attempt, &rec,
+                       &token](const RecordBatch& rows) -> Status {
+        {
+          std::lock_guard lock(once->mutex);
+          if (!once->called) {
+            once->called = true;
+            once->outcome = [&]() -> Status {
+              BRAID_ASSIGN_OR_RETURN(int64_t waited, commit_order.wait_turn(table, task, token));
+              rec.wait_ms += waited;
+              return hook ? hook(flow_name, key, attempt_no) : Status::OK();
+            }();
+          }
+          BRAID_RETURN_IF_ERROR(once->outcome);
         }
-        return guard(rows);
+        return guard ? guard(rows) : Status::OK();
       };
     }
     scope->set_write_control(std::move(control));
@@ -682,18 +785,28 @@ struct Runner::State {
     rec.rows_deleted = ws.deleted;
     rec.rows_unchanged = ws.source_unchanged;
     if (ws.skipped) {
-      // The table's txn for this task is at this run's version or later: which run's is it?
-      int64_t by = txn_version;
-      if (auto path = target_path(flow)) {
-        if (auto table = delta::DeltaTable::open(db->fs(), *path); table.ok()) {
-          if (auto snap = table->snapshot(); snap.ok()) by = (*snap)->transaction_version(app_id).value_or(by);
-        }
-      }
+      // The task was committed while this attempt ran: by a later run (runs at once), or by this
+      // run (another process of it, or this task's own earlier attempt).
+      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, nullptr));
       rec.status = "skipped";
-      rec.error = by == txn_version
-                      ? fmt::format("already committed by run {}: nothing written", run_id)
-                      : fmt::format("already committed by run {} (txn version {}): nothing written", run_of_version(by), by);
-      return Status::OK();
+      if (settled.kind == Settlement::Kind::kSuperseded) {
+        rec.error = settled.note;
+        return Status::OK();
+      }
+      rec.error = fmt::format("already committed by run {}: nothing written", run_id);
+      // The quarantined rows belong with that commit; their own txn makes this a no-op when
+      // they are there already.
+      return write_quarantine();
+    }
+    {
+      Status quarantined_written = options.after_write ? options.after_write(flow.name, spec.key, rec.attempt) : Status::OK();
+      if (quarantined_written.ok()) quarantined_written = write_quarantine();
+      if (!quarantined_written.ok()) {
+        return quarantined_written.with_context(fmt::format(
+            "the task's write {} but its quarantined rows were not written (a resume writes them)",
+            rec.target_version ? fmt::format("committed version {} of {}", *rec.target_version, rec.target)
+                               : std::string("changed nothing")));
+      }
     }
     // Reconciliation: every source row is accounted for, and every staged row too.
     const FlowShape& shape = shapes[spec.flow_index];
@@ -719,7 +832,7 @@ struct Runner::State {
   void run_task(const TaskSpec& spec) {
     const Flow& flow = *spec.flow;
     if (interrupted) {
-      TaskRecord rec = base_record(spec, 1);
+      TaskRecord rec = base_record(spec, first_attempt(spec));
       rec.status = "interrupted";
       rec.error = interrupted_error("");
       rec.ended_at_us = rec.started_at_us;
@@ -731,7 +844,7 @@ struct Runner::State {
     {
       std::lock_guard lock(mutex);
       if (!stop_reason.empty()) {
-        TaskRecord rec = base_record(spec, 1);
+        TaskRecord rec = base_record(spec, first_attempt(spec));
         rec.status = "skipped";
         rec.error = stop_reason;
         rec.ended_at_us = rec.started_at_us;
@@ -740,25 +853,53 @@ struct Runner::State {
       }
       progress[spec.flow_index].running++;
     }
-    for (int attempt_no = 1;; ++attempt_no) {
+    // Attempt numbers, conflicts and waits continue from what the audit records of this run.
+    const int first = first_attempt(spec);
+    auto known = history.find({flow.name, spec.key});
+    const TaskHistory* earlier = known == history.end() ? nullptr : &known->second;
+    int conflicts = 0;  // in this invocation
+    int64_t waited_ms = earlier ? earlier->wait_ms : 0;
+    // The task's hold on the commit order of its table, released however the task ends.
+    struct OrderHold {
+      CommitOrder& order;
+      std::string table, task;
+      bool held = false;
+      void take() {
+        order.claim(table, task);
+        held = true;
+      }
+      ~OrderHold() {
+        if (held) order.release(table, task);
+      }
+    } order{commit_order, order_table(flow), order_task(spec)};
+    for (int attempt_no = first;; ++attempt_no) {
+      const int tries = attempt_no - first + 1;
       TaskRecord rec = base_record(spec, attempt_no);
+      rec.conflicts = (earlier ? earlier->conflicts : 0) + conflicts;
+      rec.wait_ms = waited_ms;
       CancellationToken token = interrupt_token.child();
+      // While another task of the run has the commit order of this table, no attempt starts.
+      auto turn = commit_order.wait_turn(order.table, order.task, token);
+      if (turn.ok()) rec.wait_ms += *turn;
       int watch = -1;
       if (flow.timeout_ms) {
         watch = watchdog->watch(token, *flow.timeout_ms,
                                 fmt::format("timeout: task {}[{}] ran longer than {} ms", flow.name, spec.key, *flow.timeout_ms));
       }
-      Status s;
+      Status s = turn.status();
       std::string timing;
-      try {
-        s = attempt(spec, rec, token, timing);
-      } catch (const std::bad_alloc&) {
-        s = Status::out_of_memory("the task ran out of memory");
-      } catch (const std::exception& e) {
-        s = Status::internal("the task threw: {}", e.what());
+      if (s.ok()) {
+        try {
+          s = attempt(spec, rec, token, timing);
+        } catch (const std::bad_alloc&) {
+          s = Status::out_of_memory("the task ran out of memory");
+        } catch (const std::exception& e) {
+          s = Status::internal("the task threw: {}", e.what());
+        }
       }
       if (watch >= 0) watchdog->forget(watch);
       rec.ended_at_us = now_us();
+      if (!s.ok() && s.code() == StatusCode::kConflict) rec.conflicts = (earlier ? earlier->conflicts : 0) + ++conflicts;
       if (!s.ok()) {
         rec.status = "failed";
         // The kind of failure up front, where the message may not say it.
@@ -769,16 +910,22 @@ struct Runner::State {
         rec.error = kind + s.to_string();
       }
       bool retry = !s.ok() && s.code() == StatusCode::kConflict && flow.retry_on_conflict &&
-                   attempt_no <= flow.max_retries;
+                   tries <= flow.max_retries;
       if (!s.ok() && interrupted && (s.code() == StatusCode::kCancelled || retry)) {
         // Stopped by the interrupt (cancelled, or not retried): the task did not finish.
         rec.status = "interrupted";
         rec.error = interrupted_error(s.code() == StatusCode::kCancelled ? "" : rec.error);
         retry = false;
       }
-      if (retry) rec.error += fmt::format(" (retrying: attempt {} of {})", attempt_no + 1, flow.max_retries + 1);
-      // A task this run already committed writes no audit row: a resume commits nothing.
-      const bool already = skipped_as_own(rec);
+      if (retry) {
+        rec.error += first == 1 ? fmt::format(" (retrying: attempt {} of {})", attempt_no + 1, flow.max_retries + 1)
+                                : fmt::format(" (retrying: attempt {}, try {} of {} in this resume)", attempt_no + 1,
+                                              tries + 1, flow.max_retries + 1);
+      }
+      // A task the run's record already settles writes no audit row (a resume of a finished run
+      // commits nothing); a task found superseded now gets its one row.
+      const bool already = rec.status == "skipped" &&
+                           (rec.error.rfind("already", 0) == 0 || (earlier != nullptr && !earlier->superseded.empty()));
       if (!already) {
         Status audited = append_audit(*db, {rec});
         if (!audited.ok()) {
@@ -794,8 +941,28 @@ struct Runner::State {
                           : "",
                       rec.error.empty() ? "" : ": " + rec.error));
       if (retry) {
-        std::lock_guard lock(mutex);
-        report.attempts.push_back(rec);
+        {
+          std::lock_guard lock(mutex);
+          report.attempts.push_back(rec);
+        }
+        waited_ms = rec.wait_ms;
+        if (!order.held && (conflicts >= CommitOrder::kTakeOrderAfter || tries == flow.max_retries)) {
+          // Losing the race again and again (or about to make its last attempt): its turn now.
+          order.take();
+          log(fmt::format("{}[{}] takes the commit order of {} after {} conflict{}: the run's other tasks hold their "
+                          "commits to it back until it lands",
+                          flow.name, spec.key, flow.target, conflicts, conflicts == 1 ? "" : "s"));
+        } else if (!order.held) {
+          int64_t pause = 0;
+          {
+            std::lock_guard lock(mutex);
+            pause = retry_backoff_ms(conflicts, backoff_rng);
+          }
+          const auto slept_from = std::chrono::steady_clock::now();
+          // Cancelled: the next attempt finds the token cancelled and records it.
+          (void)sleep_unless_cancelled(pause, interrupt_token);
+          waited_ms += std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - slept_from).count();
+        }
         continue;
       }
       std::lock_guard lock(mutex);
@@ -865,7 +1032,7 @@ struct Runner::State {
       std::vector<TaskSpec> specs = tasks.ok() ? *tasks : std::vector<TaskSpec>{whole};
       std::vector<TaskRecord> records;
       for (auto& spec : specs) {
-        TaskRecord rec = base_record(spec, 1);
+        TaskRecord rec = base_record(spec, first_attempt(spec));
         rec.ended_at_us = rec.started_at_us;
         if (!upstream_failed.empty()) {
           rec.status = "skipped";
@@ -969,7 +1136,10 @@ std::vector<FlowProgress> Runner::progress() const {
 Result<RunReport> Runner::run() {
   State& s = *state_;
   s.report.started_at_us = now_us();
-  BRAID_RETURN_IF_ERROR(s.open(false));
+  // The run takes its pipeline's lease, then records itself (WAREHOUSE/_braid/runs/ID.json)
+  // before it reads a source: a refused run leaves nothing, and a run stopped at any later point,
+  // killed included, can be resumed by its id.
+  BRAID_RETURN_IF_ERROR(s.open_warehouse(false));
   BRAID_RETURN_IF_ERROR(s.take_lease());
   BRAID_RETURN_IF_ERROR(s.start_run());
   s.report.run_id = s.run_id;
@@ -983,22 +1153,34 @@ Result<RunReport> Runner::run() {
                     group_options.max_concurrency > 0 ? group_options.max_concurrency : WorkerPool::shared().concurrency()));
   // Reading the sources stops on an interrupt too.
   s.session->set_cancellation(s.interrupt_token);
-  // Flows without dependencies are expanded now: their parameters tell how to lay out the
-  // cached sources (the flows after them read the same cache).
-  std::vector<std::string> parameters;
-  for (size_t f = 0; f < s.config.flows.size(); ++f) {
-    if (!s.config.flows[f].depends_on.empty()) continue;
-    auto tasks = s.expand(f);
-    if (!tasks.ok()) continue;  // reported when the flow is launched
-    if (!tasks->empty()) {
-      for (const auto& [name, value] : tasks->front().params) parameters.push_back(name);
+  Status started = [&]() -> Status {
+    BRAID_RETURN_IF_ERROR(s.open_sources());
+    // Flows without dependencies are expanded now: their parameters tell how to lay out the
+    // cached sources (the flows after them read the same cache).
+    std::vector<std::string> parameters;
+    for (size_t f = 0; f < s.config.flows.size(); ++f) {
+      if (!s.config.flows[f].depends_on.empty()) continue;
+      auto tasks = s.expand(f);
+      if (!tasks.ok()) continue;  // reported when the flow is launched
+      if (!tasks->empty()) {
+        for (const auto& [name, value] : tasks->front().params) parameters.push_back(name);
+      }
+      s.expanded[f] = std::move(*tasks);
     }
-    s.expanded[f] = std::move(*tasks);
-  }
-  for (const auto& source : s.config.sources) {
-    if (!source.cache || s.interrupted) continue;
-    Status cached = s.cache_source(source, parameters);
-    if (!cached.ok() && !s.interrupted) return cached;  // interrupted: every task is recorded as such below
+    for (const auto& source : s.config.sources) {
+      if (source.cache && !s.interrupted) BRAID_RETURN_IF_ERROR(s.cache_source(source, parameters));
+    }
+    return Status::OK();
+  }();
+  // Interrupted while reading the sources: every task is recorded as interrupted below.
+  if (!started.ok() && !s.interrupted) {
+    // The record says why the run stopped before its tasks (a resumed run keeps its status, as
+    // when its tasks fail).
+    if (!s.resumed) {
+      Status m = s.write_manifest("failed", started.to_string());
+      if (!m.ok()) started.with_context(fmt::format("(and recording it in its run manifest failed: {})", m.to_string()));
+    }
+    return started;
   }
   const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
   s.session->freeze(holder);

@@ -9,12 +9,16 @@
 // the staged rows as the task's view, then the DML statement as one Delta transaction carrying
 // userMetadata (run_id, pipeline, flow, task, view, sources), a txn action (appId
 // "braid:<pipeline>/<flow>/<task>", version the run's) and the guard, checked on every row to be
-// written before the commit. A conflict the Delta rules cannot rebase retries the whole task
-// (on_conflict = "retry", up to max_retries). Every attempt is a row in the audit table.
+// written before the commit; then the quarantined rows, in a commit of their own (own txn), only
+// once the write landed. A conflict the Delta rules cannot rebase retries the whole task
+// (on_conflict = "retry", up to max_retries) after a backoff; a task that keeps conflicting takes
+// the commit order of its table (commit_order.h). Every attempt is a row in the audit table;
+// every commit of the run carries userMetadata naming it.
 //
-// Runs are recorded in WAREHOUSE/_braid/runs/<run_id>.json (the run's txn version), so a resume
-// (or a rerun with the same run id) skips every task that already committed and writes nothing
-// for it; a resume of a finished run commits nothing at all.
+// Runs are recorded in WAREHOUSE/_braid/runs/<run_id>.json (the run's txn version) before a
+// source is read, so a resume (or a rerun with the same run id) can always find it; it decides
+// each task from the run's record (run_record.h): done, superseded by a later run, recovered,
+// or run again. A resume of a finished run commits nothing at all.
 //
 // A run holds its pipeline's lease (run_lease.h) from before its manifest is written until it
 // ends, however it ends: a second run of the pipeline on the warehouse is refused naming it
@@ -53,9 +57,13 @@ struct RunOptions {
   // and faults here); an error fails the attempt.
   std::function<Status(const std::string& flow, const std::string& task, int attempt)> before_write;
   // Called once per attempt after the DML has read the target and computed its rows, just before
-  // it commits (tests make a concurrent commit here to force a conflict). Only for guarded flows
+  // it commits (tests make a concurrent commit here to force a conflict). Only for statements
   // with rows to write.
   std::function<Status(const std::string& flow, const std::string& task, int attempt)> before_commit;
+  // Called once per attempt after the DML committed (or changed nothing), before the task's
+  // quarantined rows are written; an error fails the attempt there (tests simulate a process
+  // that died between the two commits).
+  std::function<Status(const std::string& flow, const std::string& task, int attempt)> after_write;
 };
 
 struct RunReport {

@@ -3,7 +3,11 @@
 # broken file with its line), a dry run that writes nothing, a run whose report, summary, audit
 # and target rows match what the data implies, a resume of a finished run that commits nothing,
 # a run killed with SIGKILL and resumed (no row written twice, the same result as a clean run,
-# one succeeded audit row per task, a lost audit row recovered), and argument errors.
+# one succeeded audit row per task, a lost audit row recovered), and argument errors. Issue 13:
+# every commit of a run tagged with it, the audit's conflicts and wait_ms columns, a re-invoked
+# run whose MERGEs changed nothing adds no audit row, an older run resumed after a newer one
+# records the tasks the newer did as superseded, and a run stopped before its tasks is recorded
+# and can be resumed. (pipeline_crash_test.sh kills runs at random points.)
 # Usage: pipeline_test.sh PATH/TO/braid
 set -euo pipefail
 braid="$1"
@@ -138,6 +142,31 @@ node -e '
     if (o.run_id !== "first" || o.status !== "succeeded") { console.error("row: " + l); process.exit(1); }
   }
 ' "$tmp/audit.jsonl" 2> "$tmp/node_err" || fail "audit jsonl: $(cat "$tmp/node_err")"
+# Every commit the run made names the run in its userMetadata: the target's, the quarantine
+# table's (its creation too), the table its prepare statement created, the audit's.
+tagged() {  # TABLE_DIR FIRST_VERSION RUN_ID
+  "$braid" history -f jsonl "$1" > "$tmp/history.jsonl" 2> "$tmp/err" || fail "history of $1: $(cat "$tmp/err")"
+  node -e '
+    const [file, first, run] = process.argv.slice(1);
+    const lines = require("fs").readFileSync(file, "utf8").split("\n").filter((l) => l.length);
+    let n = 0;
+    for (const l of lines) {
+      const c = JSON.parse(l);
+      if (c.version < Number(first)) continue;
+      n++;
+      let m = null;
+      try { m = JSON.parse(c.userMetadata); } catch (e) {}
+      if (!m || m.run_id !== run || !m.pipeline) { console.error("version " + c.version + " (" + c.operation + "): userMetadata " + c.userMetadata); process.exit(1); }
+    }
+    if (n === 0) { console.error("no commit from version " + first); process.exit(1); }
+  ' "$tmp/history.jsonl" "$2" "$3" 2> "$tmp/node_err" || fail "untagged commit in $1: $(cat "$tmp/node_err")"
+}
+tagged "$wh/target" 2 first
+tagged "$wh/merge_region_quarantine" 0 first
+tagged "$wh/daily_totals" 0 first
+tagged "$wh/_braid/audit" 0 first
+expect_eq "$("$braid" audit "$ex/pipeline.toml" --run first --format csv | head -n 1 | tr ',' '\n' | tail -n 2 | tr '\n' ' ')" \
+  "conflicts wait_ms " "the audit's last columns"
 set +e
 "$braid" audit --run nosuch -w "$wh" > "$tmp/out" 2> "$tmp/err"; status=$?
 set -e
@@ -161,6 +190,21 @@ node -e '
 ' "$tmp/r2.json" 2> "$tmp/node_err" || fail "resume report: $(cat "$tmp/node_err")"
 expect_eq "$(ls "$wh/target/_delta_log")" "$target_log_before" "resume of a finished run: target/_delta_log unchanged"
 expect_eq "$(ls "$wh/_braid/audit/_delta_log")" "$audit_log_before" "resume of a finished run: audit/_delta_log unchanged"
+
+# ---- 5b. a run whose MERGEs change nothing (every row is there): they commit nothing, leave no
+# txn marker, and yet a resume (or the same --run-id again) skips them: one audit row per task.
+"$braid" run "$ex/pipeline.toml" --run-id second > "$tmp/out" 2> "$tmp/err" || fail "run second: $(tail -n 5 "$tmp/err")"
+expect_eq "$(q "$wh" "SELECT count(*) FROM delta.\`$wh/_braid/audit\` WHERE run_id = 'second' AND flow = 'merge_region' AND target_version IS NULL")" \
+  "32" "run second: merge_region tasks committed nothing"
+audit_log_before=$(ls "$wh/_braid/audit/_delta_log")
+for again in "--resume second" "--run-id second"; do
+  # shellcheck disable=SC2086
+  "$braid" run "$ex/pipeline.toml" $again > "$tmp/out" 2> "$tmp/err" || fail "run $again: $(tail -n 5 "$tmp/err")"
+  grep -q "^run second succeeded: 33 tasks (33 skipped)" "$tmp/out" || fail "$again: every task skipped: $(tail -n 3 "$tmp/out")"
+  expect_eq "$(ls "$wh/_braid/audit/_delta_log")" "$audit_log_before" "$again of a finished run: audit/_delta_log unchanged"
+done
+expect_eq "$(q "$wh" "SELECT count(*) FROM delta.\`$wh/_braid/audit\` WHERE run_id = 'second'")" "33" \
+  "run second: one audit row per task after two re-invocations"
 
 # ---- 6. SIGKILL in the middle of a run, then resume: the same result as a clean run
 killed="$tmp/killed"
@@ -258,4 +302,48 @@ set +e
 set -e
 expect_eq "$status" "1" "--resume of a run that does not exist"
 grep -q "nosuch" "$tmp/err" || fail "--resume of a missing run names it: $(cat "$tmp/err")"
+grep -q -- "--run-id nosuch" "$tmp/err" || fail "--resume of a missing run says how to start it: $(cat "$tmp/err")"
+# ---- 8. issue 13: an older run resumed after a newer one; a run stopped before its tasks
+old="$tmp/old"
+make_example "$old" 4000
+ow="$old/warehouse"
+cp "$old/pipeline.toml" "$old/pipeline.good"
+# Run "older": region-07 fails an expectation, so daily_totals is skipped.
+sed -e "s/^check = \"unit_price > 0\"\$/check = \"unit_price > 0 AND region <> 'REGION-07'\"/" "$old/pipeline.good" > "$old/pipeline.toml"
+grep -q "REGION-07" "$old/pipeline.toml" || fail "the example's positive_price check changed: cannot break region-07"
+set +e
+"$braid" run "$old/pipeline.toml" --run-id older > "$tmp/out" 2> "$tmp/err"; status=$?
+set -e
+expect_eq "$status" "1" "run older (region-07 fails)"
+cp "$old/pipeline.good" "$old/pipeline.toml"
+"$braid" run "$old/pipeline.toml" --run-id newer > "$tmp/out" 2> "$tmp/err" || fail "run newer: $(tail -n 5 "$tmp/err")"
+target_log_before=$(ls "$ow/target/_delta_log")
+totals_log_before=$(ls "$ow/daily_totals/_delta_log")
+"$braid" run "$old/pipeline.toml" --resume older > "$tmp/out" 2> "$tmp/err" || fail "resume older: $(tail -n 5 "$tmp/err")"
+oaudit="delta.\`$ow/_braid/audit\`"
+expect_eq "$(q "$ow" "SELECT count(*) FROM $oaudit WHERE run_id = 'older' AND status = 'succeeded'
+  AND (task = 'region=region-07' OR flow = 'daily_totals')")" "0" "resume older: no succeeded row for tasks run newer did"
+expect_eq "$(q "$ow" "SELECT count(*) FROM $oaudit WHERE run_id = 'older' AND status = 'skipped'
+  AND error LIKE 'superseded: already committed by run newer%' AND (task = 'region=region-07' OR flow = 'daily_totals')")" "2" \
+  "resume older: region-07 and daily_totals superseded by run newer"
+grep -qE "^merge_region +region=region-07 +skipped .*superseded: already committed by run newer" "$tmp/out" ||
+  fail "resume older: the summary says region-07 was superseded: $(cat "$tmp/out")"
+expect_eq "$(ls "$ow/target/_delta_log")" "$target_log_before" "resume older: target/_delta_log unchanged"
+expect_eq "$(ls "$ow/daily_totals/_delta_log")" "$totals_log_before" "resume older: daily_totals/_delta_log unchanged"
+
+# A run whose source cannot be read stops before its tasks, but is recorded: it can be resumed.
+sed -e 's|^path = "warehouse/sales" |path = "warehouse/sales_later" |' "$old/pipeline.good" > "$old/pipeline.toml"
+grep -q "sales_later" "$old/pipeline.toml" || fail "the example's source path changed"
+set +e
+"$braid" run "$old/pipeline.toml" --run-id early > "$tmp/out" 2> "$tmp/err"; status=$?
+set -e
+expect_eq "$status" "1" "a run whose source is missing"
+[ -f "$ow/_braid/runs/early.json" ] || fail "a run that stopped before its tasks has no run record"
+node -e '
+  const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  if (m.status !== "failed" || !/sales_later/.test(m.error || "")) { console.error(JSON.stringify(m)); process.exit(1); }
+' "$ow/_braid/runs/early.json" 2> "$tmp/node_err" || fail "run record of early: $(cat "$tmp/node_err")"
+"$braid" sql -w "$ow" "CREATE TABLE sales_later AS SELECT * FROM sales" > /dev/null 2> "$tmp/err" || fail "$(cat "$tmp/err")"
+"$braid" run "$old/pipeline.toml" --resume early > "$tmp/out" 2> "$tmp/err" || fail "resume early: $(tail -n 5 "$tmp/err")"
+grep -q "^run early succeeded" "$tmp/out" || fail "resume early: $(tail -n 3 "$tmp/out")"
 echo "pipeline cli: ok"

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "braid/braid.h"
+#include "pipeline/commit_order.h"
 #include "columnar/value_text.h"
 #include "support/status_matchers.h"
 
@@ -388,6 +389,92 @@ TEST(PipelineFaults, AConflictRetriesTheWholeTaskAndOnConflictFailGivesUp) {
       EXPECT_EQ(scalar(*s, "SELECT count(*) FROM target"), "71");
     }
   }
+}
+
+// Issue 13, defect 8: with an unpartitioned target and MERGE ON id, every commit conflicts with
+// every other task's. Here the big task (k=0) is always the slow one: its commit comes only once
+// another task has committed after it read the table (or after 300 ms). Without the commit order
+// it loses every race and fails after its last retry; with it, the other tasks hold their
+// commits back once it has lost twice, and it lands.
+TEST(PipelineFaults, ATaskThatKeepsLosingTheRaceToCommitIsGivenTheCommitOrder) {
+  TempWarehouse wh;
+  auto s = open_session(wh.dir());
+  // Every task's ids spread over the whole range: no file statistics keep two tasks apart.
+  run_sql(*s, "CREATE TABLE src AS SELECT id, CASE WHEN id % 6 <> 0 THEN 0 ELSE 1 + (id / 6) % 40 END AS k FROM range(2400)");
+  run_sql(*s, "CREATE TABLE target (id BIGINT, k BIGINT) USING DELTA");
+  const std::filesystem::path log_dir = std::filesystem::path(wh.dir()) / "target" / "_delta_log";
+  auto commits = [log_dir] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(log_dir)) n += e.path().extension() == ".json";
+    return n;
+  };
+  std::mutex log_mutex;
+  std::vector<std::string> lines;
+  RunOptions options;
+  options.log = [&](const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    lines.push_back(line);
+  };
+  options.before_write = [](const std::string&, const std::string& task, int) {
+    return task == "k=0" ? Status::OK() : random_delay(8);
+  };
+  options.before_commit = [&](const std::string&, const std::string& task, int) {
+    if (task != "k=0") return Status::OK();
+    const int seen = commits();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+    while (commits() == seen && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Status::OK();
+  };
+  ASSERT_OK_AND_ASSIGN(auto report, run_text(wh, R"toml(
+[pipeline]
+name = "starve"
+parallelism = 4
+[sources.rows]
+path = "warehouse/src"
+[flows.load]
+for_each = "SELECT DISTINCT k FROM rows ORDER BY k"
+stage = "SELECT id, k FROM rows WHERE k = :k"
+merge = "MERGE INTO target AS t USING staged AS s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *"
+max_retries = 5
+)toml",
+                                               options));
+  const TaskRecord* big = find_task(report, "k=0");
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->status, "succeeded") << big->error;
+  EXPECT_EQ(report.status, "succeeded") << report.summary();
+  EXPECT_EQ(scalar(*s, "SELECT count(*) FROM target"), "2400");
+  EXPECT_GE(big->conflicts, CommitOrder::kTakeOrderAfter);
+  bool took_order = false;
+  for (const auto& l : lines) took_order |= l.find("load[k=0] takes the commit order of target") != std::string::npos;
+  EXPECT_TRUE(took_order);
+  // The tasks it held back waited, and say so.
+  auto audit = "delta.`" + std::filesystem::absolute(wh.dir()).lexically_normal().string() + "/_braid/audit`";
+  EXPECT_NE(scalar(*s, "SELECT count(*) FROM " + audit + " WHERE task <> 'k=0' AND wait_ms > 0"), "0");
+  EXPECT_EQ(scalar(*s, "SELECT count(*) FROM " + audit + " WHERE status = 'succeeded'"), "41");
+}
+
+// An UPDATE checks its guard from one thread per file at once; the commit-order wait and the
+// test hook run once per attempt all the same (TSan watches).
+TEST(PipelineFaults, AnUpdateOverManyFilesChecksItsGuardFromManyThreads) {
+  TempWarehouse wh;
+  auto s = open_session(wh.dir());
+  make_fault_tables(*s);
+  for (int i = 0; i < 4; ++i) run_sql(*s, "INSERT INTO target SELECT id, k, v FROM src WHERE id % 4 = " + std::to_string(i));
+  std::atomic<int> hook_calls{0};
+  RunOptions options;
+  options.before_commit = [&](const std::string&, const std::string&, int) {
+    ++hook_calls;
+    return Status::OK();
+  };
+  std::string toml = fault_pipeline("guard = \"k = :k\"");
+  const std::string merge = toml.substr(toml.find("merge = "), toml.find('\n', toml.find("merge = ")) - toml.find("merge = "));
+  toml.replace(toml.find(merge), merge.size(), "merge = \"UPDATE target SET v = v + 1 WHERE k = :k\"");
+  ASSERT_OK_AND_ASSIGN(auto report, run_text(wh, toml, options));
+  EXPECT_EQ(report.status, "succeeded") << report.summary();
+  EXPECT_EQ(hook_calls.load(), 8);
+  EXPECT_EQ(scalar(*s, "SELECT sum(v) FROM target"), scalar(*s, "SELECT sum(v) + 80 FROM src"));
 }
 
 TEST(PipelineFaults, ATaskPastItsTimeoutIsCancelledAndRecorded) {
