@@ -48,7 +48,7 @@ std::string read_all(const std::shared_ptr<FileSystem>& fs, const csv::CsvReadOp
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static auto fs = std::make_shared<MemoryFileSystem>();
   if (size == 0) return 0;
-  // The first byte picks the dialect and the block size (the seeds in corpus/csv use this
+  // The first byte picks the dialect and the block size (the seeds in corpus/csv_reader use this
   // layout); the last byte, which is also text, switches a few rarer options.
   const uint8_t mode = data[0];
   const uint8_t extra = data[size - 1];

@@ -67,8 +67,8 @@ class CsvReaderTest : public ::testing::Test {
     return expected;
   }
 
-  // Rows (or the error) and the malformed-row report, read serially; every block size and
-  // parallel reading must give exactly the same, line numbers included.
+  // Rows (or the error) and the malformed-row report, read serially; every block size, serial
+  // or parallel, must give exactly the same, line numbers included.
   std::string read_with_report(const std::string& text, CsvReadOptions options) {
     auto once = [&](CsvReadOptions o) -> std::string {
       Status s = fs_->write_file("in.csv", text);
@@ -95,9 +95,11 @@ class CsvReaderTest : public ::testing::Test {
     options.parallel = false;
     const std::string expected = once(options);
     for (int64_t block : {1, 2, 3, 7, 16, 61, 333, 4096}) {
-      options.parallel = true;
-      options.block_bytes = block;
-      EXPECT_EQ(once(options), expected) << "block_bytes = " << block;
+      for (bool parallel : {true, false}) {
+        options.parallel = parallel;
+        options.block_bytes = block;
+        EXPECT_EQ(once(options), expected) << "block_bytes = " << block << ", parallel = " << parallel;
+      }
     }
     return expected;
   }
@@ -682,6 +684,25 @@ TEST_F(CsvReaderTest, PermissiveKeepsMalformedRowsWithTheirText) {
             "null,null,null,\"8,80,\\\"bad\\\"\\\"\\\"quote\\\"x\"\n"
             "9,90,\"last\",null\n"
             "in.csv: 5 malformed rows kept with their text (mode PERMISSIVE), at lines 3, 4, 5, 7, 10");
+}
+
+TEST_F(CsvReaderTest, PermissiveRowThatIsNotUtf8NamesItsOwnLine) {
+  // Fuzz finding: two malformed rows, only the second not valid UTF-8. Read in one batch, the
+  // error named the batch's first malformed row (line 1); in blocks of a byte, line 2.
+  CsvReadOptions o;
+  o.header = false;
+  o.column_types = {{"_c0", decimal128(10, 2)}};
+  o.mode = MalformedMode::kPermissive;
+  EXPECT_EQ(read_with_report(std::string("\0\1\n\xadt", 5), o),
+            "error: in.csv:2:1: a malformed row is not valid UTF-8, so the "
+            "_corrupt_record column cannot hold its text (read with mode FAILFAST to see what is "
+            "wrong with it)");
+  // Further into a batch, after good rows and a malformed row that is valid UTF-8.
+  o.column_types = {{"_c0", int32()}};
+  EXPECT_EQ(read_with_report("1\n2\nx\n3\n\xff\n4\n", o),
+            "error: in.csv:5:1: a malformed row is not valid UTF-8, so the "
+            "_corrupt_record column cannot hold its text (read with mode FAILFAST to see what is "
+            "wrong with it)");
 }
 
 TEST_F(CsvReaderTest, CorruptRecordColumnCanBeNamedAndPlaced) {

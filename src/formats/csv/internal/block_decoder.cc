@@ -176,7 +176,8 @@ class BlockDecoder {
   // failed after a closing quote ends (false: past the data, the file goes on).
   bool end_of_bad_row(size_t error_offset, size_t* end) const;
   // Outside FAILFAST, after a batch of `rows` rows: notes its malformed rows and, in PERMISSIVE
-  // mode, writes their text to the corrupt-record column.
+  // mode, writes their text to the corrupt-record column. An error names the offending row in
+  // out.error_offset.
   Status finish_batch(size_t rows, int64_t first_row, BlockResult& out);
   // The columns of the block's rows (with the corrupt-record column), malformed rows left out in
   // DROPMALFORMED mode; nullptr when none is left.
@@ -493,6 +494,9 @@ Status BlockDecoder::finish_batch(size_t rows, int64_t first_row, BlockResult& o
     if (end > row_begin_[r] && data_[end - 1] == '\r') --end;
     const std::string_view text(data_ + row_begin_[r], end - row_begin_[r]);
     if (!utf8::is_valid(text)) {
+      // This row's place, not the batch's first malformed row's: batches (and so which rows
+      // come first in one) depend on block sizes, and the place must not.
+      out.error_offset = row_begin_[r];
       return Status::parse_error(
           "a malformed row is not valid UTF-8, so the {} column cannot hold its text (read with "
           "mode FAILFAST to see what is wrong with it)",
@@ -633,13 +637,6 @@ BlockResult BlockDecoder::decode(size_t begin, size_t stop) {
         Status st = finish_batch(rows, total_rows, out);
         if (!st.ok()) {
           out.error = std::move(st);
-          out.error_offset = batch_begin;
-          for (size_t r = 0; r < rows; ++r) {
-            if (bad_[r]) {
-              out.error_offset = row_begin_[r];
-              break;
-            }
-          }
           return out;
         }
       }
