@@ -6,17 +6,19 @@
 // position. When stdin is not a terminal, statements are read from it without prompts, so a
 // script can be piped in; the exit status is 1 if any statement failed.
 //
-// On a terminal, Ctrl-C never ends the shell (as in psql and duckdb): while a statement runs it
-// cancels it (through the session's cancellation token; a cancelled DML commits nothing), at
-// the prompt it drops the line being typed and any statement continued over earlier lines. Each
+// On a terminal, Ctrl-C never ends the shell (as in psql and duckdb): from Enter until a statement
+// ends it cancels it (through the session's cancellation token; a cancelled DML commits nothing),
+// at the prompt it drops the line being typed and any statement continued over earlier lines. Each
 // statement is appended to ~/.braid_history as soon as it is entered, so no way of ending the
 // shell loses it.
 #include <fmt/core.h>
 #include <readline/history.h>
 #include <readline/readline.h>
+#include <fcntl.h>
 #include <sys/select.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -25,6 +27,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -52,23 +55,44 @@ struct ShellOptions {
 };
 
 // Ctrl-C on the terminal: counted by the handler, acted on by the shell's loop (at the prompt)
-// or by a watcher thread (while a statement runs).
+// or by a watcher thread (while a statement runs). The handler also writes a byte to a pipe the
+// prompt's select() watches (the self-pipe pattern): a signal that lands just before select()
+// blocks, or on another of the process's threads, would otherwise wake nothing and leave the
+// shell waiting for a key while the user's Ctrl-C is lost.
 std::atomic<int> g_interrupts{0};
 static_assert(std::atomic<int>::is_always_lock_free);
-extern "C" void on_shell_interrupt(int) { g_interrupts.fetch_add(1); }
+int g_interrupt_pipe[2] = {-1, -1};  // [0]: read end (select), [1]: write end (handler)
+extern "C" void on_shell_interrupt(int) {
+  const int saved_errno = errno;
+  g_interrupts.fetch_add(1);
+  // Non-blocking: a full pipe already holds a wakeup.
+  [[maybe_unused]] const ssize_t n = ::write(g_interrupt_pipe[1], "", 1);
+  errno = saved_errno;
+}
 
 // Installs the handler for the shell's lifetime. No SA_RESTART: a Ctrl-C at the prompt must wake
 // the select() that waits for the next key.
 class ShellInterrupts {
  public:
   ShellInterrupts() {
+    if (::pipe2(g_interrupt_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+      g_interrupt_pipe[0] = g_interrupt_pipe[1] = -1;
+      std::fprintf(stderr, "warning: no pipe for Ctrl-C (%s): a Ctrl-C at the prompt may need a key to take effect\n",
+                   std::strerror(errno));
+    }
     struct sigaction action {};
     action.sa_handler = on_shell_interrupt;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &previous_);
     g_interrupts.store(0);
   }
-  ~ShellInterrupts() { sigaction(SIGINT, &previous_, nullptr); }
+  ~ShellInterrupts() {
+    sigaction(SIGINT, &previous_, nullptr);
+    for (int& fd : g_interrupt_pipe) {
+      if (fd >= 0) ::close(fd);
+      fd = -1;
+    }
+  }
   ShellInterrupts(const ShellInterrupts&) = delete;
   ShellInterrupts& operator=(const ShellInterrupts&) = delete;
 
@@ -76,11 +100,13 @@ class ShellInterrupts {
   struct sigaction previous_ {};
 };
 
-// Cancels `token` when Ctrl-C comes while it lives (a statement running).
+// Cancels `token` when Ctrl-C has come since `since` (the interrupt count when the statement's
+// prompt was shown): a Ctrl-C pressed between Enter and the statement's start cancels it too,
+// instead of falling between the prompt and the statement.
 class CancelOnInterrupt {
  public:
-  explicit CancelOnInterrupt(CancellationToken token)
-      : token_(std::move(token)), start_(g_interrupts.load()), thread_([this] { watch(); }) {}
+  CancelOnInterrupt(CancellationToken token, int since)
+      : token_(std::move(token)), start_(since), thread_([this] { watch(); }) {}
   ~CancelOnInterrupt() {
     {
       std::lock_guard lock(mutex_);
@@ -125,16 +151,26 @@ extern "C" void on_readline_line(char* line) {
   rl_callback_handler_remove();
 }
 
-ReadResult read_terminal_line(const char* prompt, std::string& out) {
-  const int seen = g_interrupts.load();
+// `seen`: the interrupt count when the prompt was shown; a later Ctrl-C not taken here (it came
+// with or after Enter) cancels the statement entered.
+ReadResult read_terminal_line(const char* prompt, std::string& out, int& seen) {
+  seen = g_interrupts.load();
   g_read_done = false;
   g_read_line.reset();
   rl_callback_handler_install(prompt, on_readline_line);
+  const int wake = g_interrupt_pipe[0];
   while (!g_read_done) {
     fd_set fds;
     FD_ZERO(&fds);
     FD_SET(0, &fds);
-    const int ready = ::select(1, &fds, nullptr, nullptr, nullptr);
+    if (wake >= 0) FD_SET(wake, &fds);
+    const int ready = ::select(std::max(0, wake) + 1, &fds, nullptr, nullptr, nullptr);
+    const bool key = ready > 0 && FD_ISSET(0, &fds);
+    if (ready > 0 && wake >= 0 && FD_ISSET(wake, &fds)) {
+      char drain[64];
+      while (::read(wake, drain, sizeof drain) > 0) {
+      }
+    }
     if (g_interrupts.load() != seen) {
       // Drop what was typed; the caller drops a statement begun on earlier lines.
       rl_free_line_state();
@@ -150,7 +186,8 @@ ReadResult read_terminal_line(const char* prompt, std::string& out) {
       rl_callback_handler_remove();
       return ReadResult::kEnd;
     }
-    rl_callback_read_char();
+    // Only a key: readline would block on an empty terminal after a wakeup from the pipe.
+    if (key) rl_callback_read_char();
   }
   if (!g_read_line) return ReadResult::kEnd;
   out = *g_read_line;
@@ -240,7 +277,7 @@ class Shell {
 
  private:
   ReadResult read_line(const char* prompt, std::string& out) {
-    if (interactive_) return read_terminal_line(prompt, out);
+    if (interactive_) return read_terminal_line(prompt, out, interrupts_at_prompt_);
     char chunk[4096];
     out.clear();
     while (std::fgets(chunk, sizeof chunk, stdin)) {
@@ -266,7 +303,7 @@ class Shell {
       if (interactive_) {
         CancellationToken token = CancellationToken::make();
         session_->set_cancellation(token);
-        cancel_on_interrupt.emplace(token);
+        cancel_on_interrupt.emplace(token, interrupts_at_prompt_);
       }
       auto result = session_->execute(*st);
       if (!result.ok()) {
@@ -368,6 +405,7 @@ class Shell {
   bool timer_ = false;
   int64_t limit_ = -1;  // -1: not set
   bool failed_ = false;
+  int interrupts_at_prompt_ = 0;  // g_interrupts when the last line's prompt was shown
 };
 
 }  // namespace

@@ -61,9 +61,10 @@ def send(text):
 mark = 0
 read_until(b"braid> ", "the first prompt")
 
-# 1. Ctrl-C clears the line being typed; the shell stays.
+# 1. Ctrl-C clears the line being typed; the shell stays. (readline echoes what it has read: a
+# Ctrl-C sent before would make the terminal discard the unread keys, not test the clearing.)
 send(b"SELECT 'never run")
-time.sleep(0.3)
+read_until(b"SELECT 'never run", "the echo of the line being typed")
 send(b"\x03")
 read_until(b"braid> ", "a fresh prompt after Ctrl-C on a line")
 send(b"SELECT 40 + 2 AS answer;\r")
@@ -83,9 +84,13 @@ read_until(b"braid> ", "the prompt after it")
 if b"half" in out[mark:]:
     fail("the cleared continued statement ran")
 
-# 3. Ctrl-C cancels a running statement; the shell stays, and runs the next one.
-send(b"SELECT count(*) AS n FROM range(1000000000000) WHERE id % 7 = 3;\r")
-time.sleep(1.0)
+# 3. Ctrl-C cancels a running statement; the shell stays, and runs the next one. The echo of the
+# Enter shows the shell has the statement; the pause lets it start running (were it slower to
+# start, the Ctrl-C would still cancel it, as in 4).
+endless = b"SELECT count(*) AS n FROM range(1000000000000) WHERE id % 7 = 3;"
+send(endless + b"\r")
+read_until(endless + b"\r\n", "the echo of the statement entered")
+time.sleep(0.5)
 start = time.time()
 send(b"\x03")
 read_until(b"cancel", "the cancelled statement's error")
@@ -96,7 +101,18 @@ send(b"SELECT 'still here' AS s;\r")
 read_until(b"still here", "a statement after the cancelled one")
 read_until(b"braid> ", "the prompt after it")
 
-# 4. Leaving: the history has what was run, and the shell ends normally.
+# 4. A Ctrl-C right after Enter, before the statement has started, cancels it too: it must not
+# fall between the prompt and the statement (and leave the endless statement running).
+send(endless + b"\r")
+read_until(endless + b"\r\n", "the echo of the statement entered")
+send(b"\x03")
+read_until(b"cancel", "the error of the statement cancelled as it started")
+read_until(b"braid> ", "the prompt after the statement cancelled as it started")
+send(b"SELECT 'and here' AS s;\r")
+read_until(b"and here", "a statement after the one cancelled as it started")
+read_until(b"braid> ", "the prompt after it")
+
+# 5. Leaving: the history has what was run, and the shell ends normally.
 send(b".quit\r")
 deadline = time.time() + 10
 while True:
