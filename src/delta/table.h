@@ -61,10 +61,10 @@ struct MutationResult {
 struct OptimizeOptions {
   int64_t target_file_bytes = int64_t{128} << 20;
   // Only files in partitions matching these predicates.
-  std::vector<parquet::ColumnPredicate> partition_predicates;
+  std::vector<parquet::ColumnPredicate> partition_predicates{};
   // Files smaller than this are candidates (default: target / 2... set explicitly for tests).
   int64_t min_file_bytes = -1;
-  std::optional<std::string> user_metadata;  // commitInfo.userMetadata of its commit
+  std::optional<std::string> user_metadata{};  // commitInfo.userMetadata of its commit
 };
 
 struct VacuumOptions {
@@ -74,7 +74,7 @@ struct VacuumOptions {
   bool force = false;
   // How the caller's user allows that, for the refusal's text ("pass --force").
   std::string force_hint = "set VacuumOptions::force";
-  std::optional<std::string> user_metadata;  // commitInfo.userMetadata of its START and END commits
+  std::optional<std::string> user_metadata{};  // commitInfo.userMetadata of its START and END commits
 };
 
 struct VacuumResult {

@@ -42,15 +42,15 @@ std::string_view isolation_level_name(IsolationLevel level);
 
 struct CommitOptions {
   std::string operation;                  // "WRITE", "MERGE", "DELETE", "UPDATE", ...
-  StringMap operation_parameters;         // values are JSON text (e.g. "\"Append\"", "[]")
-  StringMap operation_metrics;            // values are numbers as text
-  std::optional<std::string> user_metadata;
-  StringMap tags;
+  StringMap operation_parameters{};         // values are JSON text (e.g. "\"Append\"", "[]")
+  StringMap operation_metrics{};            // values are numbers as text
+  std::optional<std::string> user_metadata{};
+  StringMap tags{};
   IsolationLevel isolation = IsolationLevel::kSerializable;
   int max_attempts = 10000;               // versions tried (1 + rebases) before giving up
   // Checkpoint when version % interval == 0 (0: never); nullopt: the table's
   // delta.checkpointInterval (10 when unset).
-  std::optional<int64_t> checkpoint_interval;
+  std::optional<int64_t> checkpoint_interval{};
 };
 
 struct CommitResult {
