@@ -20,7 +20,7 @@ all: build
 help:
 	@echo "make demo   - install dependencies, build, run the demo end to end"
 	@echo "make test   - install dependencies, build, run every test (Release, ASan+UBSan, TSan)"
-	@echo "make build  - Release build into build/release (the program is build/release/braid)"
+	@echo "make build  - Release build of the program: build/release/braid"
 	@echo "make bench  - build and run the micro benchmarks"
 
 deps:
@@ -29,8 +29,9 @@ deps:
 build/release/build.ninja:
 	cmake -S . -B build/release $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
 
+# The program only (what `make demo` runs): tests and benchmarks build under `make test` and `make bench`.
 build: deps build/release/build.ninja
-	cmake --build build/release -j $(JOBS)
+	cmake --build build/release -j $(JOBS) --target braid
 
 build/asan/build.ninja:
 	cmake -S . -B build/asan $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(SANITIZER_FLAGS) \
@@ -48,7 +49,8 @@ demo: build
 test: test-release test-asan test-tsan
 	@echo "make test: all passed"
 
-test-release: build
+test-release: deps build/release/build.ninja
+	cmake --build build/release -j $(JOBS)
 	cd build/release && $(CTEST)
 
 # Unit and SQL logic tests again under AddressSanitizer + UndefinedBehaviorSanitizer, then every fuzz target
@@ -68,7 +70,8 @@ fuzz: deps build/asan/build.ninja
 	cmake --build build/asan -j $(JOBS) --target braid_fuzzers
 	scripts/run-fuzzers build/asan $(FUZZ_SECONDS)
 
-bench: build
+bench: deps build/release/build.ninja
+	cmake --build build/release -j $(JOBS) --target braid braid_micro_bench braid_format_bench braid_csv_scan braid_delta_bench
 	build/release/bench/braid_micro_bench
 
 clean:
