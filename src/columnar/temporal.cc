@@ -3,22 +3,11 @@
 #include <fmt/core.h>
 
 #include "columnar/physical_types.h"
+#include "common/floor_division.h"
 
 namespace braid::temporal {
 
 namespace {
-
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
-// a mod b in [0, b) for b > 0; never overflows, unlike a - floor_div(a, b) * b.
-int64_t floor_mod(int64_t a, int64_t b) {
-  int64_t r = a % b;
-  return r < 0 ? r + b : r;
-}
 
 void append_digits(std::string& out, int64_t value, int width) {
   char buf[24];

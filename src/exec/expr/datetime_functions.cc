@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "columnar/temporal.h"
+#include "common/floor_division.h"
 #include "exec/expr/internal/cast.h"
 #include "exec/expr/internal/function_registry.h"
 #include "exec/expr/internal/row_kernels.h"
@@ -22,13 +23,6 @@ namespace {
 
 using temporal::kMicrosPerDay;
 using temporal::kMicrosPerSecond;
-
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
 
 std::string upper_ascii(std::string_view s) {
   std::string out(s);
