@@ -1,6 +1,6 @@
-// Canonical SQL text of syntax trees. Every compound expression is printed in parentheses and
-// identifiers that are keywords anywhere in the grammar are quoted, so that the parser reads the
-// text back to the same tree.
+// The SQL printer: to_sql() and quote_identifier() of ast.h, the canonical SQL text of syntax
+// trees. Every compound expression is printed in parentheses and identifiers that are keywords
+// anywhere in the grammar are quoted, so that the parser reads the text back to the same tree.
 #include "sql/ast.h"
 
 #include <fmt/format.h>
