@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sql/internal/parser.h"
+#include "sql/keywords.h"
 
 namespace braid::sql::parser_internal {
 namespace {
@@ -485,7 +486,7 @@ Result<ExprPtr> Parser::parse_word_expression() {
   if ((u == "SUBSTRING" || u == "SUBSTR") && call) return parse_substring();
   if (u == "TRIM" && call) return parse_trim();
   if (is_reserved_word(u)) {
-    if (call && is_reserved_function(u)) return parse_name_expression();
+    if (call && keyword_kind(u) == KeywordKind::kReservedFunction) return parse_name_expression();
     return expected("an expression");
   }
   return parse_name_expression();

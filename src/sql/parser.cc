@@ -4,39 +4,17 @@
 #include "sql/parser.h"
 
 #include <algorithm>
-#include <iterator>
+#include <optional>
 #include <string>
 #include <variant>
 
 #include "sql/internal/parser.h"
+#include "sql/keywords.h"
 #include "sql/lexer.h"
 
 namespace braid::sql {
 namespace parser_internal {
 namespace {
-
-// Sorted: clause and operator words that never name anything unless quoted.
-constexpr std::string_view kReservedWords[] = {
-    "ALL",   "AND",  "AS",      "BETWEEN", "CASE",    "CROSS",  "DISTINCT", "ELSE",    "EXCEPT",
-    "FALSE", "FROM", "FULL",    "GROUP",   "HAVING",  "ILIKE",  "IN",       "INNER",   "INTERSECT",
-    "IS",    "JOIN", "LATERAL", "LEFT",    "LIKE",    "LIMIT",  "MINUS",    "NATURAL", "NOT",
-    "NULL",  "ON",   "OR",      "ORDER",   "QUALIFY", "REGEXP", "RIGHT",    "RLIKE",   "SELECT",
-    "THEN",  "TRUE", "UNION",   "USING",   "WHEN",    "WHERE",  "WITH",
-};
-static_assert(std::is_sorted(std::begin(kReservedWords), std::end(kReservedWords)));
-
-// Words that may be names (`end`, `window`, `offset` are common column names) but are not taken
-// as implicit aliases, because a clause or operator may start with them.
-constexpr std::string_view kAliasStopWords[] = {
-    "ANTI", "CLUSTER", "DISTRIBUTE", "DIV", "END",  "ESCAPE",      "FILTER",  "FOR",    "OFFSET",
-    "OVER", "PIVOT",   "SEMI",       "SET", "SORT", "TABLESAMPLE", "UNPIVOT", "WINDOW",
-};
-static_assert(std::is_sorted(std::begin(kAliasStopWords), std::end(kAliasStopWords)));
-
-bool in_sorted(std::string_view word, const auto& list) {
-  const std::string u = upper(word);
-  return std::binary_search(std::begin(list), std::end(list), std::string_view(u));
-}
 
 template <class... Fs>
 struct Overloaded : Fs... {
@@ -156,11 +134,6 @@ int table_height(const TableRef& t) {
                  t.node);
 }
 
-bool is_reserved_function(const std::string& u) {
-  return u == "LEFT" || u == "RIGHT" || u == "LIKE" || u == "ILIKE" || u == "RLIKE" ||
-         u == "REGEXP";
-}
-
 Result<std::vector<StatementPtr>> Parser::statements() {
   set_stack_base();
   std::vector<StatementPtr> out;
@@ -267,7 +240,7 @@ bool Parser::at_implicit_alias() const {
   const Token& t = peek();
   if (t.kind == TokenKind::kQuotedIdentifier) return true;
   return t.kind == TokenKind::kIdentifier && !is_reserved_word(t.text) &&
-         !in_sorted(t.text, kAliasStopWords);
+         keyword_kind(t.text) != KeywordKind::kNoImplicitAlias;
 }
 
 Result<std::string> Parser::parse_name(std::string_view what) {
@@ -331,7 +304,8 @@ parser_internal::Parser make_parser(std::string_view sql) {
 }  // namespace
 
 bool is_reserved_word(std::string_view word) {
-  return parser_internal::in_sorted(word, parser_internal::kReservedWords);
+  const std::optional<KeywordKind> kind = keyword_kind(word);
+  return kind == KeywordKind::kReserved || kind == KeywordKind::kReservedFunction;
 }
 
 Result<std::vector<StatementPtr>> parse_statements(std::string_view sql) {

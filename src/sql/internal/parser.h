@@ -44,9 +44,6 @@ inline std::string lower(std::string_view s) {
   return out;
 }
 
-// Reserved words that still name functions when followed by '(' (left('abc', 2), like(a, b)).
-bool is_reserved_function(const std::string& u);
-
 // Heights of new nodes (their children's heights plus one): bound the depth of any tree walk.
 int node_height(const ExprNode& node);
 int query_height(const Query& q);
