@@ -14,9 +14,9 @@
 // Names keep their spelling (identifiers are case-insensitive in Spark; the binder compares them
 // so). Keyword-like values that the parser normalised (type names, interval units) are enums.
 //
-// to_sql() prints any node back as canonical Spark SQL: keywords in upper case, every compound
-// expression in parentheses, identifiers in backticks where needed. Parsing the printed text
-// gives the same tree, so it is also a debug printer and a stable display name.
+// to_sql() (sql_printer.cc) prints any node back as canonical Spark SQL: keywords in upper case,
+// every compound expression in parentheses, identifiers in backticks where needed. Parsing the
+// printed text gives the same tree, so it is also a debug printer and a stable display name.
 //
 // Thread-safety: plain values; a tree may be read from many threads once built.
 #pragma once
@@ -746,7 +746,7 @@ struct Statement {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Printing
+// Printing (sql_printer.cc)
 
 std::string to_sql(const Expr& expr);
 std::string to_sql(const TypeName& type);

@@ -14,7 +14,7 @@
 //
 // Keywords are contextual, as in Spark: clause words (SELECT, FROM, WHERE, JOIN, ON, AND, ...)
 // are reserved and need backticks as names; most others (date, region, offset, history, ...)
-// are plain names wherever a keyword cannot appear.
+// are plain names wherever a keyword cannot appear (the list is keywords.h).
 //
 // Thread-safety: pure functions.
 #pragma once

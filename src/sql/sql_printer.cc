@@ -1,13 +1,13 @@
-// Canonical SQL text of syntax trees. Every compound expression is printed in parentheses and
-// identifiers that are keywords anywhere in the grammar are quoted, so that the parser reads the
-// text back to the same tree.
+// The SQL printer: to_sql() and quote_identifier() of ast.h, the canonical SQL text of syntax
+// trees. Every compound expression is printed in parentheses and identifiers that are keywords
+// anywhere in the grammar are quoted, so that the parser reads the text back to the same tree.
 #include "sql/ast.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iterator>
 
+#include "sql/keywords.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
 
@@ -22,137 +22,6 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-// Sorted: every word the parser treats as a keyword somewhere. Names spelled like one are
-// printed in backticks (over-quoting is harmless; under-quoting could change the meaning).
-constexpr std::string_view kKeywords[] = {
-    "ALL",
-    "AND",
-    "ANTI",
-    "AS",
-    "ASC",
-    "BETWEEN",
-    "BOTH",
-    "BY",
-    "CASE",
-    "CAST",
-    "CLUSTER",
-    "CODEGEN",
-    "COLUMNS",
-    "COMMENT",
-    "COST",
-    "CREATE",
-    "CROSS",
-    "CURRENT",
-    "CURRENT_DATE",
-    "CURRENT_TIMESTAMP",
-    "CURRENT_USER",
-    "DATE",
-    "DELETE",
-    "DESC",
-    "DESCRIBE",
-    "DETAIL",
-    "DISTINCT",
-    "DISTRIBUTE",
-    "DIV",
-    "DROP",
-    "DRY",
-    "ELSE",
-    "END",
-    "ESCAPE",
-    "EXCEPT",
-    "EXISTS",
-    "EXPLAIN",
-    "EXTENDED",
-    "EXTRACT",
-    "FALSE",
-    "FILTER",
-    "FIRST",
-    "FOLLOWING",
-    "FOR",
-    "FORMATTED",
-    "FROM",
-    "FULL",
-    "GLOBAL",
-    "GROUP",
-    "HAVING",
-    "HISTORY",
-    "HOURS",
-    "IF",
-    "IGNORE",
-    "ILIKE",
-    "IN",
-    "INNER",
-    "INSERT",
-    "INTERSECT",
-    "INTERVAL",
-    "INTO",
-    "IS",
-    "JOIN",
-    "LAST",
-    "LATERAL",
-    "LEADING",
-    "LEFT",
-    "LIKE",
-    "LIMIT",
-    "MATCHED",
-    "MERGE",
-    "MINUS",
-    "NATURAL",
-    "NOT",
-    "NULL",
-    "NULLS",
-    "OF",
-    "OFFSET",
-    "ON",
-    "OR",
-    "ORDER",
-    "OUTER",
-    "OVER",
-    "PARTITION",
-    "PIVOT",
-    "PRECEDING",
-    "QUALIFY",
-    "RANGE",
-    "REGEXP",
-    "REPLACE",
-    "RESPECT",
-    "RETAIN",
-    "RIGHT",
-    "RLIKE",
-    "ROW",
-    "ROWS",
-    "SELECT",
-    "SEMI",
-    "SET",
-    "SORT",
-    "SUBSTR",
-    "SUBSTRING",
-    "SYSTEM_TIME",
-    "SYSTEM_VERSION",
-    "TABLE",
-    "TABLESAMPLE",
-    "THEN",
-    "TIMESTAMP",
-    "TIMESTAMP_LTZ",
-    "TIMESTAMP_NTZ",
-    "TRAILING",
-    "TRIM",
-};
-// The rest, kept apart so the table above stays sorted by eye.
-constexpr std::string_view kMoreKeywords[] = {
-    "TRUE",  "TRY_CAST", "UNBOUNDED", "UNION", "UNKNOWN", "UNPIVOT", "UPDATE",
-    "USING", "VALUES",   "VERSION",   "WHEN",  "WHERE",   "WINDOW",  "WITH",
-};
-static_assert(std::is_sorted(std::begin(kKeywords), std::end(kKeywords)));
-static_assert(std::is_sorted(std::begin(kMoreKeywords), std::end(kMoreKeywords)));
-
-bool is_keyword(std::string_view word) {
-  const std::string u = upper(word);
-  return std::binary_search(std::begin(kKeywords), std::end(kKeywords), std::string_view(u)) ||
-         std::binary_search(std::begin(kMoreKeywords), std::end(kMoreKeywords),
-                            std::string_view(u));
-}
-
 bool is_plain_identifier(std::string_view name) {
   return is_plain_word(name);
 }
@@ -164,8 +33,7 @@ std::string function_name(const QualifiedName& name) {
   for (size_t i = 0; i < name.size(); ++i) {
     if (i > 0) out += '.';
     const std::string u = upper(name[i]);
-    const bool special = (is_reserved_word(u) && u != "LEFT" && u != "RIGHT" && u != "LIKE" &&
-                          u != "ILIKE" && u != "RLIKE" && u != "REGEXP") ||
+    const bool special = keyword_kind(u) == KeywordKind::kReserved ||
                          u == "CAST" || u == "TRY_CAST" || u == "EXISTS" || u == "INTERVAL" ||
                          u == "VALUES" || u == "DATE" || u == "TIMESTAMP" || u == "TIMESTAMP_NTZ" ||
                          u == "TIMESTAMP_LTZ";
@@ -578,7 +446,9 @@ std::string statement_sql(const StatementNode& node) {
 }  // namespace
 
 std::string quote_identifier(std::string_view name) {
-  if (is_plain_identifier(name) && !is_keyword(name)) return std::string(name);
+  // Every keyword is quoted, reserved or not: over-quoting is harmless, under-quoting could
+  // change the meaning.
+  if (is_plain_identifier(name) && !keyword_kind(name)) return std::string(name);
   std::string out = "`";
   for (char c : name) {
     if (c == '`') out += '`';
