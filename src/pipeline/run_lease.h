@@ -48,7 +48,7 @@ struct LeaseHolder {
   int64_t heartbeat_at_us = 0;
   bool released = false;
   bool concurrent = false;  // an --allow-concurrent run's registration, not the pipeline's lease
-  std::string file;         // where it was read from
+  std::string file{};       // where it was read from
 };
 
 enum class LeaseState {
