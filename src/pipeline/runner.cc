@@ -5,13 +5,11 @@
 #include <simdjson.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <random>
 #include <set>
-#include <thread>
 
 #include "catalog/session.h"
 #include "columnar/take.h"
@@ -21,6 +19,7 @@
 #include "common/worker_pool.h"
 #include "delta/table.h"
 #include "pipeline/commit_order.h"
+#include "pipeline/internal/watchdog.h"
 #include "pipeline/run_lease.h"
 #include "pipeline/run_list.h"
 #include "pipeline/run_record.h"
@@ -97,62 +96,6 @@ std::string describe_rows(const RecordBatch& batch, const std::vector<int64_t>& 
   return out;
 }
 
-// Cancels the tokens of tasks that outlive their timeout.
-class Watchdog {
- public:
-  Watchdog() : thread_([this] { loop(); }) {}
-  ~Watchdog() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    changed_.notify_all();
-    thread_.join();
-  }
-  int watch(CancellationToken token, int64_t timeout_ms, std::string reason) {
-    std::lock_guard lock(mutex_);
-    const int id = next_id_++;
-    entries_[id] = {std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms), std::move(token),
-                    std::move(reason)};
-    changed_.notify_all();
-    return id;
-  }
-  void forget(int id) {
-    std::lock_guard lock(mutex_);
-    entries_.erase(id);
-  }
-
- private:
-  struct Entry {
-    std::chrono::steady_clock::time_point deadline;
-    CancellationToken token;
-    std::string reason;
-  };
-  void loop() {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      auto now = std::chrono::steady_clock::now();
-      auto next = now + std::chrono::seconds(1);
-      for (auto it = entries_.begin(); it != entries_.end();) {
-        if (it->second.deadline <= now) {
-          it->second.token.cancel(it->second.reason);
-          it = entries_.erase(it);
-        } else {
-          next = std::min(next, it->second.deadline);
-          ++it;
-        }
-      }
-      changed_.wait_until(lock, next);
-    }
-  }
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<int, Entry> entries_;
-  int next_id_ = 0;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
 std::string new_run_id() {
   const int64_t us = now_us();
   std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
@@ -188,7 +131,7 @@ struct Runner::State {
   std::string run_id;
   int64_t txn_version = 0;
   bool resumed = false;
-  std::unique_ptr<Watchdog> watchdog;
+  std::unique_ptr<internal::Watchdog> watchdog;
   std::unique_ptr<TaskGroup> group;
 
   mutable std::mutex mutex;  // guards everything below
@@ -1184,7 +1127,7 @@ Result<RunReport> Runner::run() {
   }
   const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
   s.session->freeze(holder);
-  s.watchdog = std::make_unique<Watchdog>();
+  s.watchdog = std::make_unique<internal::Watchdog>();
   s.group = std::make_unique<TaskGroup>(WorkerPool::shared(), group_options);
   // Flows without dependencies start now; the others when their last dependency finishes.
   std::vector<size_t> roots;
