@@ -2,10 +2,8 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <simdjson.h>
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -14,11 +12,11 @@
 #include "catalog/session.h"
 #include "columnar/take.h"
 #include "columnar/value_text.h"
-#include "common/atomic_output_file.h"
 #include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/table.h"
 #include "pipeline/commit_order.h"
+#include "pipeline/internal/run_manifest.h"
 #include "pipeline/internal/wall_clock.h"
 #include "pipeline/internal/watchdog.h"
 #include "pipeline/run_lease.h"
@@ -87,26 +85,6 @@ std::string describe_rows(const RecordBatch& batch, const std::vector<int64_t>& 
   return out;
 }
 
-std::string new_run_id() {
-  const int64_t us = now_us();
-  std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  std::random_device rd;
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z-{:04x}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, rd() & 0xffff);
-}
-
-Status check_run_id(const std::string& id) {
-  if (id.empty() || id.size() > 128) return Status::invalid_argument("a run id must be 1 to 128 characters");
-  for (char c : id) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
-      return Status::invalid_argument("run id '{}': only letters, digits, '-', '_' and '.' are allowed", id);
-    }
-  }
-  return Status::OK();
-}
-
 }  // namespace
 
 std::string task_app_id(const std::string& pipeline, const std::string& flow, const std::string& task) {
@@ -119,9 +97,7 @@ struct Runner::State {
   std::shared_ptr<catalog::Database> db;
   std::unique_ptr<catalog::Session> session;
   std::vector<FlowShape> shapes;
-  std::string run_id;
-  int64_t txn_version = 0;
-  bool resumed = false;
+  internal::RunManifestFile manifest;  // the run id and txn version
   std::unique_ptr<internal::Watchdog> watchdog;
   std::unique_ptr<TaskGroup> group;
 
@@ -254,58 +230,12 @@ struct Runner::State {
     return Status::OK();
   }
 
-  std::string manifest_path(const std::string& id) const { return db->root() + "/_braid/runs/" + id + ".json"; }
-
-  // `error`: why a run stopped before its tasks started (sources, parameters), when it did.
-  Status write_manifest(const std::string& status, const std::string& error = "") {
-    JsonWriter w;
-    w.begin_object();
-    w.field("run_id", run_id);
-    w.field("pipeline", config.name);
-    w.field("pipeline_file", config.file);
-    w.field("txn_version", txn_version);
-    w.field("started_at", iso_time(report.started_at_us));
-    w.field("status", status);
-    if (status != "running") w.field("ended_at", iso_time(report.ended_at_us));
-    if (!error.empty()) w.field("error", error);
-    if (!report.tasks.empty()) {
-      // Where the run's tasks stand, over all its invocations (the audit has each attempt): done
-      // in this invocation or an earlier one, failed, skipped (not run, or superseded by a later
-      // run), or interrupted (stopped by Ctrl-C before it finished).
-      int64_t succeeded = 0, failed = 0, skipped = 0, interrupted = 0;
-      for (const auto& t : report.tasks) {
-        if (t.status == "succeeded" || (t.status == "skipped" && t.error.rfind("already ", 0) == 0)) {
-          ++succeeded;
-        } else if (t.status == "failed") {
-          ++failed;
-        } else if (t.status == "interrupted") {
-          ++interrupted;
-        } else {
-          ++skipped;
-        }
-      }
-      w.key("tasks");
-      w.begin_object();
-      w.field("total", static_cast<int64_t>(report.tasks.size()));
-      w.field("succeeded", succeeded);
-      w.field("failed", failed);
-      w.field("skipped", skipped);
-      w.field("interrupted", interrupted);
-      w.end_object();
-    }
-    w.end_object();
-    auto fs = db->fs();
-    BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
-    // Written aside, synced and renamed, so a crash never leaves a torn manifest.
-    return write_file_atomically(fs, manifest_path(run_id), w.str());
-  }
-
   // Takes the pipeline's lease for the run about to start (choosing a new run's id), before
   // anything of the run is written: a run refused here leaves no trace.
   Status take_lease() {
-    if (options.run_id.empty() && options.resume.empty()) options.run_id = new_run_id();
+    if (options.run_id.empty() && options.resume.empty()) options.run_id = internal::new_run_id();
     const std::string id = !options.resume.empty() ? options.resume : options.run_id;
-    BRAID_RETURN_IF_ERROR(check_run_id(id));
+    BRAID_RETURN_IF_ERROR(internal::check_run_id(id));
     LeaseOptions lease_options;
     lease_options.on_lost = [this, id](const LeaseHolder& holder) {
       const std::string why = fmt::format("not run: run {} took over the lease of pipeline {} (this run was presumed dead)",
@@ -328,46 +258,14 @@ struct Runner::State {
     return Status::OK();
   }
 
-  // Chooses the run id and the txn version: a new run gets a fresh version; a resumed run (or
-  // a run id that exists) reuses the one in its manifest.
+  // Chooses the run id and the txn version (run_manifest.h): a new run records itself; a
+  // resumed run (or a run id that exists) reads what the audit records of its tasks.
   Status start_run() {
-    std::string id = !options.resume.empty() ? options.resume : options.run_id;
-    if (!options.resume.empty() && !options.run_id.empty() && options.run_id != options.resume) {
-      return Status::invalid_argument("--run-id {} and --resume {} name different runs", options.run_id, options.resume);
-    }
-    if (id.empty()) id = new_run_id();
-    BRAID_RETURN_IF_ERROR(check_run_id(id));
-    run_id = id;
-    auto text = db->fs()->read_file(manifest_path(id));
-    if (text.ok()) {
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc;
-      int64_t version = 0;
-      std::string_view pipeline_name;
-      if (parser.parse(*text).get(doc) || doc["txn_version"].get(version) || doc["pipeline"].get(pipeline_name)) {
-        return Status::corruption("run manifest {} is not readable", manifest_path(id));
-      }
-      if (pipeline_name != config.name) {
-        return Status::invalid_argument("run {} belongs to pipeline '{}', not '{}'", id, pipeline_name, config.name);
-      }
-      txn_version = version;
-      resumed = true;
-      BRAID_ASSIGN_OR_RETURN(history, load_task_history(*session, audit_table_path(*db), run_id));
-      log(fmt::format("resuming run {} (tasks it committed are skipped)", id));
-      return Status::OK();
-    }
-    if (text.status().code() != StatusCode::kNotFound) return text.status();
-    if (!options.resume.empty()) {
-      // The record is written before the run reads or writes anything: without it, the run
-      // (if there was one) wrote nothing, and starting it under its id is a fresh start.
-      return Status::not_found(
-          "there is no run {} to resume (no {}); a run stopped before it recorded itself wrote nothing: start it "
-          "again with --run-id {}",
-          id, manifest_path(id), id);
-    }
-    // Versions only grow: a later run's tasks are never mistaken for committed ones.
-    txn_version = now_us();
-    return write_manifest("running");
+    BRAID_RETURN_IF_ERROR(manifest.open(db, config, options));
+    if (!manifest.resumed()) return manifest.write("running", report);
+    BRAID_ASSIGN_OR_RETURN(history, load_task_history(*session, audit_table_path(*db), manifest.run_id()));
+    log(fmt::format("resuming run {} (tasks it committed are skipped)", manifest.run_id()));
+    return Status::OK();
   }
 
   // ---- flows and tasks
@@ -447,7 +345,7 @@ struct Runner::State {
 
   TaskRecord base_record(const TaskSpec& spec, int attempt) const {
     TaskRecord rec;
-    rec.run_id = run_id;
+    rec.run_id = manifest.run_id();
     rec.pipeline = config.name;
     rec.flow = spec.flow->name;
     rec.task = spec.key;
@@ -464,7 +362,8 @@ struct Runner::State {
       auto table = delta::DeltaTable::open(db->fs(), *path);
       if (table.ok()) target = std::move(*table);
     }
-    return settle_task(target, task_app_id(config.name, spec.flow->name, spec.key), txn_version, run_id, known);
+    return settle_task(target, task_app_id(config.name, spec.flow->name, spec.key), manifest.txn_version(),
+                       manifest.run_id(), known);
   }
 
   // The commit order (commit_order.h) is per target as the flow names it, and per task.
@@ -501,13 +400,13 @@ struct Runner::State {
     BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), path));
     BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
     auto done = snap->transaction_version(app_id + "/quarantine");
-    return done && *done >= txn_version;
+    return done && *done >= manifest.txn_version();
   }
 
   std::string user_metadata(const TaskSpec& spec, const std::map<std::string, int64_t>& sources) const {
     JsonWriter w;
     w.begin_object();
-    w.field("run_id", run_id);
+    w.field("run_id", manifest.run_id());
     w.field("pipeline", config.name);
     w.field("flow", spec.flow->name);
     w.field("task", spec.key);
@@ -643,8 +542,8 @@ struct Runner::State {
     // same rows twice, and a resume writes them if the process died between the two commits).
     auto write_quarantine = [&]() -> Status {
       if (quarantined.empty()) return Status::OK();
-      delta::SetTransaction txn{app_id + "/quarantine", txn_version, {}};
-      return append_quarantine(*db, flow.name, quarantined, quarantined_rules, run_id, spec.key, txn,
+      delta::SetTransaction txn{app_id + "/quarantine", manifest.txn_version(), {}};
+      return append_quarantine(*db, flow.name, quarantined, quarantined_rules, manifest.run_id(), spec.key, txn,
                                user_metadata(spec, rec.source_versions));
     };
     if (repair_quarantine) return write_quarantine();
@@ -653,7 +552,7 @@ struct Runner::State {
     // The guarded, audited, idempotent write.
     sql::WriteControl control;
     control.user_metadata = user_metadata(spec, rec.source_versions);
-    control.txn = delta::SetTransaction{app_id, txn_version, {}};
+    control.txn = delta::SetTransaction{app_id, manifest.txn_version(), {}};
     if (flow.guard) {
       auto path = target_path(flow);
       if (!path) return Status::not_found("target table {} does not exist", flow.target);
@@ -727,7 +626,7 @@ struct Runner::State {
         rec.error = settled.note;
         return Status::OK();
       }
-      rec.error = fmt::format("already committed by run {}: nothing written", run_id);
+      rec.error = fmt::format("already committed by run {}: nothing written", manifest.run_id());
       // The quarantined rows belong with that commit; their own txn makes this a no-op when
       // they are there already.
       return write_quarantine();
@@ -1076,13 +975,13 @@ Result<RunReport> Runner::run() {
   BRAID_RETURN_IF_ERROR(s.open_warehouse(false));
   BRAID_RETURN_IF_ERROR(s.take_lease());
   BRAID_RETURN_IF_ERROR(s.start_run());
-  s.report.run_id = s.run_id;
+  s.report.run_id = s.manifest.run_id();
   s.report.pipeline = s.config.name;
-  s.report.resumed = s.resumed;
+  s.report.resumed = s.manifest.resumed();
   TaskGroup::Options group_options;
   group_options.max_concurrency = s.options.parallelism > 0 ? s.options.parallelism : s.config.parallelism;
   // Before anything slow (sources are read next), so the run can be found, resumed or named.
-  s.log(fmt::format("run {} of pipeline {}: {} flow{}, parallelism {}", s.run_id, s.config.name, s.config.flows.size(),
+  s.log(fmt::format("run {} of pipeline {}: {} flow{}, parallelism {}", s.manifest.run_id(), s.config.name, s.config.flows.size(),
                     s.config.flows.size() == 1 ? "" : "s",
                     group_options.max_concurrency > 0 ? group_options.max_concurrency : WorkerPool::shared().concurrency()));
   // Reading the sources stops on an interrupt too.
@@ -1110,13 +1009,13 @@ Result<RunReport> Runner::run() {
   if (!started.ok() && !s.interrupted) {
     // The record says why the run stopped before its tasks (a resumed run keeps its status, as
     // when its tasks fail).
-    if (!s.resumed) {
-      Status m = s.write_manifest("failed", started.to_string());
+    if (!s.manifest.resumed()) {
+      Status m = s.manifest.write("failed", s.report, started.to_string());
       if (!m.ok()) started.with_context(fmt::format("(and recording it in its run manifest failed: {})", m.to_string()));
     }
     return started;
   }
-  const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
+  const std::string holder = fmt::format("run {} of pipeline {}", s.manifest.run_id(), s.config.name);
   s.session->freeze(holder);
   s.watchdog = std::make_unique<internal::Watchdog>();
   s.group = std::make_unique<TaskGroup>(WorkerPool::shared(), group_options);
@@ -1152,8 +1051,8 @@ Result<RunReport> Runner::run() {
       std::any_of(r.tasks.begin(), r.tasks.end(), [](const TaskRecord& t) { return t.status == "interrupted"; });
   r.status = interrupted ? "interrupted" : failed ? "failed" : "succeeded";
   r.ended_at_us = now_us();
-  if (!s.resumed || !failed || interrupted) {
-    Status m = s.write_manifest(r.status);
+  if (!s.manifest.resumed() || !failed || interrupted) {
+    Status m = s.manifest.write(r.status, r);
     if (!m.ok()) r.errors.push_back(m.to_string());
   }
   if (s.lease) {
