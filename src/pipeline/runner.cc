@@ -17,6 +17,7 @@
 #include "delta/table.h"
 #include "pipeline/commit_order.h"
 #include "pipeline/internal/run_manifest.h"
+#include "pipeline/internal/task_expansion.h"
 #include "pipeline/internal/wall_clock.h"
 #include "pipeline/internal/watchdog.h"
 #include "pipeline/run_lease.h"
@@ -30,6 +31,7 @@ namespace braid::pipeline {
 
 using internal::iso_time;
 using internal::now_us;
+using internal::TaskSpec;
 
 namespace {
 
@@ -37,15 +39,6 @@ std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-
-// A task: one row of its flow's for_each.
-struct TaskSpec {
-  const Flow* flow = nullptr;
-  size_t flow_index = 0;
-  size_t index = 0;  // within the flow
-  std::string key;   // "region=us-east,day=2024-01-01"
-  std::vector<std::pair<std::string, ColumnPtr>> params;
-};
 
 // What a flow's DML statement is, for reconciliation.
 struct FlowShape {
@@ -272,58 +265,10 @@ struct Runner::State {
 
   // The tasks of a flow: its for_each rows, evaluated in a scope of their own.
   Result<std::vector<TaskSpec>> expand(size_t flow_index) {
-    const Flow& flow = config.flows[flow_index];
-    std::vector<TaskSpec> tasks;
-    auto add = [&](std::vector<std::pair<std::string, ColumnPtr>> params) {
-      TaskSpec t;
-      t.flow = &flow;
-      t.flow_index = flow_index;
-      t.index = tasks.size();
-      for (const auto& [name, value] : params) {
-        if (!t.key.empty()) t.key += ",";
-        t.key += name + "=" + (value->is_valid(0) ? value_text(*value, 0, TextFlavor::kPlain) : "NULL");
-      }
-      t.params = std::move(params);
-      tasks.push_back(std::move(t));
-    };
-    auto scope = session->new_task(fmt::format("flow {} for_each", flow.name));
-    if (flow.for_each_sql) {
-      auto rows = scope->execute(*flow.for_each_sql);
-      if (!rows.ok()) return Status(rows.status()).with_context_f("flows.{}.for_each", flow.name);
-      if (!rows->has_rows) return Status::invalid_argument("flows.{}.for_each: not a query", flow.name);
-      warn(fmt::format("flow {} for_each", flow.name), rows->warnings);
-      for (const auto& b : rows->batches) {
-        for (int64_t r = 0; r < b->num_rows(); ++r) {
-          std::vector<std::pair<std::string, ColumnPtr>> params;
-          for (int c = 0; c < b->num_columns(); ++c) {
-            // A copy counted by no tracker: the value outlives this scope (and its tracker).
-            BRAID_ASSIGN_OR_RETURN(auto value, take(*b->column(c), std::vector<int64_t>{r}, nullptr));
-            params.emplace_back(b->schema()->field(c)->name(), std::move(value));
-          }
-          add(std::move(params));
-        }
-      }
-    } else if (!flow.for_each_rows.empty()) {
-      for (const auto& row : flow.for_each_rows) {
-        std::vector<std::pair<std::string, ColumnPtr>> params;
-        for (const auto& [name, literal] : row) {
-          BRAID_RETURN_IF_ERROR(scope->set_parameter_sql(name, literal));
-          BRAID_ASSIGN_OR_RETURN(auto value, take(**scope->parameter_value(name), std::vector<int64_t>{0}, nullptr));
-          params.emplace_back(name, std::move(value));
-        }
-        add(std::move(params));
-      }
-    } else {
-      add({});
-    }
-    std::set<std::string> keys;
-    for (const auto& t : tasks) {
-      if (!keys.insert(t.key).second) {
-        return Status::invalid_argument("flows.{}.for_each gives two tasks the same parameters ({}): each row must differ",
-                                        flow.name, t.key);
-      }
-    }
-    return tasks;
+    return internal::expand_tasks(config.flows[flow_index], flow_index, *session,
+                                  [this](const std::string& where, const std::vector<std::string>& warnings) {
+                                    warn(where, warnings);
+                                  });
   }
 
   std::optional<std::string> target_path(const Flow& flow) const {
