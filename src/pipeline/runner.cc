@@ -12,20 +12,17 @@
 #include "catalog/session.h"
 #include "columnar/take.h"
 #include "columnar/value_text.h"
-#include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/table.h"
 #include "pipeline/commit_order.h"
 #include "pipeline/internal/run_manifest.h"
+#include "pipeline/internal/task_attempt.h"
 #include "pipeline/internal/task_expansion.h"
 #include "pipeline/internal/wall_clock.h"
 #include "pipeline/internal/watchdog.h"
 #include "pipeline/run_lease.h"
 #include "pipeline/run_list.h"
 #include "pipeline/run_record.h"
-#include "sql/ast.h"
-#include "sql/parser.h"
-#include "sql/string_literal.h"
 
 namespace braid::pipeline {
 
@@ -40,56 +37,14 @@ std::string lower(std::string s) {
   return s;
 }
 
-// What a flow's DML statement is, for reconciliation.
-struct FlowShape {
-  bool is_merge = false;
-  bool merge_reads_view = false;  // MERGE ... USING <the task's view>
-};
-
-FlowShape shape_of(const Flow& flow) {
-  FlowShape shape;
-  auto parsed = sql::parse_statement(flow.merge);
-  if (!parsed.ok()) return shape;
-  if (const auto* m = (*parsed)->as<sql::Merge>()) {
-    shape.is_merge = true;
-    if (const auto* base = m->source->as<sql::BaseTable>()) {
-      shape.merge_reads_view = !base->name.is_path() && base->name.parts.size() == 1 &&
-                               lower(base->name.parts[0]) == lower(flow.view) && !base->time_travel;
-    }
-  }
-  return shape;
-}
-
-// Up to `limit` rows of a batch as "(a=1, b='x')" for error messages.
-std::string describe_rows(const RecordBatch& batch, const std::vector<int64_t>& rows, size_t limit = 3) {
-  std::string out;
-  for (size_t i = 0; i < rows.size() && i < limit; ++i) {
-    if (!out.empty()) out += ", ";
-    out += "(";
-    for (int c = 0; c < batch.num_columns(); ++c) {
-      if (c > 0) out += ", ";
-      out += batch.schema()->field(c)->name() + "=";
-      const auto& col = *batch.column(c);
-      out += col.is_valid(rows[i]) ? value_text(col, rows[i], TextFlavor::kJson) : "NULL";
-    }
-    out += ")";
-  }
-  if (rows.size() > limit) out += fmt::format(" and {} more", rows.size() - limit);
-  return out;
-}
-
 }  // namespace
-
-std::string task_app_id(const std::string& pipeline, const std::string& flow, const std::string& task) {
-  return fmt::format("braid:{}/{}/{}", pipeline, flow, task);
-}
 
 struct Runner::State {
   PipelineConfig config;
   RunOptions options;
   std::shared_ptr<catalog::Database> db;
   std::unique_ptr<catalog::Session> session;
-  std::vector<FlowShape> shapes;
+  std::vector<internal::FlowShape> shapes;
   internal::RunManifestFile manifest;  // the run id and txn version
   std::unique_ptr<internal::Watchdog> watchdog;
   std::unique_ptr<TaskGroup> group;
@@ -158,7 +113,7 @@ struct Runner::State {
       if (!st.ok()) return std::move(st).with_context_f("params.{}", name);
     }
     for (const auto& [name, text] : options.params) BRAID_RETURN_IF_ERROR(session->set_parameter_text(name, text));
-    for (const auto& f : config.flows) shapes.push_back(shape_of(f));
+    for (const auto& f : config.flows) shapes.push_back(internal::shape_of(f));
     progress.resize(config.flows.size());
     for (size_t i = 0; i < config.flows.size(); ++i) progress[i].flow = config.flows[i].name;
     remaining.assign(config.flows.size(), -1);
@@ -271,16 +226,6 @@ struct Runner::State {
                                   });
   }
 
-  std::optional<std::string> target_path(const Flow& flow) const {
-    static const std::string prefix = "delta.`";
-    if (flow.target.rfind(prefix, 0) == 0 && flow.target.size() > prefix.size()) {
-      return flow.target.substr(prefix.size(), flow.target.size() - prefix.size() - 1);
-    }
-    auto path = db->table_path(flow.target);
-    if (!path.ok()) return std::nullopt;
-    return *path;
-  }
-
   // The task's first attempt number in this invocation: attempt numbers continue across resumes,
   // so (run_id, flow, task, attempt) is unique in the audit.
   int first_attempt(const TaskSpec& spec) const {
@@ -300,310 +245,20 @@ struct Runner::State {
     return rec;
   }
 
-  // What the run's record says of a task (run_record.h).
-  Result<Settlement> settle(const TaskSpec& spec, const TaskHistory* known) const {
-    std::optional<delta::DeltaTable> target;
-    if (auto path = target_path(*spec.flow)) {
-      auto table = delta::DeltaTable::open(db->fs(), *path);
-      if (table.ok()) target = std::move(*table);
-    }
-    return settle_task(target, task_app_id(config.name, spec.flow->name, spec.key), manifest.txn_version(),
-                       manifest.run_id(), known);
-  }
-
-  // The commit order (commit_order.h) is per target as the flow names it, and per task.
-  static std::string order_table(const Flow& flow) { return lower(flow.target); }
-  static std::string order_task(const TaskSpec& spec) { return spec.flow->name + "[" + spec.key + "]"; }
-
-  // A recovered task's row counts, from its commit's operationMetrics.
-  static void record_commit_counts(const TxnCommit& commit, TaskRecord& rec) {
-    rec.target_version = commit.version;
-    auto metric = [&](const char* name) {
-      auto it = commit.metrics.find(name);
-      return it == commit.metrics.end() ? int64_t{0} : it->second;
-    };
-    if (commit.operation == "MERGE") {
-      rec.rows_inserted = metric("numTargetRowsInserted");
-      rec.rows_updated = metric("numTargetRowsUpdated");
-      rec.rows_deleted = metric("numTargetRowsDeleted");
-    } else if (commit.operation == "UPDATE") {
-      rec.rows_updated = metric("numUpdatedRows");
-    } else if (commit.operation == "DELETE") {
-      rec.rows_deleted = metric("numDeletedRows");
-    } else {
-      rec.rows_inserted = metric("numOutputRows");
-    }
-  }
-
-  // Whether the task's quarantined rows are committed (or it has none to quarantine).
-  Result<bool> quarantine_committed(const Flow& flow, const std::string& app_id) const {
-    const bool quarantines = std::any_of(flow.expectations.begin(), flow.expectations.end(),
-                                         [](const Expectation& e) { return e.action == ExpectAction::kQuarantine; });
-    if (!quarantines) return true;
-    const std::string path = quarantine_table_path(*db, flow.name);
-    if (!delta::DeltaTable::exists(*db->fs(), path)) return false;
-    BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), path));
-    BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
-    auto done = snap->transaction_version(app_id + "/quarantine");
-    return done && *done >= manifest.txn_version();
-  }
-
-  std::string user_metadata(const TaskSpec& spec, const std::map<std::string, int64_t>& sources) const {
-    JsonWriter w;
-    w.begin_object();
-    w.field("run_id", manifest.run_id());
-    w.field("pipeline", config.name);
-    w.field("flow", spec.flow->name);
-    w.field("task", spec.key);
-    w.field("view", spec.flow->view);
-    w.key("sources");
-    w.begin_object();
-    for (const auto& [table, version] : sources) w.field(table, version);
-    w.end_object();
-    w.end_object();
-    return w.take();
-  }
-
-  // One attempt: prepare, stage, expectations, view, guarded DML. Fills `rec`; the returned
-  // status is the attempt's error.
-  Status attempt(const TaskSpec& spec, TaskRecord& rec, const CancellationToken& token, std::string& timing) {
-    const auto attempt_start = std::chrono::steady_clock::now();
-    const Flow& flow = *spec.flow;
-    const std::string app_id = task_app_id(config.name, flow.name, spec.key);
-    // What the run's record says of the task: done, superseded by a later run, committed by this
-    // run with its audit row lost, or to run (run_record.h).
-    bool repair_quarantine = false;  // recovered, but its quarantined rows may be lost too
-    {
-      auto known = history.find({flow.name, spec.key});
-      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, known == history.end() ? nullptr : &known->second));
-      if (settled.kind == Settlement::Kind::kDone || settled.kind == Settlement::Kind::kSuperseded) {
-        rec.status = "skipped";
-        rec.error = settled.note;
-        // Recorded before: the report shows the attempt that settled it.
-        if (settled.kind == Settlement::Kind::kDone) rec.attempt = known->second.last_attempt;
-        return Status::OK();
-      }
-      if (settled.kind == Settlement::Kind::kRecovered) {
-        rec.status = "succeeded";
-        rec.error = settled.note;
-        if (settled.commit) record_commit_counts(*settled.commit, rec);
-        BRAID_ASSIGN_OR_RETURN(bool quarantined, quarantine_committed(flow, app_id));
-        if (quarantined) return Status::OK();
-        repair_quarantine = true;  // staged again below, for its quarantined rows only
-      }
-    }
-    auto scope = session->new_task(fmt::format("task {}[{}]", flow.name, spec.key));
-    scope->set_cancellation(token);
-    for (const auto& [name, value] : spec.params) scope->set_parameter(name, value);
-    {
-      // Tables the prepare statements create, and anything they write, are tagged like the
-      // task's write.
-      sql::WriteControl tagged;
-      tagged.user_metadata = user_metadata(spec, {});
-      scope->set_write_control(std::move(tagged));
-    }
-    // A recovered task's prepare statements ran before its commit: not again.
-    for (const auto& statement : repair_quarantine ? std::vector<std::string>{} : flow.prepare) {
-      auto done = scope->execute(statement);
-      if (!done.ok()) return Status(done.status()).with_context_f("prepare");
-    }
-    BRAID_RETURN_IF_ERROR(token.check());
-
-    // Stage.
-    scope->clear_versions_read();
-    auto staged = scope->execute(flow.stage);
-    if (!staged.ok()) return Status(staged.status()).with_context_f("stage");
-    if (!staged->has_rows) return Status::invalid_argument("stage: not a query");
-    warn(fmt::format("{}[{}] stage", flow.name, spec.key), staged->warnings);
-    rec.source_versions = scope->versions_read();
-    for (const auto& b : staged->batches) rec.rows_staged += b->num_rows();
-    const auto staged_at = std::chrono::steady_clock::now();
-    BRAID_RETURN_IF_ERROR(token.check());
-
-    // Expectations: which rules each row fails.
-    std::vector<RecordBatchPtr> kept = staged->batches, quarantined;
-    std::vector<std::vector<std::string>> quarantined_rules;
-    if (!flow.expectations.empty()) {
-      std::vector<catalog::Session::RowCheck> checks;
-      for (const auto& e : flow.expectations) {
-        auto check = scope->bind_row_check(e.check, staged->schema);
-        if (!check.ok()) return Status(check.status()).with_context_f("expectation '{}'", e.name);
-        checks.push_back(std::move(*check));
-        rec.expectations.push_back({e.name, std::string(expect_action_name(e.action)), 0});
-      }
-      kept.clear();
-      for (const auto& b : staged->batches) {
-        std::vector<std::vector<size_t>> failed(static_cast<size_t>(b->num_rows()));
-        for (size_t k = 0; k < checks.size(); ++k) {
-          BRAID_ASSIGN_OR_RETURN(auto rows, checks[k](*b));
-          rec.expectations[k].failed_rows += static_cast<int64_t>(rows.size());
-          for (int64_t r : rows) failed[static_cast<size_t>(r)].push_back(k);
-          if (!rows.empty() && flow.expectations[k].action == ExpectAction::kFail) {
-            return Status::invalid_argument("expectation '{}' (`{}`, action fail) is not met by staged rows, e.g. {}",
-                                            flow.expectations[k].name, flow.expectations[k].check,
-                                            describe_rows(*b, rows));
-          }
-        }
-        std::vector<int64_t> keep_rows, quarantine_rows;
-        for (size_t r = 0; r < failed.size(); ++r) {
-          bool quarantine = false, drop = false;
-          std::vector<std::string> names;
-          for (size_t k : failed[r]) {
-            quarantine |= flow.expectations[k].action == ExpectAction::kQuarantine;
-            drop |= flow.expectations[k].action == ExpectAction::kDrop;
-            names.push_back(flow.expectations[k].name);
-          }
-          if (quarantine) {
-            // Quarantine wins over drop: a rejected row is kept somewhere, never silently lost.
-            quarantine_rows.push_back(static_cast<int64_t>(r));
-            quarantined_rules.push_back(std::move(names));
-          } else if (drop) {
-            ++rec.rows_dropped;
-          } else {
-            keep_rows.push_back(static_cast<int64_t>(r));
-          }
-        }
-        if (static_cast<int64_t>(keep_rows.size()) == b->num_rows()) {
-          kept.push_back(b);
-        } else if (!keep_rows.empty()) {
-          BRAID_ASSIGN_OR_RETURN(auto part, take(*b, keep_rows));
-          kept.push_back(std::move(part));
-        }
-        if (!quarantine_rows.empty()) {
-          BRAID_ASSIGN_OR_RETURN(auto part, take(*b, quarantine_rows));
-          quarantined.push_back(std::move(part));
-        }
-      }
-      for (const auto& q : quarantined) rec.rows_quarantined += q->num_rows();
-      for (const auto& e : rec.expectations) {
-        if (e.failed_rows > 0 && e.action == "warn") {
-          log(fmt::format("warning: {}[{}]: expectation '{}' not met by {} rows (kept)", flow.name, spec.key, e.name,
-                          e.failed_rows));
-        }
-      }
-    }
-    // The quarantined rows share the outcome of the task's write: they are committed after it
-    // lands, in a commit of their own (its own txn, so a retry or a resume never quarantines the
-    // same rows twice, and a resume writes them if the process died between the two commits).
-    auto write_quarantine = [&]() -> Status {
-      if (quarantined.empty()) return Status::OK();
-      delta::SetTransaction txn{app_id + "/quarantine", manifest.txn_version(), {}};
-      return append_quarantine(*db, flow.name, quarantined, quarantined_rules, manifest.run_id(), spec.key, txn,
-                               user_metadata(spec, rec.source_versions));
-    };
-    if (repair_quarantine) return write_quarantine();
-    BRAID_RETURN_IF_ERROR(scope->create_rows_view(flow.view, staged->schema, kept, rec.source_versions));
-
-    // The guarded, audited, idempotent write.
-    sql::WriteControl control;
-    control.user_metadata = user_metadata(spec, rec.source_versions);
-    control.txn = delta::SetTransaction{app_id, manifest.txn_version(), {}};
-    if (flow.guard) {
-      auto path = target_path(flow);
-      if (!path) return Status::not_found("target table {} does not exist", flow.target);
-      BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), *path));
-      BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
-      auto check = scope->bind_row_check(*flow.guard, snap->schema());
-      if (!check.ok()) return Status(check.status()).with_context_f("guard");
-      const std::string guard_text = *flow.guard;
-      control.guard = [check = std::move(*check), guard_text](const RecordBatch& rows) -> Status {
-        BRAID_ASSIGN_OR_RETURN(auto failing, check(rows));
-        if (failing.empty()) return Status::OK();
-        return Status::invalid_argument("guard `{}` is violated by {} row{} the task would write, e.g. {}; nothing was committed",
-                                        guard_text, failing.size(), failing.size() == 1 ? "" : "s",
-                                        describe_rows(rows, failing));
-      };
-    }
-    {
-      // Just before the commit (the statement calls the guard with the rows it is about to
-      // write): wait while another task of the run has the commit order of this table, then the
-      // test hook. Statements with nothing to write commit nothing and are not held back.
-      // An UPDATE calls the guard from several threads at once (one per file): the first call
-      // waits, the others wait for it and share its outcome.
-      struct Once {
-        std::mutex mutex;
-        bool called = false;
-        Status outcome;
-      };
-      auto hook = options.before_commit;
-      auto once = std::make_shared<Once>();
-      control.guard = [this, guard = std::move(control.guard), hook, once, flow_name = flow.name, key = spec.key,
-                       table = order_table(flow), task = order_task(spec), attempt_no = rec.attempt, &rec,
-                       &token](const RecordBatch& rows) -> Status {
-        {
-          std::lock_guard lock(once->mutex);
-          if (!once->called) {
-            once->called = true;
-            once->outcome = [&]() -> Status {
-              BRAID_ASSIGN_OR_RETURN(int64_t waited, commit_order.wait_turn(table, task, token));
-              rec.wait_ms += waited;
-              return hook ? hook(flow_name, key, attempt_no) : Status::OK();
-            }();
-          }
-          BRAID_RETURN_IF_ERROR(once->outcome);
-        }
-        return guard ? guard(rows) : Status::OK();
-      };
-    }
-    scope->set_write_control(std::move(control));
-    if (options.before_write) BRAID_RETURN_IF_ERROR(options.before_write(flow.name, spec.key, rec.attempt));
-    BRAID_RETURN_IF_ERROR(token.check());
-    const auto write_start = std::chrono::steady_clock::now();
-    auto written = scope->execute(flow.merge);
-    timing = fmt::format(" (stage {} ms, write {} ms)",
-                         std::chrono::duration_cast<std::chrono::milliseconds>(staged_at - attempt_start).count(),
-                         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - write_start).count());
-    if (!written.ok()) return written.status();
-    warn(fmt::format("{}[{}] write", flow.name, spec.key), written->warnings);
-    const sql::WriteStats& ws = scope->last_write();
-    if (!ws.target.empty()) rec.target = ws.target;
-    if (ws.version >= 0) rec.target_version = ws.version;
-    rec.rows_inserted = ws.inserted;
-    rec.rows_updated = ws.updated;
-    rec.rows_deleted = ws.deleted;
-    rec.rows_unchanged = ws.source_unchanged;
-    if (ws.skipped) {
-      // The task was committed while this attempt ran: by a later run (runs at once), or by this
-      // run (another process of it, or this task's own earlier attempt).
-      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, nullptr));
-      rec.status = "skipped";
-      if (settled.kind == Settlement::Kind::kSuperseded) {
-        rec.error = settled.note;
-        return Status::OK();
-      }
-      rec.error = fmt::format("already committed by run {}: nothing written", manifest.run_id());
-      // The quarantined rows belong with that commit; their own txn makes this a no-op when
-      // they are there already.
-      return write_quarantine();
-    }
-    {
-      Status quarantined_written = options.after_write ? options.after_write(flow.name, spec.key, rec.attempt) : Status::OK();
-      if (quarantined_written.ok()) quarantined_written = write_quarantine();
-      if (!quarantined_written.ok()) {
-        return quarantined_written.with_context(fmt::format(
-            "the task's write {} but its quarantined rows were not written (a resume writes them)",
-            rec.target_version ? fmt::format("committed version {} of {}", *rec.target_version, rec.target)
-                               : std::string("changed nothing")));
-      }
-    }
-    // Reconciliation: every source row is accounted for, and every staged row too.
-    const FlowShape& shape = shapes[spec.flow_index];
-    if (shape.is_merge) {
-      const int64_t accounted = ws.source_updated + ws.source_deleted + ws.source_unchanged + ws.inserted + ws.source_not_inserted;
-      if (accounted != ws.source_rows) {
-        return Status::internal(
-            "reconciliation failed: the MERGE read {} source rows but accounts for {} (updated {} + deleted {} + "
-            "unchanged {} + inserted {} + not inserted {})",
-            ws.source_rows, accounted, ws.source_updated, ws.source_deleted, ws.source_unchanged, ws.inserted,
-            ws.source_not_inserted);
-      }
-      if (shape.merge_reads_view && rec.rows_staged != ws.source_rows + rec.rows_dropped + rec.rows_quarantined) {
-        return Status::internal("reconciliation failed: {} rows staged but {} merged + {} dropped + {} quarantined",
-                                rec.rows_staged, ws.source_rows, rec.rows_dropped, rec.rows_quarantined);
-      }
-    }
-    rec.status = "succeeded";
-    return Status::OK();
+  // What the attempts of the run's tasks share (task_attempt.h).
+  internal::AttemptContext attempt_context() {
+    return {.config = config,
+            .options = options,
+            .db = *db,
+            .session = *session,
+            .manifest = manifest,
+            .history = history,
+            .shapes = shapes,
+            .commit_order = commit_order,
+            .log = [this](const std::string& line) { log(line); },
+            .warn = [this](const std::string& where, const std::vector<std::string>& warnings) {
+              warn(where, warnings);
+            }};
   }
 
   // Runs a task's attempts; records each in the audit.
@@ -649,7 +304,8 @@ struct Runner::State {
       ~OrderHold() {
         if (held) order.release(table, task);
       }
-    } order{commit_order, order_table(flow), order_task(spec)};
+    } order{commit_order, internal::order_table(flow), internal::order_task(spec)};
+    const internal::AttemptContext context = attempt_context();
     for (int attempt_no = first;; ++attempt_no) {
       const int tries = attempt_no - first + 1;
       TaskRecord rec = base_record(spec, attempt_no);
@@ -668,7 +324,7 @@ struct Runner::State {
       std::string timing;
       if (s.ok()) {
         try {
-          s = attempt(spec, rec, token, timing);
+          s = internal::TaskAttempt(context, spec, rec, token).run(timing);
         } catch (const std::bad_alloc&) {
           s = Status::out_of_memory("the task ran out of memory");
         } catch (const std::exception& e) {
@@ -1027,7 +683,7 @@ Result<std::string> Runner::dry_run() {
       out += fmt::format("  cannot list its tasks now: {}\n", tasks.status().to_string());
       continue;
     }
-    auto path = s.target_path(flow);
+    auto path = internal::target_path(*s.db, flow);
     std::vector<std::string> partition_columns;
     if (path) {
       auto table = delta::DeltaTable::open(s.db->fs(), *path);
@@ -1114,7 +770,7 @@ Status Runner::check() {
       problems.push_back(tasks.status().to_string());
       continue;
     }
-    auto path = s.target_path(flow);
+    auto path = internal::target_path(*s.db, flow);
     if (!path && flow.prepare.empty()) {
       problems.push_back(fmt::format("flows.{}.merge: table {} does not exist in {} (create it first, or in `prepare`)",
                                      flow.name, flow.target, s.db->root()));
