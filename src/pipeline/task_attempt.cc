@@ -4,13 +4,13 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <mutex>
 
 #include "columnar/take.h"
 #include "columnar/value_text.h"
 #include "common/json_writer.h"
 #include "delta/table.h"
+#include "pipeline/internal/ascii.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 
@@ -23,11 +23,6 @@ std::string task_app_id(const std::string& pipeline, const std::string& flow, co
 namespace internal {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Up to `limit` rows of a batch as "(a=1, b='x')" for error messages.
 std::string describe_rows(const RecordBatch& batch, const std::vector<int64_t>& rows, size_t limit = 3) {
