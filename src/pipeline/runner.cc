@@ -1,3 +1,9 @@
+// The pipeline runner (runner.h): the warehouse, the sources and their cache, the run's lease and
+// record, scheduling (flows in dependency order; each task's attempts with retries, timeouts and
+// the commit order; interrupts) and how the run ends. Its other jobs have files of their own:
+// run_manifest.cc (run ids, the run's manifest), task_expansion.cc (a flow's tasks),
+// task_attempt.cc (one attempt: settle, prepare, stage, expect, write), watchdog.cc (timeouts),
+// dry_run.cc (the dry run and the check), run_report.cc (the report as JSON and as a summary).
 #include "pipeline/runner.h"
 
 #include <fmt/core.h>
@@ -25,7 +31,6 @@
 
 namespace braid::pipeline {
 
-using internal::iso_time;
 using internal::lower;
 using internal::now_us;
 using internal::TaskSpec;
