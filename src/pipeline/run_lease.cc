@@ -9,7 +9,6 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -17,26 +16,17 @@
 
 #include "common/atomic_output_file.h"
 #include "common/json_writer.h"
+#include "pipeline/internal/wall_clock.h"
 
 namespace braid::pipeline {
+
+using internal::iso_time;
+using internal::now_us;
 
 namespace {
 
 constexpr std::string_view kConcurrentPrefix = "concurrent-";
 constexpr size_t kGenerationDigits = 20;
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string iso_time(int64_t micros) {
-  std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, (micros / 1000) % 1000);
-}
 
 std::string this_host() {
   char name[256] = {};

@@ -1,194 +1,48 @@
+// The pipeline runner (runner.h): the warehouse, the sources and their cache, the run's lease and
+// record, scheduling (flows in dependency order; each task's attempts with retries, timeouts and
+// the commit order; interrupts) and how the run ends. Its other jobs have files of their own:
+// run_manifest.cc (run ids, the run's manifest), task_expansion.cc (a flow's tasks),
+// task_attempt.cc (one attempt: settle, prepare, stage, expect, write), watchdog.cc (timeouts),
+// dry_run.cc (the dry run and the check), run_report.cc (the report as JSON and as a summary).
 #include "pipeline/runner.h"
 
 #include <fmt/core.h>
-#include <fmt/ranges.h>
-#include <simdjson.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <random>
-#include <set>
-#include <thread>
 
 #include "catalog/session.h"
 #include "columnar/take.h"
 #include "columnar/value_text.h"
-#include "common/atomic_output_file.h"
-#include "common/json_writer.h"
 #include "common/worker_pool.h"
-#include "delta/table.h"
 #include "pipeline/commit_order.h"
+#include "pipeline/internal/ascii.h"
+#include "pipeline/internal/dry_run.h"
+#include "pipeline/internal/run_manifest.h"
+#include "pipeline/internal/task_attempt.h"
+#include "pipeline/internal/task_expansion.h"
+#include "pipeline/internal/wall_clock.h"
+#include "pipeline/internal/watchdog.h"
 #include "pipeline/run_lease.h"
 #include "pipeline/run_list.h"
 #include "pipeline/run_record.h"
-#include "sql/ast.h"
-#include "sql/parser.h"
-#include "sql/string_literal.h"
 
 namespace braid::pipeline {
 
-namespace {
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string iso_time(int64_t micros) {
-  std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, (micros / 1000) % 1000);
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// A task: one row of its flow's for_each.
-struct TaskSpec {
-  const Flow* flow = nullptr;
-  size_t flow_index = 0;
-  size_t index = 0;  // within the flow
-  std::string key;   // "region=us-east,day=2024-01-01"
-  std::vector<std::pair<std::string, ColumnPtr>> params;
-};
-
-// What a flow's DML statement is, for reconciliation.
-struct FlowShape {
-  bool is_merge = false;
-  bool merge_reads_view = false;  // MERGE ... USING <the task's view>
-};
-
-FlowShape shape_of(const Flow& flow) {
-  FlowShape shape;
-  auto parsed = sql::parse_statement(flow.merge);
-  if (!parsed.ok()) return shape;
-  if (const auto* m = (*parsed)->as<sql::Merge>()) {
-    shape.is_merge = true;
-    if (const auto* base = m->source->as<sql::BaseTable>()) {
-      shape.merge_reads_view = !base->name.is_path() && base->name.parts.size() == 1 &&
-                               lower(base->name.parts[0]) == lower(flow.view) && !base->time_travel;
-    }
-  }
-  return shape;
-}
-
-// Up to `limit` rows of a batch as "(a=1, b='x')" for error messages.
-std::string describe_rows(const RecordBatch& batch, const std::vector<int64_t>& rows, size_t limit = 3) {
-  std::string out;
-  for (size_t i = 0; i < rows.size() && i < limit; ++i) {
-    if (!out.empty()) out += ", ";
-    out += "(";
-    for (int c = 0; c < batch.num_columns(); ++c) {
-      if (c > 0) out += ", ";
-      out += batch.schema()->field(c)->name() + "=";
-      const auto& col = *batch.column(c);
-      out += col.is_valid(rows[i]) ? value_text(col, rows[i], TextFlavor::kJson) : "NULL";
-    }
-    out += ")";
-  }
-  if (rows.size() > limit) out += fmt::format(" and {} more", rows.size() - limit);
-  return out;
-}
-
-// Cancels the tokens of tasks that outlive their timeout.
-class Watchdog {
- public:
-  Watchdog() : thread_([this] { loop(); }) {}
-  ~Watchdog() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    changed_.notify_all();
-    thread_.join();
-  }
-  int watch(CancellationToken token, int64_t timeout_ms, std::string reason) {
-    std::lock_guard lock(mutex_);
-    const int id = next_id_++;
-    entries_[id] = {std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms), std::move(token),
-                    std::move(reason)};
-    changed_.notify_all();
-    return id;
-  }
-  void forget(int id) {
-    std::lock_guard lock(mutex_);
-    entries_.erase(id);
-  }
-
- private:
-  struct Entry {
-    std::chrono::steady_clock::time_point deadline;
-    CancellationToken token;
-    std::string reason;
-  };
-  void loop() {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      auto now = std::chrono::steady_clock::now();
-      auto next = now + std::chrono::seconds(1);
-      for (auto it = entries_.begin(); it != entries_.end();) {
-        if (it->second.deadline <= now) {
-          it->second.token.cancel(it->second.reason);
-          it = entries_.erase(it);
-        } else {
-          next = std::min(next, it->second.deadline);
-          ++it;
-        }
-      }
-      changed_.wait_until(lock, next);
-    }
-  }
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<int, Entry> entries_;
-  int next_id_ = 0;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
-std::string new_run_id() {
-  const int64_t us = now_us();
-  std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  std::random_device rd;
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z-{:04x}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, rd() & 0xffff);
-}
-
-Status check_run_id(const std::string& id) {
-  if (id.empty() || id.size() > 128) return Status::invalid_argument("a run id must be 1 to 128 characters");
-  for (char c : id) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
-      return Status::invalid_argument("run id '{}': only letters, digits, '-', '_' and '.' are allowed", id);
-    }
-  }
-  return Status::OK();
-}
-
-}  // namespace
-
-std::string task_app_id(const std::string& pipeline, const std::string& flow, const std::string& task) {
-  return fmt::format("braid:{}/{}/{}", pipeline, flow, task);
-}
+using internal::lower;
+using internal::now_us;
+using internal::TaskSpec;
 
 struct Runner::State {
   PipelineConfig config;
   RunOptions options;
   std::shared_ptr<catalog::Database> db;
   std::unique_ptr<catalog::Session> session;
-  std::vector<FlowShape> shapes;
-  std::string run_id;
-  int64_t txn_version = 0;
-  bool resumed = false;
-  std::unique_ptr<Watchdog> watchdog;
+  std::vector<internal::FlowShape> shapes;
+  internal::RunManifestFile manifest;  // the run id and txn version
+  std::unique_ptr<internal::Watchdog> watchdog;
   std::unique_ptr<TaskGroup> group;
 
   mutable std::mutex mutex;  // guards everything below
@@ -255,7 +109,7 @@ struct Runner::State {
       if (!st.ok()) return std::move(st).with_context_f("params.{}", name);
     }
     for (const auto& [name, text] : options.params) BRAID_RETURN_IF_ERROR(session->set_parameter_text(name, text));
-    for (const auto& f : config.flows) shapes.push_back(shape_of(f));
+    for (const auto& f : config.flows) shapes.push_back(internal::shape_of(f));
     progress.resize(config.flows.size());
     for (size_t i = 0; i < config.flows.size(); ++i) progress[i].flow = config.flows[i].name;
     remaining.assign(config.flows.size(), -1);
@@ -320,58 +174,12 @@ struct Runner::State {
     return Status::OK();
   }
 
-  std::string manifest_path(const std::string& id) const { return db->root() + "/_braid/runs/" + id + ".json"; }
-
-  // `error`: why a run stopped before its tasks started (sources, parameters), when it did.
-  Status write_manifest(const std::string& status, const std::string& error = "") {
-    JsonWriter w;
-    w.begin_object();
-    w.field("run_id", run_id);
-    w.field("pipeline", config.name);
-    w.field("pipeline_file", config.file);
-    w.field("txn_version", txn_version);
-    w.field("started_at", iso_time(report.started_at_us));
-    w.field("status", status);
-    if (status != "running") w.field("ended_at", iso_time(report.ended_at_us));
-    if (!error.empty()) w.field("error", error);
-    if (!report.tasks.empty()) {
-      // Where the run's tasks stand, over all its invocations (the audit has each attempt): done
-      // in this invocation or an earlier one, failed, skipped (not run, or superseded by a later
-      // run), or interrupted (stopped by Ctrl-C before it finished).
-      int64_t succeeded = 0, failed = 0, skipped = 0, interrupted = 0;
-      for (const auto& t : report.tasks) {
-        if (t.status == "succeeded" || (t.status == "skipped" && t.error.rfind("already ", 0) == 0)) {
-          ++succeeded;
-        } else if (t.status == "failed") {
-          ++failed;
-        } else if (t.status == "interrupted") {
-          ++interrupted;
-        } else {
-          ++skipped;
-        }
-      }
-      w.key("tasks");
-      w.begin_object();
-      w.field("total", static_cast<int64_t>(report.tasks.size()));
-      w.field("succeeded", succeeded);
-      w.field("failed", failed);
-      w.field("skipped", skipped);
-      w.field("interrupted", interrupted);
-      w.end_object();
-    }
-    w.end_object();
-    auto fs = db->fs();
-    BRAID_RETURN_IF_ERROR(fs->create_directories(db->root() + "/_braid/runs"));
-    // Written aside, synced and renamed, so a crash never leaves a torn manifest.
-    return write_file_atomically(fs, manifest_path(run_id), w.str());
-  }
-
   // Takes the pipeline's lease for the run about to start (choosing a new run's id), before
   // anything of the run is written: a run refused here leaves no trace.
   Status take_lease() {
-    if (options.run_id.empty() && options.resume.empty()) options.run_id = new_run_id();
+    if (options.run_id.empty() && options.resume.empty()) options.run_id = internal::new_run_id();
     const std::string id = !options.resume.empty() ? options.resume : options.run_id;
-    BRAID_RETURN_IF_ERROR(check_run_id(id));
+    BRAID_RETURN_IF_ERROR(internal::check_run_id(id));
     LeaseOptions lease_options;
     lease_options.on_lost = [this, id](const LeaseHolder& holder) {
       const std::string why = fmt::format("not run: run {} took over the lease of pipeline {} (this run was presumed dead)",
@@ -394,114 +202,24 @@ struct Runner::State {
     return Status::OK();
   }
 
-  // Chooses the run id and the txn version: a new run gets a fresh version; a resumed run (or
-  // a run id that exists) reuses the one in its manifest.
+  // Chooses the run id and the txn version (run_manifest.h): a new run records itself; a
+  // resumed run (or a run id that exists) reads what the audit records of its tasks.
   Status start_run() {
-    std::string id = !options.resume.empty() ? options.resume : options.run_id;
-    if (!options.resume.empty() && !options.run_id.empty() && options.run_id != options.resume) {
-      return Status::invalid_argument("--run-id {} and --resume {} name different runs", options.run_id, options.resume);
-    }
-    if (id.empty()) id = new_run_id();
-    BRAID_RETURN_IF_ERROR(check_run_id(id));
-    run_id = id;
-    auto text = db->fs()->read_file(manifest_path(id));
-    if (text.ok()) {
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc;
-      int64_t version = 0;
-      std::string_view pipeline_name;
-      if (parser.parse(*text).get(doc) || doc["txn_version"].get(version) || doc["pipeline"].get(pipeline_name)) {
-        return Status::corruption("run manifest {} is not readable", manifest_path(id));
-      }
-      if (pipeline_name != config.name) {
-        return Status::invalid_argument("run {} belongs to pipeline '{}', not '{}'", id, pipeline_name, config.name);
-      }
-      txn_version = version;
-      resumed = true;
-      BRAID_ASSIGN_OR_RETURN(history, load_task_history(*session, audit_table_path(*db), run_id));
-      log(fmt::format("resuming run {} (tasks it committed are skipped)", id));
-      return Status::OK();
-    }
-    if (text.status().code() != StatusCode::kNotFound) return text.status();
-    if (!options.resume.empty()) {
-      // The record is written before the run reads or writes anything: without it, the run
-      // (if there was one) wrote nothing, and starting it under its id is a fresh start.
-      return Status::not_found(
-          "there is no run {} to resume (no {}); a run stopped before it recorded itself wrote nothing: start it "
-          "again with --run-id {}",
-          id, manifest_path(id), id);
-    }
-    // Versions only grow: a later run's tasks are never mistaken for committed ones.
-    txn_version = now_us();
-    return write_manifest("running");
+    BRAID_RETURN_IF_ERROR(manifest.open(db, config, options));
+    if (!manifest.resumed()) return manifest.write("running", report);
+    BRAID_ASSIGN_OR_RETURN(history, load_task_history(*session, audit_table_path(*db), manifest.run_id()));
+    log(fmt::format("resuming run {} (tasks it committed are skipped)", manifest.run_id()));
+    return Status::OK();
   }
 
   // ---- flows and tasks
 
   // The tasks of a flow: its for_each rows, evaluated in a scope of their own.
   Result<std::vector<TaskSpec>> expand(size_t flow_index) {
-    const Flow& flow = config.flows[flow_index];
-    std::vector<TaskSpec> tasks;
-    auto add = [&](std::vector<std::pair<std::string, ColumnPtr>> params) {
-      TaskSpec t;
-      t.flow = &flow;
-      t.flow_index = flow_index;
-      t.index = tasks.size();
-      for (const auto& [name, value] : params) {
-        if (!t.key.empty()) t.key += ",";
-        t.key += name + "=" + (value->is_valid(0) ? value_text(*value, 0, TextFlavor::kPlain) : "NULL");
-      }
-      t.params = std::move(params);
-      tasks.push_back(std::move(t));
-    };
-    auto scope = session->new_task(fmt::format("flow {} for_each", flow.name));
-    if (flow.for_each_sql) {
-      auto rows = scope->execute(*flow.for_each_sql);
-      if (!rows.ok()) return Status(rows.status()).with_context_f("flows.{}.for_each", flow.name);
-      if (!rows->has_rows) return Status::invalid_argument("flows.{}.for_each: not a query", flow.name);
-      warn(fmt::format("flow {} for_each", flow.name), rows->warnings);
-      for (const auto& b : rows->batches) {
-        for (int64_t r = 0; r < b->num_rows(); ++r) {
-          std::vector<std::pair<std::string, ColumnPtr>> params;
-          for (int c = 0; c < b->num_columns(); ++c) {
-            // A copy counted by no tracker: the value outlives this scope (and its tracker).
-            BRAID_ASSIGN_OR_RETURN(auto value, take(*b->column(c), std::vector<int64_t>{r}, nullptr));
-            params.emplace_back(b->schema()->field(c)->name(), std::move(value));
-          }
-          add(std::move(params));
-        }
-      }
-    } else if (!flow.for_each_rows.empty()) {
-      for (const auto& row : flow.for_each_rows) {
-        std::vector<std::pair<std::string, ColumnPtr>> params;
-        for (const auto& [name, literal] : row) {
-          BRAID_RETURN_IF_ERROR(scope->set_parameter_sql(name, literal));
-          BRAID_ASSIGN_OR_RETURN(auto value, take(**scope->parameter_value(name), std::vector<int64_t>{0}, nullptr));
-          params.emplace_back(name, std::move(value));
-        }
-        add(std::move(params));
-      }
-    } else {
-      add({});
-    }
-    std::set<std::string> keys;
-    for (const auto& t : tasks) {
-      if (!keys.insert(t.key).second) {
-        return Status::invalid_argument("flows.{}.for_each gives two tasks the same parameters ({}): each row must differ",
-                                        flow.name, t.key);
-      }
-    }
-    return tasks;
-  }
-
-  std::optional<std::string> target_path(const Flow& flow) const {
-    static const std::string prefix = "delta.`";
-    if (flow.target.rfind(prefix, 0) == 0 && flow.target.size() > prefix.size()) {
-      return flow.target.substr(prefix.size(), flow.target.size() - prefix.size() - 1);
-    }
-    auto path = db->table_path(flow.target);
-    if (!path.ok()) return std::nullopt;
-    return *path;
+    return internal::expand_tasks(config.flows[flow_index], flow_index, *session,
+                                  [this](const std::string& where, const std::vector<std::string>& warnings) {
+                                    warn(where, warnings);
+                                  });
   }
 
   // The task's first attempt number in this invocation: attempt numbers continue across resumes,
@@ -513,7 +231,7 @@ struct Runner::State {
 
   TaskRecord base_record(const TaskSpec& spec, int attempt) const {
     TaskRecord rec;
-    rec.run_id = run_id;
+    rec.run_id = manifest.run_id();
     rec.pipeline = config.name;
     rec.flow = spec.flow->name;
     rec.task = spec.key;
@@ -523,309 +241,30 @@ struct Runner::State {
     return rec;
   }
 
-  // What the run's record says of a task (run_record.h).
-  Result<Settlement> settle(const TaskSpec& spec, const TaskHistory* known) const {
-    std::optional<delta::DeltaTable> target;
-    if (auto path = target_path(*spec.flow)) {
-      auto table = delta::DeltaTable::open(db->fs(), *path);
-      if (table.ok()) target = std::move(*table);
-    }
-    return settle_task(target, task_app_id(config.name, spec.flow->name, spec.key), txn_version, run_id, known);
+  // The pipeline opened (open()) for a dry run or a check (dry_run.h).
+  internal::OpenPipeline open_pipeline() {
+    return {.config = config,
+            .db = *db,
+            .session = *session,
+            .warn = [this](const std::string& where, const std::vector<std::string>& warnings) {
+              warn(where, warnings);
+            }};
   }
 
-  // The commit order (commit_order.h) is per target as the flow names it, and per task.
-  static std::string order_table(const Flow& flow) { return lower(flow.target); }
-  static std::string order_task(const TaskSpec& spec) { return spec.flow->name + "[" + spec.key + "]"; }
-
-  // A recovered task's row counts, from its commit's operationMetrics.
-  static void record_commit_counts(const TxnCommit& commit, TaskRecord& rec) {
-    rec.target_version = commit.version;
-    auto metric = [&](const char* name) {
-      auto it = commit.metrics.find(name);
-      return it == commit.metrics.end() ? int64_t{0} : it->second;
-    };
-    if (commit.operation == "MERGE") {
-      rec.rows_inserted = metric("numTargetRowsInserted");
-      rec.rows_updated = metric("numTargetRowsUpdated");
-      rec.rows_deleted = metric("numTargetRowsDeleted");
-    } else if (commit.operation == "UPDATE") {
-      rec.rows_updated = metric("numUpdatedRows");
-    } else if (commit.operation == "DELETE") {
-      rec.rows_deleted = metric("numDeletedRows");
-    } else {
-      rec.rows_inserted = metric("numOutputRows");
-    }
-  }
-
-  // Whether the task's quarantined rows are committed (or it has none to quarantine).
-  Result<bool> quarantine_committed(const Flow& flow, const std::string& app_id) const {
-    const bool quarantines = std::any_of(flow.expectations.begin(), flow.expectations.end(),
-                                         [](const Expectation& e) { return e.action == ExpectAction::kQuarantine; });
-    if (!quarantines) return true;
-    const std::string path = quarantine_table_path(*db, flow.name);
-    if (!delta::DeltaTable::exists(*db->fs(), path)) return false;
-    BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), path));
-    BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
-    auto done = snap->transaction_version(app_id + "/quarantine");
-    return done && *done >= txn_version;
-  }
-
-  std::string user_metadata(const TaskSpec& spec, const std::map<std::string, int64_t>& sources) const {
-    JsonWriter w;
-    w.begin_object();
-    w.field("run_id", run_id);
-    w.field("pipeline", config.name);
-    w.field("flow", spec.flow->name);
-    w.field("task", spec.key);
-    w.field("view", spec.flow->view);
-    w.key("sources");
-    w.begin_object();
-    for (const auto& [table, version] : sources) w.field(table, version);
-    w.end_object();
-    w.end_object();
-    return w.take();
-  }
-
-  // One attempt: prepare, stage, expectations, view, guarded DML. Fills `rec`; the returned
-  // status is the attempt's error.
-  Status attempt(const TaskSpec& spec, TaskRecord& rec, const CancellationToken& token, std::string& timing) {
-    const auto attempt_start = std::chrono::steady_clock::now();
-    const Flow& flow = *spec.flow;
-    const std::string app_id = task_app_id(config.name, flow.name, spec.key);
-    // What the run's record says of the task: done, superseded by a later run, committed by this
-    // run with its audit row lost, or to run (run_record.h).
-    bool repair_quarantine = false;  // recovered, but its quarantined rows may be lost too
-    {
-      auto known = history.find({flow.name, spec.key});
-      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, known == history.end() ? nullptr : &known->second));
-      if (settled.kind == Settlement::Kind::kDone || settled.kind == Settlement::Kind::kSuperseded) {
-        rec.status = "skipped";
-        rec.error = settled.note;
-        // Recorded before: the report shows the attempt that settled it.
-        if (settled.kind == Settlement::Kind::kDone) rec.attempt = known->second.last_attempt;
-        return Status::OK();
-      }
-      if (settled.kind == Settlement::Kind::kRecovered) {
-        rec.status = "succeeded";
-        rec.error = settled.note;
-        if (settled.commit) record_commit_counts(*settled.commit, rec);
-        BRAID_ASSIGN_OR_RETURN(bool quarantined, quarantine_committed(flow, app_id));
-        if (quarantined) return Status::OK();
-        repair_quarantine = true;  // staged again below, for its quarantined rows only
-      }
-    }
-    auto scope = session->new_task(fmt::format("task {}[{}]", flow.name, spec.key));
-    scope->set_cancellation(token);
-    for (const auto& [name, value] : spec.params) scope->set_parameter(name, value);
-    {
-      // Tables the prepare statements create, and anything they write, are tagged like the
-      // task's write.
-      sql::WriteControl tagged;
-      tagged.user_metadata = user_metadata(spec, {});
-      scope->set_write_control(std::move(tagged));
-    }
-    // A recovered task's prepare statements ran before its commit: not again.
-    for (const auto& statement : repair_quarantine ? std::vector<std::string>{} : flow.prepare) {
-      auto done = scope->execute(statement);
-      if (!done.ok()) return Status(done.status()).with_context_f("prepare");
-    }
-    BRAID_RETURN_IF_ERROR(token.check());
-
-    // Stage.
-    scope->clear_versions_read();
-    auto staged = scope->execute(flow.stage);
-    if (!staged.ok()) return Status(staged.status()).with_context_f("stage");
-    if (!staged->has_rows) return Status::invalid_argument("stage: not a query");
-    warn(fmt::format("{}[{}] stage", flow.name, spec.key), staged->warnings);
-    rec.source_versions = scope->versions_read();
-    for (const auto& b : staged->batches) rec.rows_staged += b->num_rows();
-    const auto staged_at = std::chrono::steady_clock::now();
-    BRAID_RETURN_IF_ERROR(token.check());
-
-    // Expectations: which rules each row fails.
-    std::vector<RecordBatchPtr> kept = staged->batches, quarantined;
-    std::vector<std::vector<std::string>> quarantined_rules;
-    if (!flow.expectations.empty()) {
-      std::vector<catalog::Session::RowCheck> checks;
-      for (const auto& e : flow.expectations) {
-        auto check = scope->bind_row_check(e.check, staged->schema);
-        if (!check.ok()) return Status(check.status()).with_context_f("expectation '{}'", e.name);
-        checks.push_back(std::move(*check));
-        rec.expectations.push_back({e.name, std::string(expect_action_name(e.action)), 0});
-      }
-      kept.clear();
-      for (const auto& b : staged->batches) {
-        std::vector<std::vector<size_t>> failed(static_cast<size_t>(b->num_rows()));
-        for (size_t k = 0; k < checks.size(); ++k) {
-          BRAID_ASSIGN_OR_RETURN(auto rows, checks[k](*b));
-          rec.expectations[k].failed_rows += static_cast<int64_t>(rows.size());
-          for (int64_t r : rows) failed[static_cast<size_t>(r)].push_back(k);
-          if (!rows.empty() && flow.expectations[k].action == ExpectAction::kFail) {
-            return Status::invalid_argument("expectation '{}' (`{}`, action fail) is not met by staged rows, e.g. {}",
-                                            flow.expectations[k].name, flow.expectations[k].check,
-                                            describe_rows(*b, rows));
-          }
-        }
-        std::vector<int64_t> keep_rows, quarantine_rows;
-        for (size_t r = 0; r < failed.size(); ++r) {
-          bool quarantine = false, drop = false;
-          std::vector<std::string> names;
-          for (size_t k : failed[r]) {
-            quarantine |= flow.expectations[k].action == ExpectAction::kQuarantine;
-            drop |= flow.expectations[k].action == ExpectAction::kDrop;
-            names.push_back(flow.expectations[k].name);
-          }
-          if (quarantine) {
-            // Quarantine wins over drop: a rejected row is kept somewhere, never silently lost.
-            quarantine_rows.push_back(static_cast<int64_t>(r));
-            quarantined_rules.push_back(std::move(names));
-          } else if (drop) {
-            ++rec.rows_dropped;
-          } else {
-            keep_rows.push_back(static_cast<int64_t>(r));
-          }
-        }
-        if (static_cast<int64_t>(keep_rows.size()) == b->num_rows()) {
-          kept.push_back(b);
-        } else if (!keep_rows.empty()) {
-          BRAID_ASSIGN_OR_RETURN(auto part, take(*b, keep_rows));
-          kept.push_back(std::move(part));
-        }
-        if (!quarantine_rows.empty()) {
-          BRAID_ASSIGN_OR_RETURN(auto part, take(*b, quarantine_rows));
-          quarantined.push_back(std::move(part));
-        }
-      }
-      for (const auto& q : quarantined) rec.rows_quarantined += q->num_rows();
-      for (const auto& e : rec.expectations) {
-        if (e.failed_rows > 0 && e.action == "warn") {
-          log(fmt::format("warning: {}[{}]: expectation '{}' not met by {} rows (kept)", flow.name, spec.key, e.name,
-                          e.failed_rows));
-        }
-      }
-    }
-    // The quarantined rows share the outcome of the task's write: they are committed after it
-    // lands, in a commit of their own (its own txn, so a retry or a resume never quarantines the
-    // same rows twice, and a resume writes them if the process died between the two commits).
-    auto write_quarantine = [&]() -> Status {
-      if (quarantined.empty()) return Status::OK();
-      delta::SetTransaction txn{app_id + "/quarantine", txn_version, {}};
-      return append_quarantine(*db, flow.name, quarantined, quarantined_rules, run_id, spec.key, txn,
-                               user_metadata(spec, rec.source_versions));
-    };
-    if (repair_quarantine) return write_quarantine();
-    BRAID_RETURN_IF_ERROR(scope->create_rows_view(flow.view, staged->schema, kept, rec.source_versions));
-
-    // The guarded, audited, idempotent write.
-    sql::WriteControl control;
-    control.user_metadata = user_metadata(spec, rec.source_versions);
-    control.txn = delta::SetTransaction{app_id, txn_version, {}};
-    if (flow.guard) {
-      auto path = target_path(flow);
-      if (!path) return Status::not_found("target table {} does not exist", flow.target);
-      BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(db->fs(), *path));
-      BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
-      auto check = scope->bind_row_check(*flow.guard, snap->schema());
-      if (!check.ok()) return Status(check.status()).with_context_f("guard");
-      const std::string guard_text = *flow.guard;
-      control.guard = [check = std::move(*check), guard_text](const RecordBatch& rows) -> Status {
-        BRAID_ASSIGN_OR_RETURN(auto failing, check(rows));
-        if (failing.empty()) return Status::OK();
-        return Status::invalid_argument("guard `{}` is violated by {} row{} the task would write, e.g. {}; nothing was committed",
-                                        guard_text, failing.size(), failing.size() == 1 ? "" : "s",
-                                        describe_rows(rows, failing));
-      };
-    }
-    {
-      // Just before the commit (the statement calls the guard with the rows it is about to
-      // write): wait while another task of the run has the commit order of this table, then the
-      // test hook. Statements with nothing to write commit nothing and are not held back.
-      // An UPDATE calls the guard from several threads at once (one per file): the first call
-      // waits, the others wait for it and share its outcome.
-      struct Once {
-        std::mutex mutex;
-        bool called = false;
-        Status outcome;
-      };
-      auto hook = options.before_commit;
-      auto once = std::make_shared<Once>();
-      control.guard = [this, guard = std::move(control.guard), hook, once, flow_name = flow.name, key = spec.key,
-                       table = order_table(flow), task = order_task(spec), attempt_no = rec.attempt, &rec,
-                       &token](const RecordBatch& rows) -> Status {
-        {
-          std::lock_guard lock(once->mutex);
-          if (!once->called) {
-            once->called = true;
-            once->outcome = [&]() -> Status {
-              BRAID_ASSIGN_OR_RETURN(int64_t waited, commit_order.wait_turn(table, task, token));
-              rec.wait_ms += waited;
-              return hook ? hook(flow_name, key, attempt_no) : Status::OK();
-            }();
-          }
-          BRAID_RETURN_IF_ERROR(once->outcome);
-        }
-        return guard ? guard(rows) : Status::OK();
-      };
-    }
-    scope->set_write_control(std::move(control));
-    if (options.before_write) BRAID_RETURN_IF_ERROR(options.before_write(flow.name, spec.key, rec.attempt));
-    BRAID_RETURN_IF_ERROR(token.check());
-    const auto write_start = std::chrono::steady_clock::now();
-    auto written = scope->execute(flow.merge);
-    timing = fmt::format(" (stage {} ms, write {} ms)",
-                         std::chrono::duration_cast<std::chrono::milliseconds>(staged_at - attempt_start).count(),
-                         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - write_start).count());
-    if (!written.ok()) return written.status();
-    warn(fmt::format("{}[{}] write", flow.name, spec.key), written->warnings);
-    const sql::WriteStats& ws = scope->last_write();
-    if (!ws.target.empty()) rec.target = ws.target;
-    if (ws.version >= 0) rec.target_version = ws.version;
-    rec.rows_inserted = ws.inserted;
-    rec.rows_updated = ws.updated;
-    rec.rows_deleted = ws.deleted;
-    rec.rows_unchanged = ws.source_unchanged;
-    if (ws.skipped) {
-      // The task was committed while this attempt ran: by a later run (runs at once), or by this
-      // run (another process of it, or this task's own earlier attempt).
-      BRAID_ASSIGN_OR_RETURN(Settlement settled, settle(spec, nullptr));
-      rec.status = "skipped";
-      if (settled.kind == Settlement::Kind::kSuperseded) {
-        rec.error = settled.note;
-        return Status::OK();
-      }
-      rec.error = fmt::format("already committed by run {}: nothing written", run_id);
-      // The quarantined rows belong with that commit; their own txn makes this a no-op when
-      // they are there already.
-      return write_quarantine();
-    }
-    {
-      Status quarantined_written = options.after_write ? options.after_write(flow.name, spec.key, rec.attempt) : Status::OK();
-      if (quarantined_written.ok()) quarantined_written = write_quarantine();
-      if (!quarantined_written.ok()) {
-        return quarantined_written.with_context(fmt::format(
-            "the task's write {} but its quarantined rows were not written (a resume writes them)",
-            rec.target_version ? fmt::format("committed version {} of {}", *rec.target_version, rec.target)
-                               : std::string("changed nothing")));
-      }
-    }
-    // Reconciliation: every source row is accounted for, and every staged row too.
-    const FlowShape& shape = shapes[spec.flow_index];
-    if (shape.is_merge) {
-      const int64_t accounted = ws.source_updated + ws.source_deleted + ws.source_unchanged + ws.inserted + ws.source_not_inserted;
-      if (accounted != ws.source_rows) {
-        return Status::internal(
-            "reconciliation failed: the MERGE read {} source rows but accounts for {} (updated {} + deleted {} + "
-            "unchanged {} + inserted {} + not inserted {})",
-            ws.source_rows, accounted, ws.source_updated, ws.source_deleted, ws.source_unchanged, ws.inserted,
-            ws.source_not_inserted);
-      }
-      if (shape.merge_reads_view && rec.rows_staged != ws.source_rows + rec.rows_dropped + rec.rows_quarantined) {
-        return Status::internal("reconciliation failed: {} rows staged but {} merged + {} dropped + {} quarantined",
-                                rec.rows_staged, ws.source_rows, rec.rows_dropped, rec.rows_quarantined);
-      }
-    }
-    rec.status = "succeeded";
-    return Status::OK();
+  // What the attempts of the run's tasks share (task_attempt.h).
+  internal::AttemptContext attempt_context() {
+    return {.config = config,
+            .options = options,
+            .db = *db,
+            .session = *session,
+            .manifest = manifest,
+            .history = history,
+            .shapes = shapes,
+            .commit_order = commit_order,
+            .log = [this](const std::string& line) { log(line); },
+            .warn = [this](const std::string& where, const std::vector<std::string>& warnings) {
+              warn(where, warnings);
+            }};
   }
 
   // Runs a task's attempts; records each in the audit.
@@ -871,7 +310,8 @@ struct Runner::State {
       ~OrderHold() {
         if (held) order.release(table, task);
       }
-    } order{commit_order, order_table(flow), order_task(spec)};
+    } order{commit_order, internal::order_table(flow), internal::order_task(spec)};
+    const internal::AttemptContext context = attempt_context();
     for (int attempt_no = first;; ++attempt_no) {
       const int tries = attempt_no - first + 1;
       TaskRecord rec = base_record(spec, attempt_no);
@@ -890,7 +330,7 @@ struct Runner::State {
       std::string timing;
       if (s.ok()) {
         try {
-          s = attempt(spec, rec, token, timing);
+          s = internal::TaskAttempt(context, spec, rec, token).run(timing);
         } catch (const std::bad_alloc&) {
           s = Status::out_of_memory("the task ran out of memory");
         } catch (const std::exception& e) {
@@ -1142,13 +582,13 @@ Result<RunReport> Runner::run() {
   BRAID_RETURN_IF_ERROR(s.open_warehouse(false));
   BRAID_RETURN_IF_ERROR(s.take_lease());
   BRAID_RETURN_IF_ERROR(s.start_run());
-  s.report.run_id = s.run_id;
+  s.report.run_id = s.manifest.run_id();
   s.report.pipeline = s.config.name;
-  s.report.resumed = s.resumed;
+  s.report.resumed = s.manifest.resumed();
   TaskGroup::Options group_options;
   group_options.max_concurrency = s.options.parallelism > 0 ? s.options.parallelism : s.config.parallelism;
   // Before anything slow (sources are read next), so the run can be found, resumed or named.
-  s.log(fmt::format("run {} of pipeline {}: {} flow{}, parallelism {}", s.run_id, s.config.name, s.config.flows.size(),
+  s.log(fmt::format("run {} of pipeline {}: {} flow{}, parallelism {}", s.manifest.run_id(), s.config.name, s.config.flows.size(),
                     s.config.flows.size() == 1 ? "" : "s",
                     group_options.max_concurrency > 0 ? group_options.max_concurrency : WorkerPool::shared().concurrency()));
   // Reading the sources stops on an interrupt too.
@@ -1176,15 +616,15 @@ Result<RunReport> Runner::run() {
   if (!started.ok() && !s.interrupted) {
     // The record says why the run stopped before its tasks (a resumed run keeps its status, as
     // when its tasks fail).
-    if (!s.resumed) {
-      Status m = s.write_manifest("failed", started.to_string());
+    if (!s.manifest.resumed()) {
+      Status m = s.manifest.write("failed", s.report, started.to_string());
       if (!m.ok()) started.with_context(fmt::format("(and recording it in its run manifest failed: {})", m.to_string()));
     }
     return started;
   }
-  const std::string holder = fmt::format("run {} of pipeline {}", s.run_id, s.config.name);
+  const std::string holder = fmt::format("run {} of pipeline {}", s.manifest.run_id(), s.config.name);
   s.session->freeze(holder);
-  s.watchdog = std::make_unique<Watchdog>();
+  s.watchdog = std::make_unique<internal::Watchdog>();
   s.group = std::make_unique<TaskGroup>(WorkerPool::shared(), group_options);
   // Flows without dependencies start now; the others when their last dependency finishes.
   std::vector<size_t> roots;
@@ -1218,8 +658,8 @@ Result<RunReport> Runner::run() {
       std::any_of(r.tasks.begin(), r.tasks.end(), [](const TaskRecord& t) { return t.status == "interrupted"; });
   r.status = interrupted ? "interrupted" : failed ? "failed" : "succeeded";
   r.ended_at_us = now_us();
-  if (!s.resumed || !failed || interrupted) {
-    Status m = s.write_manifest(r.status);
+  if (!s.manifest.resumed() || !failed || interrupted) {
+    Status m = s.manifest.write(r.status, r);
     if (!m.ok()) r.errors.push_back(m.to_string());
   }
   if (s.lease) {
@@ -1232,241 +672,13 @@ Result<RunReport> Runner::run() {
 Result<std::string> Runner::dry_run() {
   State& s = *state_;
   BRAID_RETURN_IF_ERROR(s.open(true));
-  std::string out = fmt::format("pipeline {} (dry run: nothing is written)\nwarehouse {}\n", s.config.name, s.db->root());
-  struct Planned {
-    std::string flow, key, target;
-    std::vector<std::string> partition_columns;
-    std::set<std::string> partitions;  // "col=value/..." the staged rows fall in; empty: unknown
-    bool whole_table = false;          // no partition separates this task from others
-  };
-  std::vector<Planned> planned;
-  for (size_t f = 0; f < s.config.flows.size(); ++f) {
-    const Flow& flow = s.config.flows[f];
-    out += fmt::format("\nflow {}{}\n", flow.name,
-                       flow.depends_on.empty() ? "" : " (after " + fmt::format("{}", fmt::join(flow.depends_on, ", ")) + ")");
-    auto tasks = s.expand(f);
-    if (!tasks.ok()) {
-      out += fmt::format("  cannot list its tasks now: {}\n", tasks.status().to_string());
-      continue;
-    }
-    auto path = s.target_path(flow);
-    std::vector<std::string> partition_columns;
-    if (path) {
-      auto table = delta::DeltaTable::open(s.db->fs(), *path);
-      if (table.ok()) {
-        if (auto snap = table->snapshot(); snap.ok()) partition_columns = (*snap)->partition_columns();
-      }
-    }
-    out += fmt::format("  target {}{}{}\n", flow.target, path ? " (" + *path + ")" : " (does not exist yet)",
-                       partition_columns.empty() ? "" : fmt::format(", partitioned by {}", fmt::join(partition_columns, ", ")));
-    for (const auto& spec : *tasks) {
-      Planned p{flow.name, spec.key, flow.target, partition_columns, {}, partition_columns.empty()};
-      // The partitions a task would write are those of its staged rows (read-only).
-      int64_t staged_rows = -1;
-      if (!partition_columns.empty()) {
-        auto scope = s.session->new_task(fmt::format("dry run {}[{}]", flow.name, spec.key));
-        for (const auto& [name, value] : spec.params) scope->set_parameter(name, value);
-        auto staged = scope->execute(flow.stage);
-        if (staged.ok() && staged->has_rows) {
-          staged_rows = 0;
-          std::vector<int> cols;
-          for (const auto& c : partition_columns) cols.push_back(staged->schema->field_index(c));
-          const bool all_present = std::all_of(cols.begin(), cols.end(), [](int c) { return c >= 0; });
-          for (const auto& b : staged->batches) {
-            staged_rows += b->num_rows();
-            if (!all_present) continue;
-            for (int64_t r = 0; r < b->num_rows(); ++r) {
-              std::string part;
-              for (size_t k = 0; k < cols.size(); ++k) {
-                const auto& col = *b->column(cols[k]);
-                part += (k ? "/" : "") + partition_columns[k] + "=" +
-                        (col.is_valid(r) ? value_text(col, r, TextFlavor::kPlain) : "NULL");
-              }
-              p.partitions.insert(part);
-            }
-          }
-          if (!all_present) p.whole_table = true;
-        } else {
-          p.whole_table = true;
-        }
-      }
-      std::string where = p.whole_table ? "the whole table" : fmt::format("{}", fmt::join(p.partitions, ", "));
-      if (!p.whole_table && p.partitions.empty()) where = "nothing (no staged rows)";
-      out += fmt::format("  task {}[{}]  writes {}{}\n", flow.name, spec.key.empty() ? "-" : spec.key, where,
-                         staged_rows >= 0 ? fmt::format(" ({} staged rows)", staged_rows) : "");
-      planned.push_back(std::move(p));
-    }
-  }
-  // Pairs that could conflict: same table, and partitions that overlap or are unknown.
-  std::vector<std::string> pairs;
-  for (size_t i = 0; i < planned.size(); ++i) {
-    for (size_t j = i + 1; j < planned.size(); ++j) {
-      const auto& a = planned[i];
-      const auto& b = planned[j];
-      if (lower(a.target) != lower(b.target)) continue;
-      std::string why;
-      if (a.whole_table || b.whole_table) {
-        why = "same table, no partition separates them";
-      } else {
-        for (const auto& part : a.partitions) {
-          if (b.partitions.count(part)) {
-            why = "both write partition " + part;
-            break;
-          }
-        }
-      }
-      if (!why.empty()) pairs.push_back(fmt::format("  {}[{}] <-> {}[{}]: {}", a.flow, a.key, b.flow, b.key, why));
-    }
-  }
-  out += fmt::format("\n{} task{}; {} pair{} could conflict{}\n", planned.size(), planned.size() == 1 ? "" : "s",
-                     pairs.size(), pairs.size() == 1 ? "" : "s", pairs.empty() ? "" : ":");
-  for (size_t i = 0; i < pairs.size() && i < 50; ++i) out += pairs[i] + "\n";
-  if (pairs.size() > 50) out += fmt::format("  ... and {} more\n", pairs.size() - 50);
-  return out;
+  return internal::plan_dry_run(s.open_pipeline());
 }
 
 Status Runner::check() {
   State& s = *state_;
   BRAID_RETURN_IF_ERROR(s.open(true));
-  std::vector<std::string> problems;
-  for (size_t f = 0; f < s.config.flows.size(); ++f) {
-    const Flow& flow = s.config.flows[f];
-    auto tasks = s.expand(f);
-    if (!tasks.ok()) {
-      problems.push_back(tasks.status().to_string());
-      continue;
-    }
-    auto path = s.target_path(flow);
-    if (!path && flow.prepare.empty()) {
-      problems.push_back(fmt::format("flows.{}.merge: table {} does not exist in {} (create it first, or in `prepare`)",
-                                     flow.name, flow.target, s.db->root()));
-    }
-    if (tasks->empty()) continue;
-    const TaskSpec& first = tasks->front();
-    auto scope = s.session->new_task(fmt::format("check {}[{}]", flow.name, first.key));
-    for (const auto& [name, value] : first.params) scope->set_parameter(name, value);
-    if (auto bound = scope->execute("EXPLAIN " + flow.stage); !bound.ok()) {
-      problems.push_back(fmt::format("flows.{}.stage (task {}): {}", flow.name, first.key, bound.status().to_string()));
-    }
-    if (flow.guard && path) {
-      auto table = delta::DeltaTable::open(s.db->fs(), *path);
-      if (table.ok()) {
-        if (auto snap = table->snapshot(); snap.ok()) {
-          auto check = scope->bind_row_check(*flow.guard, (*snap)->schema());
-          if (!check.ok()) problems.push_back(fmt::format("flows.{}.guard: {}", flow.name, check.status().to_string()));
-        }
-      }
-    }
-  }
-  if (problems.empty()) return Status::OK();
-  std::string message = fmt::format("{}: {} problem{}", s.config.file, problems.size(), problems.size() == 1 ? "" : "s");
-  for (const auto& p : problems) message += "\n" + p;
-  return Status::invalid_argument("{}", message);
-}
-
-std::string RunReport::to_json() const {
-  JsonWriter w;
-  w.begin_object();
-  w.field("run_id", run_id);
-  w.field("pipeline", pipeline);
-  w.field("status", status);
-  w.field("resumed", resumed);
-  w.field("started_at", iso_time(started_at_us));
-  w.field("ended_at", iso_time(ended_at_us));
-  w.key("errors");
-  w.begin_array();
-  for (const auto& e : errors) w.value(e);
-  w.end_array();
-  w.key("warnings");
-  w.begin_array();
-  for (const auto& e : warnings) w.value(e);
-  w.end_array();
-  auto write_task = [&](const TaskRecord& t) {
-    w.begin_object();
-    w.field("run_id", t.run_id);
-    w.field("pipeline", t.pipeline);
-    w.field("flow", t.flow);
-    w.field("task", t.task);
-    w.field("attempt", t.attempt);
-    w.field("status", t.status);
-    w.field("started_at", iso_time(t.started_at_us));
-    w.field("ended_at", iso_time(t.ended_at_us));
-    w.field("target", t.target);
-    w.key("target_version");
-    if (t.target_version) w.value(*t.target_version); else w.null();
-    w.key("source_versions");
-    w.begin_object();
-    for (const auto& [table, version] : t.source_versions) w.field(table, version);
-    w.end_object();
-    w.field("rows_staged", t.rows_staged);
-    w.field("rows_dropped", t.rows_dropped);
-    w.field("rows_quarantined", t.rows_quarantined);
-    w.field("rows_inserted", t.rows_inserted);
-    w.field("rows_updated", t.rows_updated);
-    w.field("rows_deleted", t.rows_deleted);
-    w.field("rows_unchanged", t.rows_unchanged);
-    w.key("expectations");
-    w.begin_array();
-    for (const auto& e : t.expectations) {
-      w.begin_object();
-      w.field("name", e.name);
-      w.field("action", e.action);
-      w.field("failed_rows", e.failed_rows);
-      w.end_object();
-    }
-    w.end_array();
-    w.key("error");
-    if (t.error.empty()) w.null(); else w.value(t.error);
-    w.end_object();
-  };
-  w.key("tasks");
-  w.begin_array();
-  for (const auto& t : tasks) write_task(t);
-  w.end_array();
-  w.end_object();
-  return w.take();
-}
-
-std::string RunReport::summary() const {
-  size_t flow_w = 4, task_w = 4;
-  for (const auto& t : tasks) {
-    flow_w = std::max(flow_w, t.flow.size());
-    task_w = std::max(task_w, std::min<size_t>(t.task.size(), 40));
-  }
-  std::string out = fmt::format("{:<{}}  {:<{}}  {:<9}  {:>3}  {:>10}  {:>10}  {:>10}  {:>9}  {:>10}  {:>7}  {:>7}  {:>7}  {}\n",
-                                "flow", flow_w, "task", task_w, "status", "try", "staged", "inserted", "updated", "deleted",
-                                "unchanged", "quarant", "version", "seconds", "error");
-  int64_t staged = 0, inserted = 0, updated = 0, deleted = 0, unchanged = 0, quarantined = 0;
-  std::map<std::string, int> by_status;
-  for (const auto& t : tasks) {
-    std::string task = t.task.size() > 40 ? t.task.substr(0, 39) + "~" : t.task;
-    std::string error = t.error.size() > 100 ? t.error.substr(0, 99) + "~" : t.error;
-    for (char& c : error) {
-      if (c == '\n') c = ' ';
-    }
-    out += fmt::format("{:<{}}  {:<{}}  {:<9}  {:>3}  {:>10}  {:>10}  {:>10}  {:>9}  {:>10}  {:>7}  {:>7}  {:>7.2f}  {}\n", t.flow,
-                       flow_w, task, task_w, t.status, t.attempt, t.rows_staged, t.rows_inserted, t.rows_updated,
-                       t.rows_deleted, t.rows_unchanged, t.rows_quarantined,
-                       t.target_version ? std::to_string(*t.target_version) : "-",
-                       static_cast<double>(t.ended_at_us - t.started_at_us) / 1e6, error);
-    staged += t.rows_staged;
-    inserted += t.rows_inserted;
-    updated += t.rows_updated;
-    deleted += t.rows_deleted;
-    unchanged += t.rows_unchanged;
-    quarantined += t.rows_quarantined;
-    by_status[t.status]++;
-  }
-  std::string counts;
-  for (const auto& [status, n] : by_status) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, status);
-  out += fmt::format(
-      "run {} {}: {} task{} ({}); {} rows staged, {} inserted, {} updated, {} deleted, {} unchanged, {} quarantined; "
-      "{:.2f} s\n",
-      run_id, status, tasks.size(), tasks.size() == 1 ? "" : "s", counts.empty() ? "none" : counts, staged, inserted,
-      updated, deleted, unchanged, quarantined, static_cast<double>(ended_at_us - started_at_us) / 1e6);
-  for (const auto& e : errors) out += "error: " + e + "\n";
-  for (const auto& w : warnings) out += "warning: " + w + "\n";
-  return out;
+  return internal::check_pipeline(s.open_pipeline());
 }
 
 }  // namespace braid::pipeline
