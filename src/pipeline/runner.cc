@@ -617,6 +617,7 @@ Result<RunReport> Runner::run() {
     // The record says why the run stopped before its tasks (a resumed run keeps its status, as
     // when its tasks fail).
     if (!s.manifest.resumed()) {
+      s.report.ended_at_us = now_us();
       Status m = s.manifest.write("failed", s.report, started.to_string());
       if (!m.ok()) started.with_context(fmt::format("(and recording it in its run manifest failed: {})", m.to_string()));
     }

@@ -342,6 +342,7 @@ expect_eq "$status" "1" "a run whose source is missing"
 node -e '
   const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   if (m.status !== "failed" || !/sales_later/.test(m.error || "")) { console.error(JSON.stringify(m)); process.exit(1); }
+  if (!m.ended_at || m.ended_at < m.started_at) { console.error("ended_at: " + JSON.stringify(m)); process.exit(1); }
 ' "$ow/_braid/runs/early.json" 2> "$tmp/node_err" || fail "run record of early: $(cat "$tmp/node_err")"
 "$braid" sql -w "$ow" "CREATE TABLE sales_later AS SELECT * FROM sales" > /dev/null 2> "$tmp/err" || fail "$(cat "$tmp/err")"
 "$braid" run "$old/pipeline.toml" --resume early > "$tmp/out" 2> "$tmp/err" || fail "resume early: $(tail -n 5 "$tmp/err")"
