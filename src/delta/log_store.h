@@ -41,8 +41,8 @@ struct LogListing {
 
 struct LastCheckpoint {
   int64_t version = 0;
-  std::optional<int64_t> size;
-  std::optional<int64_t> parts;
+  std::optional<int64_t> size{};
+  std::optional<int64_t> parts{};
 };
 
 class LogStore {
