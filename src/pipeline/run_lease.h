@@ -39,16 +39,16 @@ namespace braid::pipeline {
 
 // The contents of a lease file.
 struct LeaseHolder {
-  std::string run_id;
-  std::string pipeline;
-  std::string host;
+  std::string run_id{};
+  std::string pipeline{};
+  std::string host{};
   int64_t pid = 0;
   int64_t process_start = 0;  // the process's start time in clock ticks after boot (Linux); 0: unknown
   int64_t started_at_us = 0;
   int64_t heartbeat_at_us = 0;
   bool released = false;
   bool concurrent = false;  // an --allow-concurrent run's registration, not the pipeline's lease
-  std::string file;         // where it was read from
+  std::string file{};       // where it was read from
 };
 
 enum class LeaseState {
