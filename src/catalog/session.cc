@@ -24,6 +24,7 @@
 #include "sql/executor.h"
 #include "sql/merge.h"
 #include "sql/parser.h"
+#include "sql/statements/statements.h"
 #include "sql/string_literal.h"
 
 namespace braid::catalog {
@@ -43,17 +44,6 @@ int64_t now_micros() {
 
 std::string at(sql::SourcePosition pos) {
   return pos.line > 0 ? fmt::format("line {}, column {}: ", pos.line, pos.column) : std::string();
-}
-
-// braid's warehouse is one database, `default` (Spark's name for it): a table named with another
-// database is refused, never looked up in this one.
-Status check_database(const sql::TableName& name) {
-  if (name.is_path() || name.parts.size() < 2) return Status::OK();
-  const std::string db = lower(name.parts[name.parts.size() - 2]);
-  const bool spark_catalog = name.parts.size() == 2 || lower(name.parts[0]) == "spark_catalog";
-  if (db == "default" && spark_catalog && name.parts.size() <= 3) return Status::OK();
-  return Status::not_found("database `{}` does not exist: braid's warehouse is one database, `default`",
-                           fmt::format("{}", fmt::join(name.parts.begin(), name.parts.end() - 1, ".")));
 }
 
 // Paths matching a glob in its last component ("data/part-*.parquet"), sorted; the path itself
@@ -159,7 +149,7 @@ Status check_column_type(const sql::ColumnDef& c) {
 
 // ---- name resolution
 
-class Session::Resolver final : public sql::Resolver {
+class Session::Resolver final : public sql::StatementResolver {
  public:
   explicit Resolver(Session& session) : session_(session) {
     eval_.now_micros = now_micros();
@@ -171,7 +161,7 @@ class Session::Resolver final : public sql::Resolver {
     context_.eval = eval_;
     context_.verify_parquet_checksums = session_.setting("braid.parquet.verify_checksums") != "false";
   }
-  const sql::QueryContext& query_context() const { return context_; }
+  const sql::QueryContext& query_context() const override { return context_; }
   std::vector<std::string> take_warnings() { return context_.warnings->take(); }
 
   Result<sql::ResolvedRelation> resolve(const sql::TableName& name, const std::optional<int64_t>& version,
@@ -180,7 +170,7 @@ class Session::Resolver final : public sql::Resolver {
     if (name.is_path() && name.path_format != "delta") {
       return Status::not_implemented("reading {} files is not supported", name.path_format);
     }
-    BRAID_RETURN_IF_ERROR(check_database(name));
+    BRAID_RETURN_IF_ERROR(sql::check_database(name));
     if (!name.is_path() && name.parts.size() == 1 && !version && !timestamp) {
       if (auto view = session_.find_view(lower(name.parts[0]))) {
         for (const auto& [table, v] : view->pinned) session_.versions_read_[table] = v;
@@ -205,7 +195,7 @@ class Session::Resolver final : public sql::Resolver {
   }
 
   // The folder of a table named in SQL: a path reference or a warehouse table.
-  Result<std::string> table_path(const sql::TableName& name) const {
+  Result<std::string> table_path(const sql::TableName& name) const override {
     if (name.path_format == "delta") {
       if (!delta::DeltaTable::exists(*session_.database_->fs(), name.path)) {
         return Status::not_found("'{}' is not a Delta table", name.path);
@@ -213,7 +203,7 @@ class Session::Resolver final : public sql::Resolver {
       return name.path;
     }
     if (name.is_path()) return Status::invalid_argument("{}.`{}` is not a Delta table", name.path_format, name.path);
-    BRAID_RETURN_IF_ERROR(check_database(name));
+    BRAID_RETURN_IF_ERROR(sql::check_database(name));
     return session_.database_->table_path(name.parts.back());
   }
 
@@ -231,6 +221,12 @@ class Session::Resolver final : public sql::Resolver {
   void set_memory(MemoryTracker* memory) { context_.exec.memory = memory; }
 
   const exec::EvalContext& eval_context() const override { return eval_; }
+
+  const sql::Warehouse& warehouse() const override { return *session_.database_; }
+  std::string setting(std::string_view key) const override { return session_.setting(key); }
+  const sql::WriteControl& write_control() const override { return session_.write_control_; }
+  sql::WriteStats& last_write() override { return session_.last_write_; }
+  std::vector<std::string> view_names() const override { return session_.view_names(); }
 
  private:
   Result<sql::ResolvedRelation> file_relation(const sql::TableName& name) {
@@ -544,115 +540,7 @@ delta::WriteOptions write_options(const sql::WriteControl& control) {
   return options;
 }
 
-Status check_guard(const sql::WriteControl& control, const std::vector<RecordBatchPtr>& rows) {
-  if (!control.guard) return Status::OK();
-  for (const auto& b : rows) BRAID_RETURN_IF_ERROR(control.guard(*b));
-  return Status::OK();
-}
-
-std::string partition_clause_sql(const sql::Insert& s) {
-  std::string out = "PARTITION (";
-  for (size_t i = 0; i < s.partition.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += sql::quote_identifier(s.partition[i].column);
-    if (s.partition[i].value) out += " = " + sql::to_sql(*s.partition[i].value);
-  }
-  return out + ")";
-}
-
 }  // namespace
-
-// PARTITION (p = 'a', q) of an INSERT, checked against the table: the static values (one-row
-// columns of the partition columns' types, by table column), and what a static overwrite of them
-// deletes.
-struct Session::StaticPartitions {
-  std::vector<std::optional<ColumnPtr>> values;  // per table column
-  bool any = false;
-  std::vector<parquet::ColumnPredicate> skipping;
-  delta::RowPredicate matches;
-  std::vector<std::string> predicate_sql;
-};
-
-Result<Session::StaticPartitionsPtr> Session::static_partitions_of(const sql::Insert& s, const delta::Snapshot& snap,
-                                                                   const std::string& name) {
-  const Schema& target = *snap.schema();
-  const auto& partitions = snap.partition_columns();
-  auto out = std::make_shared<StaticPartitions>();
-  out->values.resize(static_cast<size_t>(target.num_fields()));
-  if (s.partition.empty()) return StaticPartitionsPtr(out);
-  if (!s.columns.empty()) {
-    return Status::not_implemented("INSERT INTO {} with both a PARTITION clause and a column list is not supported", name);
-  }
-  if (s.replace_where) return Status::invalid_argument("INSERT INTO {}: PARTITION and REPLACE WHERE cannot be combined", name);
-  std::vector<bool> seen(static_cast<size_t>(target.num_fields()), false);
-  std::vector<std::pair<int, ColumnPtr>> statics;
-  for (const auto& p : s.partition) {
-    int index = -1;
-    for (int i = 0; i < target.num_fields(); ++i) {
-      if (lower(target.field(i)->name()) == lower(p.column)) index = i;
-    }
-    const bool is_partition =
-        index >= 0 && std::find(partitions.begin(), partitions.end(), target.field(index)->name()) != partitions.end();
-    if (!is_partition) {
-      return Status::invalid_argument("{}PARTITION names column '{}', which is not a partition column of {} ({})", at(p.pos),
-                                      p.column, name,
-                                      partitions.empty() ? std::string("not partitioned")
-                                                         : fmt::format("partitioned by {}", fmt::join(partitions, ", ")));
-    }
-    if (seen[static_cast<size_t>(index)]) return Status::invalid_argument("{}PARTITION names column '{}' twice", at(p.pos), p.column);
-    seen[static_cast<size_t>(index)] = true;
-    if (!p.value) continue;  // dynamic: the query gives it
-    const FieldPtr& f = target.field(index);
-    BRAID_ASSIGN_OR_RETURN(auto bound, sql::bind_scalar(*p.value, {}, *resolver_));
-    BRAID_ASSIGN_OR_RETURN(ColumnPtr given, exec::evaluate_constant(bound, resolver_->eval_context()));
-    auto cast = exec::make_cast(exec::literal(given), f->type(), false);
-    Result<ColumnPtr> value = cast.ok() ? exec::evaluate_constant(*cast, resolver_->eval_context()) : cast.status();
-    // Exact or refused: a number that does not survive the trip to the column's type (1.5 into
-    // an INT) is refused too.
-    if (value.ok() && given->type()->is_numeric() && f->type()->is_numeric() && !given->is_null(0)) {
-      auto back = exec::make_cast(exec::literal(*value), given->type(), true);
-      auto round = back.ok() ? exec::evaluate_constant(*back, resolver_->eval_context()) : back.status();
-      if (!round.ok() || (*round)->is_null(0) || compare_values(**round, 0, *given, 0) != 0) {
-        value = Status::invalid_argument("{} does not fit exactly", sql::to_sql(*p.value));
-      }
-    }
-    if (!value.ok()) {
-      return Status::invalid_argument("{}the value of partition column '{}' is not {} {}: {}", at(p.pos), f->name(),
-                                      f->type()->id() == TypeId::kInt32 || f->type()->id() == TypeId::kInt64 ? "an" : "a",
-                                      [&] {
-                                        std::string t = f->type()->to_string();
-                                        for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                                        return t;
-                                      }(),
-                                      value.status().message());
-    }
-    out->values[static_cast<size_t>(index)] = *value;
-    out->any = true;
-    statics.emplace_back(index, *value);
-    parquet::ColumnPredicate pred;
-    pred.column = f->name();
-    if ((*value)->is_null(0)) {
-      pred.op = parquet::ColumnPredicate::Op::kIsNull;
-      out->predicate_sql.push_back(fmt::format("({} IS NULL)", sql::quote_identifier(f->name())));
-    } else {
-      pred.values.push_back(*value);
-      out->predicate_sql.push_back(fmt::format("({} = {})", sql::quote_identifier(f->name()), sql::to_sql(*p.value)));
-    }
-    out->skipping.push_back(std::move(pred));
-  }
-  out->matches = [statics](const RecordBatch& batch) -> Result<std::vector<bool>> {
-    std::vector<bool> mask(static_cast<size_t>(batch.num_rows()), true);
-    for (const auto& [index, value] : statics) {
-      const Column& col = *batch.column(index);
-      for (int64_t r = 0; r < batch.num_rows(); ++r) {
-        const bool equal = value->is_null(0) ? col.is_null(r) : !col.is_null(r) && compare_values(col, r, *value, 0) == 0;
-        if (!equal) mask[static_cast<size_t>(r)] = false;
-      }
-    }
-    return mask;
-  };
-  return StaticPartitionsPtr(out);
-}
 
 Result<StatementResult> Session::execute(const sql::Statement& statement) {
   resolver_->start_statement();
@@ -754,7 +642,7 @@ Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::State
     path = s.name.path;
   } else {
     if (s.name.is_path() || s.name.parts.size() > 3) return Status::invalid_argument("cannot create a table named {}", display);
-    BRAID_RETURN_IF_ERROR(check_database(s.name));
+    BRAID_RETURN_IF_ERROR(sql::check_database(s.name));
     const std::string name = s.name.parts.back();
     BRAID_RETURN_IF_ERROR(check_table_name(name));
     auto existing = database_->table_path(name);
@@ -913,128 +801,7 @@ Result<StatementResult> Session::run(const sql::DropTable& s, const sql::Stateme
   return r;
 }
 
-Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&) {
-  if (!s.ctes.empty()) return Status::not_implemented("WITH before INSERT is not supported yet; put the WITH inside the query");
-  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.table));
-  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
-  BRAID_ASSIGN_OR_RETURN(auto snap, table.snapshot());
-  const SchemaPtr& target = snap->schema();
-  const std::string name = sql::to_sql(s.table);
-  if ((s.overwrite || s.replace_where) && delta::is_append_only(snap->metadata())) return delta::append_only_error(name);
-  BRAID_ASSIGN_OR_RETURN(const StaticPartitionsPtr statics_ptr, static_partitions_of(s, *snap, name));
-  const StaticPartitions& statics = *statics_ptr;
-  BRAID_ASSIGN_OR_RETURN(auto plan, sql::bind_query(*s.query, *resolver_));
-  if (!s.partition.empty()) {
-    // The query gives every column but the static partition columns, in the table's order; the
-    // static values fill those in (Spark's rule for PARTITION (p = v[, q])).
-    std::vector<std::string> wanted;
-    for (int i = 0; i < target->num_fields(); ++i) {
-      if (!statics.values[static_cast<size_t>(i)]) wanted.push_back(target->field(i)->name());
-    }
-    if (static_cast<size_t>(plan->schema->num_fields()) != wanted.size()) {
-      return Status::invalid_argument("INSERT INTO {} {} needs {} columns ({}) but the query gives {}", name,
-                                      partition_clause_sql(s), wanted.size(), fmt::join(wanted, ", "),
-                                      plan->schema->num_fields());
-    }
-    std::vector<exec::ExprPtr> exprs;
-    int next = 0;
-    for (int i = 0; i < target->num_fields(); ++i) {
-      if (const auto& v = statics.values[static_cast<size_t>(i)]) {
-        exprs.push_back(exec::literal(*v));
-      } else {
-        const auto& sf = plan->schema->field(next);
-        exprs.push_back(exec::column_ref(next++, sf->type(), sf->name()));
-      }
-    }
-    std::vector<FieldPtr> fields;
-    for (int i = 0; i < target->num_fields(); ++i) fields.push_back(field(target->field(i)->name(), exprs[static_cast<size_t>(i)]->type()));
-    plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
-  } else if (!s.columns.empty()) {
-    // Named columns: the others are NULL.
-    if (s.columns.size() != static_cast<size_t>(plan->schema->num_fields())) {
-      return Status::invalid_argument("INSERT names {} columns but the query gives {}", s.columns.size(), plan->schema->num_fields());
-    }
-    std::vector<exec::ExprPtr> exprs;
-    for (int i = 0; i < target->num_fields(); ++i) {
-      const auto& f = target->field(i);
-      int source = -1;
-      for (size_t k = 0; k < s.columns.size(); ++k) {
-        if (lower(s.columns[k]) == lower(f->name())) source = static_cast<int>(k);
-      }
-      if (source < 0) {
-        exprs.push_back(exec::null_literal(f->type()));
-      } else {
-        const auto& sf = plan->schema->field(source);
-        exprs.push_back(exec::column_ref(source, sf->type(), sf->name()));
-      }
-    }
-    for (const auto& c : s.columns) {
-      bool found = false;
-      for (int i = 0; i < target->num_fields(); ++i) found = found || lower(target->field(i)->name()) == lower(c);
-      if (!found) return Status::invalid_argument("INSERT names column '{}', which the table does not have", c);
-    }
-    std::vector<FieldPtr> fields;
-    for (const auto& e : exprs) fields.push_back(field("c", e->type()));
-    plan = sql::make_plan(sql::ProjectNode{plan, exprs}, schema(std::move(fields)));
-  }
-  BRAID_ASSIGN_OR_RETURN(plan, sql::cast_to_schema(plan, target, "INSERT INTO " + name));
-  BRAID_ASSIGN_OR_RETURN(auto rows, rows_of(plan));
-  int64_t n = 0;
-  for (const auto& b : rows.batches) n += b->num_rows();
-  BRAID_RETURN_IF_ERROR(check_guard(write_control_, rows.batches));
-  last_write_.target = path;
-  StatementResult r;
-  // Rows count as written only once committed (a txn already applied writes nothing).
-  auto count_written = [&](bool skipped) {
-    last_write_.source_rows = skipped ? 0 : n;
-    last_write_.inserted = skipped ? 0 : n;
-  };
-  auto replaced = [&](const delta::MutationResult& result) {
-    last_write_.version = result.commit.version;
-    last_write_.skipped = result.commit.skipped;
-    count_written(result.commit.skipped);
-    last_write_.deleted = result.commit.skipped ? 0 : result.rows_matched;
-    last_write_.copied = result.rows_copied;
-    r.summary = fmt::format("replaced {} rows with {} rows in {} (version {})", result.rows_matched, n, name,
-                            result.commit.version);
-    return r;
-  };
-  // As Spark decides it: dynamic only when some partition column is left for the rows to give
-  // (a fully static PARTITION clause, or an unpartitioned table, is a static overwrite).
-  size_t static_count = 0;
-  for (const auto& v : statics.values) static_count += v ? 1 : 0;
-  const bool dynamic = s.overwrite && setting("spark.sql.sources.partitionOverwriteMode") == "dynamic" &&
-                       static_count < snap->partition_columns().size();
-  if (s.replace_where) {
-    BRAID_ASSIGN_OR_RETURN(auto pred, sql::bind_scalar(*s.replace_where, table_columns(*target, ""), *resolver_));
-    auto options = write_options(write_control_);
-    options.predicate = {sql::to_sql(*s.replace_where)};
-    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where({}, row_predicate(pred, resolver_->eval_context()), rows.batches,
-                                                            std::move(options)));
-    return replaced(result);
-  }
-  if (s.overwrite && !dynamic && statics.any) {
-    // Static partition overwrite: the partition the clause names is replaced, the rest kept.
-    auto options = write_options(write_control_);
-    options.predicate = statics.predicate_sql;
-    BRAID_ASSIGN_OR_RETURN(auto result, table.replace_where(statics.skipping, statics.matches, rows.batches, std::move(options)));
-    return replaced(result);
-  }
-  BRAID_ASSIGN_OR_RETURN(auto commit, dynamic       ? table.overwrite_partitions(rows.batches, write_options(write_control_))
-                                      : s.overwrite ? table.overwrite(rows.batches, write_options(write_control_))
-                                                    : table.append(rows.batches, write_options(write_control_)));
-  last_write_.version = commit.version;
-  last_write_.skipped = commit.skipped;
-  count_written(commit.skipped);
-  if (commit.skipped) {
-    r.summary = fmt::format("{}: this transaction was already committed; nothing written", name);
-    return r;
-  }
-  r.summary = fmt::format("{} {} rows into {} (version {})",
-                          dynamic ? "overwrote the partitions written with" : s.overwrite ? "overwrote with" : "inserted",
-                          n, name, commit.version);
-  return r;
-}
+Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&) { return sql::run_insert(s, *resolver_); }
 
 Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&) {
   if (!s.ctes.empty()) return Status::not_implemented("WITH before UPDATE is not supported yet");
@@ -1269,7 +1036,7 @@ Result<StatementResult> Session::run(const sql::Show& s, const sql::Statement&) 
     sql::TableName in_database;
     in_database.parts = s.database;
     in_database.parts.emplace_back("-");
-    BRAID_RETURN_IF_ERROR(check_database(in_database));
+    BRAID_RETURN_IF_ERROR(sql::check_database(in_database));
   }
   if (s.kind == sql::ShowKind::kColumns) {
     BRAID_ASSIGN_OR_RETURN(auto rel, resolver_->resolve(s.table, std::nullopt, std::nullopt));
