@@ -16,7 +16,8 @@
 // Statements: queries (SELECT, WITH, VALUES, DESCRIBE, SHOW, EXPLAIN) return rows; DDL and DML
 // (CREATE/DROP TABLE, CTAS, ALTER TABLE SET/UNSET TBLPROPERTIES, INSERT INTO/OVERWRITE [PARTITION],
 // UPDATE, DELETE, MERGE, CREATE/DROP VIEW, OPTIMIZE, VACUUM) return a one-line summary of their
-// effect.
+// effect. The session runs its own (views, SET); every other statement runs in sql/statements/,
+// against the session's resolver (a sql::StatementResolver).
 // Thread-safety: one statement at a time per session (and per task scope); task scopes of one
 // session run concurrently with each other.
 #pragma once
@@ -156,8 +157,6 @@ class Session {
   Result<StatementResult> run(const sql::Explain& s, const sql::Statement& st);
   Result<StatementResult> run(const sql::SetOption& s, const sql::Statement& st);
   Result<StatementResult> run(const sql::AlterTableProperties& s, const sql::Statement& st);
-  // Runs a bound query plan to rows.
-  Result<StatementResult> rows_of(const sql::PlanPtr& plan);
 
   std::shared_ptr<Database> database_;
   std::string owner_;

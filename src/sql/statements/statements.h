@@ -97,8 +97,21 @@ Result<StatementResult> string_rows(const std::vector<std::string>& names,
 // Delta keeps a column's comment in its metadata, as Spark writes it.
 KeyValueMetadata comment_metadata(const std::optional<std::string>& comment);
 
-// One function per statement kind; each file of this folder holds one (or a family: DESCRIBE,
-// SHOW).
+// One function per statement kind, each in the file of this folder named after it (query.cc also
+// runs EXPLAIN; alter_table.cc, ALTER TABLE SET/UNSET TBLPROPERTIES). DDL and DML return a one-line
+// summary of their effect; queries, DESCRIBE, SHOW, EXPLAIN and VACUUM DRY RUN return rows. A DML
+// statement records what it wrote in resolver.last_write().
+Result<StatementResult> run_query(const QueryStatement& s, StatementResolver& resolver);
+Result<StatementResult> run_explain(const Explain& s, StatementResolver& resolver);
+Result<StatementResult> run_create_table(const CreateTable& s, StatementResolver& resolver);
+Result<StatementResult> run_drop_table(const DropTable& s, StatementResolver& resolver);
+Result<StatementResult> run_alter_table_properties(const AlterTableProperties& s, StatementResolver& resolver);
 Result<StatementResult> run_insert(const Insert& s, StatementResolver& resolver);
+Result<StatementResult> run_update(const Update& s, StatementResolver& resolver);
+Result<StatementResult> run_delete(const Delete& s, StatementResolver& resolver);
+Result<StatementResult> run_describe(const Describe& s, StatementResolver& resolver);
+Result<StatementResult> run_show(const Show& s, StatementResolver& resolver);
+Result<StatementResult> run_optimize(const Optimize& s, StatementResolver& resolver);
+Result<StatementResult> run_vacuum(const Vacuum& s, StatementResolver& resolver);
 
 }  // namespace braid::sql
