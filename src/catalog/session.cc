@@ -12,7 +12,6 @@
 #include "delta/snapshot.h"
 #include "sql/binder.h"
 #include "sql/executor.h"
-#include "sql/merge.h"
 #include "sql/parser.h"
 #include "sql/statements/statements.h"
 #include "sql/string_literal.h"
@@ -357,25 +356,13 @@ Result<StatementResult> Session::run(const sql::DropTable& s, const sql::Stateme
 Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&) { return sql::run_insert(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&) { return sql::run_update(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&) { return sql::run_delete(s, *resolver_); }
+Result<StatementResult> Session::run(const sql::Merge& s, const sql::Statement&) { return sql::run_merge(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::Describe& s, const sql::Statement&) { return sql::run_describe(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::Show& s, const sql::Statement&) { return sql::run_show(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::Optimize& s, const sql::Statement&) { return sql::run_optimize(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&) { return sql::run_vacuum(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement&) { return sql::run_explain(s, *resolver_); }
 Result<StatementResult> Session::run(const sql::AlterTableProperties& s, const sql::Statement&) { return sql::run_alter_table_properties(s, *resolver_); }
-
-Result<StatementResult> Session::run(const sql::Merge& s, const sql::Statement&) {
-  BRAID_ASSIGN_OR_RETURN(std::string path, resolver_->table_path(s.target));
-  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database_->fs(), path));
-  BRAID_ASSIGN_OR_RETURN(auto m, sql::execute_merge(s, table, *resolver_, resolver_->query_context(), write_control_));
-  last_write_ = {path, m.version, m.skipped, m.source_rows, m.inserted, m.updated, m.deleted, m.copied,
-                 m.source_unchanged, m.source_not_inserted, m.source_updated, m.source_deleted};
-  StatementResult r;
-  r.summary = fmt::format("MERGE into {}: {} rows inserted, {} updated, {} deleted; {} of {} files read, {} rewritten{}",
-                          sql::to_sql(s.target), m.inserted, m.updated, m.deleted, m.files_read, m.files_total,
-                          m.files_removed, m.version >= 0 ? fmt::format(" (version {})", m.version) : " (no change)");
-  return r;
-}
 
 Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statement&) {
   if (!s.temporary) return Status::not_implemented("only temporary views are supported (CREATE TEMP VIEW)");

@@ -109,6 +109,7 @@ Result<StatementResult> run_alter_table_properties(const AlterTableProperties& s
 Result<StatementResult> run_insert(const Insert& s, StatementResolver& resolver);
 Result<StatementResult> run_update(const Update& s, StatementResolver& resolver);
 Result<StatementResult> run_delete(const Delete& s, StatementResolver& resolver);
+Result<StatementResult> run_merge(const Merge& s, StatementResolver& resolver);
 Result<StatementResult> run_describe(const Describe& s, StatementResolver& resolver);
 Result<StatementResult> run_show(const Show& s, StatementResolver& resolver);
 Result<StatementResult> run_optimize(const Optimize& s, StatementResolver& resolver);
