@@ -350,19 +350,45 @@ Result<StatementResult> Session::execute(const sql::Statement& statement) {
 
 // ---- statements of sql/statements/, run against this scope
 
-Result<StatementResult> Session::run(const sql::QueryStatement& s, const sql::Statement&) { return sql::run_query(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::Statement&) { return sql::run_create_table(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::DropTable& s, const sql::Statement&) { return sql::run_drop_table(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&) { return sql::run_insert(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&) { return sql::run_update(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&) { return sql::run_delete(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Merge& s, const sql::Statement&) { return sql::run_merge(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Describe& s, const sql::Statement&) { return sql::run_describe(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Show& s, const sql::Statement&) { return sql::run_show(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Optimize& s, const sql::Statement&) { return sql::run_optimize(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&) { return sql::run_vacuum(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement&) { return sql::run_explain(s, *resolver_); }
-Result<StatementResult> Session::run(const sql::AlterTableProperties& s, const sql::Statement&) { return sql::run_alter_table_properties(s, *resolver_); }
+Result<StatementResult> Session::run(const sql::QueryStatement& s, const sql::Statement&) {
+  return sql::run_query(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::CreateTable& s, const sql::Statement&) {
+  return sql::run_create_table(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::DropTable& s, const sql::Statement&) {
+  return sql::run_drop_table(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Insert& s, const sql::Statement&) {
+  return sql::run_insert(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Update& s, const sql::Statement&) {
+  return sql::run_update(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Delete& s, const sql::Statement&) {
+  return sql::run_delete(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Merge& s, const sql::Statement&) {
+  return sql::run_merge(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Describe& s, const sql::Statement&) {
+  return sql::run_describe(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Show& s, const sql::Statement&) {
+  return sql::run_show(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Optimize& s, const sql::Statement&) {
+  return sql::run_optimize(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Vacuum& s, const sql::Statement&) {
+  return sql::run_vacuum(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::Explain& s, const sql::Statement&) {
+  return sql::run_explain(s, *resolver_);
+}
+Result<StatementResult> Session::run(const sql::AlterTableProperties& s, const sql::Statement&) {
+  return sql::run_alter_table_properties(s, *resolver_);
+}
 
 Result<StatementResult> Session::run(const sql::CreateView& s, const sql::Statement&) {
   if (!s.temporary) return Status::not_implemented("only temporary views are supported (CREATE TEMP VIEW)");
