@@ -82,6 +82,8 @@ Status check_table_name(std::string_view name) {
   return Status::OK();
 }
 
+Status Database::check_table_name(std::string_view name) const { return catalog::check_table_name(name); }
+
 Result<std::shared_ptr<Database>> Database::open(const std::string& warehouse, std::shared_ptr<FileSystem> fs) {
   if (!fs) fs = local_file_system();
   std::string root = warehouse.empty() ? "." : warehouse;

@@ -27,45 +27,48 @@
 #include "braid/result.h"
 #include "common/file_system.h"
 #include "delta/table.h"
+#include "sql/statements/statements.h"
 
 namespace braid::catalog {
 
-class Database {
+class Database final : public sql::Warehouse {
  public:
   // The folder must exist (kNotFound otherwise).
   static Result<std::shared_ptr<Database>> open(const std::string& warehouse,
                                                 std::shared_ptr<FileSystem> fs = nullptr);
 
   const std::string& root() const { return root_; }
-  const std::shared_ptr<FileSystem>& fs() const { return fs_; }
+  const std::shared_ptr<FileSystem>& fs() const override { return fs_; }
 
   // Table names, sorted: the warehouse's folder tables and its external tables.
-  Result<std::vector<std::string>> list_tables() const;
+  Result<std::vector<std::string>> list_tables() const override;
   // The folder of an existing table (a warehouse folder, else an external table's location), or
   // kNotFound naming the table and the warehouse.
-  Result<std::string> table_path(std::string_view name) const;
+  Result<std::string> table_path(std::string_view name) const override;
   // Where a new table of this name goes (it need not exist).
-  std::string new_table_path(std::string_view name) const;
+  std::string new_table_path(std::string_view name) const override;
   bool table_exists(std::string_view name) const { return table_path(name).ok(); }
   Result<delta::DeltaTable> open_table(std::string_view name) const;
   // Removes a folder table's folder, or an external table's registration only (its files stay).
   // kNotFound when there is no such table.
-  Status drop_table(std::string_view name) const;
+  Status drop_table(std::string_view name) const override;
 
   // External tables: name (as registered) -> absolute location.
   Result<std::map<std::string, std::string>> external_tables() const;
   // The location of external table `name` (case-insensitive), or nullopt when none is registered
   // by that name.
-  Result<std::optional<std::string>> external_location(std::string_view name) const;
+  Result<std::optional<std::string>> external_location(std::string_view name) const override;
   // The absolute location LOCATION 'path' means: relative paths are relative to the warehouse
   // folder, as Spark resolves a relative table location against its database's folder.
   // Local paths only: file: URLs are read as paths; other URLs (s3://, ...) are kNotImplemented.
-  Result<std::string> resolve_location(std::string_view path) const;
+  Result<std::string> resolve_location(std::string_view path) const override;
   // Registers `name` at `location` (absolute). kAlreadyExists when a folder table or another
   // registration has the name.
-  Status register_external_table(std::string_view name, const std::string& location) const;
+  Status register_external_table(std::string_view name, const std::string& location) const override;
   // Removes the registration of `name`; kNotFound when there is none.
-  Status unregister_external_table(std::string_view name) const;
+  Status unregister_external_table(std::string_view name) const override;
+  // check_table_name(), for the statements that create tables.
+  Status check_table_name(std::string_view name) const override;
 
  private:
   Database(std::string root, std::shared_ptr<FileSystem> fs) : root_(std::move(root)), fs_(std::move(fs)) {}

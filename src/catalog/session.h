@@ -16,7 +16,8 @@
 // Statements: queries (SELECT, WITH, VALUES, DESCRIBE, SHOW, EXPLAIN) return rows; DDL and DML
 // (CREATE/DROP TABLE, CTAS, ALTER TABLE SET/UNSET TBLPROPERTIES, INSERT INTO/OVERWRITE [PARTITION],
 // UPDATE, DELETE, MERGE, CREATE/DROP VIEW, OPTIMIZE, VACUUM) return a one-line summary of their
-// effect.
+// effect. The session runs its own (views, SET); every other statement runs in sql/statements/,
+// against the session's resolver (a sql::StatementResolver).
 // Thread-safety: one statement at a time per session (and per task scope); task scopes of one
 // session run concurrently with each other.
 #pragma once
@@ -37,22 +38,12 @@
 #include "columnar/record_batch.h"
 #include "sql/ast.h"
 #include "sql/plan.h"
+#include "sql/statements/statements.h"
 #include "sql/write_control.h"
 
 namespace braid::catalog {
 
-struct StatementResult {
-  bool has_rows = false;  // a query: `schema` and `batches` hold its rows
-  SchemaPtr schema;
-  std::vector<RecordBatchPtr> batches;
-  std::string summary;    // DDL/DML: what it did ("MERGE: 3 rows inserted, 1 updated, 0 deleted")
-  // The most the statement held at once beyond what the scope held when it started (counted on
-  // the scope's tracker: buffers, hash tables, states).
-  int64_t peak_memory_bytes = 0;
-  // What the caller should be told besides the result ("data.csv: 2 malformed rows dropped
-  // (mode DROPMALFORMED), at lines 4, 9"), in the order they arose.
-  std::vector<std::string> warnings;
-};
+using StatementResult = sql::StatementResult;
 
 class Session {
  public:
@@ -166,13 +157,6 @@ class Session {
   Result<StatementResult> run(const sql::Explain& s, const sql::Statement& st);
   Result<StatementResult> run(const sql::SetOption& s, const sql::Statement& st);
   Result<StatementResult> run(const sql::AlterTableProperties& s, const sql::Statement& st);
-  // INSERT ... PARTITION (...): the static partition values, checked against the table.
-  struct StaticPartitions;
-  using StaticPartitionsPtr = std::shared_ptr<const StaticPartitions>;
-  Result<StaticPartitionsPtr> static_partitions_of(const sql::Insert& s, const delta::Snapshot& snapshot,
-                                                   const std::string& name);
-  // Runs a bound query plan to rows.
-  Result<StatementResult> rows_of(const sql::PlanPtr& plan);
 
   std::shared_ptr<Database> database_;
   std::string owner_;

@@ -39,9 +39,9 @@ namespace braid::pipeline {
 
 // The contents of a lease file.
 struct LeaseHolder {
-  std::string run_id;
-  std::string pipeline;
-  std::string host;
+  std::string run_id{};
+  std::string pipeline{};
+  std::string host{};
   int64_t pid = 0;
   int64_t process_start = 0;  // the process's start time in clock ticks after boot (Linux); 0: unknown
   int64_t started_at_us = 0;

@@ -1,4 +1,4 @@
-#include "sql/merge.h"
+#include "sql/statements/merge.h"
 
 #include <fmt/core.h>
 
@@ -18,16 +18,12 @@
 #include "exec/ops/hash_aggregate.h"
 #include "exec/ops/hash_join.h"
 #include "sql/parser.h"
+#include "sql/statements/internal/shared.h"
+#include "sql/statements/statements.h"
 
 namespace braid::sql {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void split_conjuncts(const Expr& e, std::vector<const Expr*>& out) {
   if (const auto* b = e.as<Binary>(); b && b->op == BinaryOp::kAnd) {
@@ -643,6 +639,22 @@ Result<MergeResult> execute_merge(const Merge& m, const delta::DeltaTable& table
   result.version = committed.version;
   result.skipped = committed.skipped;
   return result;
+}
+
+Result<StatementResult> run_merge(const Merge& s, StatementResolver& resolver) {
+  const Warehouse& database = resolver.warehouse();
+  const WriteControl& write_control = resolver.write_control();
+  WriteStats& last_write = resolver.last_write();
+  BRAID_ASSIGN_OR_RETURN(std::string path, resolver.table_path(s.target));
+  BRAID_ASSIGN_OR_RETURN(auto table, delta::DeltaTable::open(database.fs(), path));
+  BRAID_ASSIGN_OR_RETURN(auto m, execute_merge(s, table, resolver, resolver.query_context(), write_control));
+  last_write = {path, m.version, m.skipped, m.source_rows, m.inserted, m.updated, m.deleted, m.copied,
+                m.source_unchanged, m.source_not_inserted, m.source_updated, m.source_deleted};
+  StatementResult r;
+  r.summary = fmt::format("MERGE into {}: {} rows inserted, {} updated, {} deleted; {} of {} files read, {} rewritten{}",
+                          to_sql(s.target), m.inserted, m.updated, m.deleted, m.files_read, m.files_total,
+                          m.files_removed, m.version >= 0 ? fmt::format(" (version {})", m.version) : " (no change)");
+  return r;
 }
 
 }  // namespace braid::sql
