@@ -16,70 +16,26 @@
 #   data/bad.csv       30001 rows; the last has id 'x' (past the 20480 rows types are inferred from)
 #   out/existing.parquet, out/existing.csv   outputs of an earlier convert of good.csv
 #   pipe/pipeline.toml a small pipeline over wh (INSERT INTO sales)
-# Helpers:
+# Helpers (lib.sh has run_braid, expect_ok, expect_error, q, tree_state, fail, skip_case):
 #   run_braid ARGS...               runs braid; sets $rc, and $out / $err (files with stdout / stderr)
 #   expect_ok ARGS...               braid ARGS exits 0
 #   expect_error RC REGEX ARGS...   braid ARGS exits RC, prints nothing on stdout, and its stderr starts
 #                                   with "braid: error: " and matches REGEX (grep -E)
+#   q WAREHOUSE SQL                 the value of a one-value query
 #   snapshot / expect_unchanged     hash every file and folder of the case, then check it is all the same
-#   skip REASON                     ends the case as skipped (printed with the reason)
+#   skip_case REASON                ends the case as skipped (printed with the reason)
 set -uo pipefail
-braid="$(realpath "$1")"
-shared="$(cd "$(dirname "$0")/../.." && pwd)/../shared"
+. "$(dirname "$0")/lib.sh"
+shared="$source_dir/../shared"
 only="${2:-.}"
-tmp="$(mktemp -d)"
-trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"  # the read-only case runs braid as another user, who must reach the files
 
 # ---- helpers (used inside cases; a failure ends the case)
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-skip() {
-  echo "SKIP: $*" >&2
-  exit 77
-}
-
-run_braid() {
-  out="$PWD/.stdout" err="$PWD/.stderr"
-  rc=0
-  "$braid" "$@" > "$out" 2> "$err" || rc=$?
-  # The two capture files are the harness's, not the case's.
-  mv "$out" "$tmp/stdout" && mv "$err" "$tmp/stderr"
-  out="$tmp/stdout" err="$tmp/stderr"
-}
-
-expect_ok() {
-  run_braid "$@"
-  [ "$rc" == 0 ] || fail "braid $* exited $rc: $(cat "$err")"
-}
-
-expect_error() {  # RC REGEX ARGS...
-  local want="$1" re="$2"
-  shift 2
-  run_braid "$@"
-  [ "$rc" == "$want" ] || fail "braid $* exited $rc, expected $want: $(cat "$err")"
-  [ ! -s "$out" ] || fail "braid $* printed on stdout: $(head -c 300 "$out")"
-  head -n 1 "$err" | grep -q '^braid: error: ' || fail "braid $*: stderr does not start with 'braid: error: ': $(cat "$err")"
-  grep -Eq -- "$re" "$err" || fail "braid $*: stderr does not match /$re/: $(cat "$err")"
-  ! grep -q "Run with --help\|terminate called\|internal error" "$err" || fail "braid $*: raw error: $(cat "$err")"
-}
-
-tree_state() {
-  find . -mindepth 1 -type d | LC_ALL=C sort | sed 's/^/folder /'
-  find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-}
 snapshot() { tree_state > "$tmp/snapshot"; }
 expect_unchanged() {
   tree_state > "$tmp/now"
   diff "$tmp/snapshot" "$tmp/now" > "$tmp/diff" || fail "files changed${1:+ ($1)}: $(cat "$tmp/diff")"
-}
-
-# The first line of a query's csv output after the header.
-scalar() {  # WAREHOUSE SQL
-  "$braid" sql -w "$1" --format csv "$2" | sed -n 2p
 }
 
 # A big table for the cases that interrupt a write, and a small one with its columns: made once,
@@ -135,7 +91,7 @@ case_append_only_table() {
   expect_unchanged "a refused write to an append-only table"
   # Appends still work.
   expect_ok load wh/sales data/good.csv
-  [ "$(scalar wh "SELECT count(*) FROM sales")" == 1002 ] || fail "append to an append-only table"
+  [ "$(q wh "SELECT count(*) FROM sales")" == 1002 ] || fail "append to an append-only table"
 }
 
 case_settings_braid_does_not_implement() {
@@ -159,12 +115,12 @@ case_settings_braid_does_not_implement() {
 
 case_dynamic_partition_overwrite() {
   expect_ok sql -w wh "SET spark.sql.sources.partitionOverwriteMode = dynamic; INSERT OVERWRITE sales SELECT 5000, 'eu', 1"
-  [ "$(scalar wh "SELECT count(*) FROM sales WHERE region = 'us'")" == 500 ] || fail "dynamic overwrite touched 'us'"
-  [ "$(scalar wh "SELECT count(*) FROM sales WHERE region = 'eu'")" == 1 ] || fail "dynamic overwrite did not replace 'eu'"
+  [ "$(q wh "SELECT count(*) FROM sales WHERE region = 'us'")" == 500 ] || fail "dynamic overwrite touched 'us'"
+  [ "$(q wh "SELECT count(*) FROM sales WHERE region = 'eu'")" == 1 ] || fail "dynamic overwrite did not replace 'eu'"
   expect_ok sql -w wh "INSERT OVERWRITE sales PARTITION (region = 'us') SELECT 6000, 2"
-  [ "$(scalar wh "SELECT count(*) FROM sales")" == 2 ] || fail "static partition overwrite"
+  [ "$(q wh "SELECT count(*) FROM sales")" == 2 ] || fail "static partition overwrite"
   expect_ok load wh/sales data/good2.csv --mode overwrite --overwrite-partitions
-  [ "$(scalar wh "SELECT count(*) FROM sales")" == 2 ] || fail "load --overwrite-partitions"
+  [ "$(q wh "SELECT count(*) FROM sales")" == 2 ] || fail "load --overwrite-partitions"
   snapshot
   expect_error 1 "PARTITION.*qty" sql -w wh "INSERT OVERWRITE sales PARTITION (qty = 1) SELECT 1, 'eu'"
   expect_error 1 "'sometimes' is not one of static, dynamic" sql -w wh "SET spark.sql.sources.partitionOverwriteMode = sometimes"
@@ -179,7 +135,7 @@ case_csv_schema_and_malformed_rows() {
   expect_unchanged
   expect_ok load wh/sales data/bad.csv --csv-mode DROPMALFORMED
   grep -q "1 malformed row" "$err" || fail "dropped rows not reported: $(cat "$err")"
-  [ "$(scalar wh "SELECT count(*) FROM sales")" == 31000 ] || fail "DROPMALFORMED load"
+  [ "$(q wh "SELECT count(*) FROM sales")" == 31000 ] || fail "DROPMALFORMED load"
   expect_ok cat data/bad.csv --csv-mode PERMISSIVE --format csv --limit 0
   # The row past the inferred sample whose id is not an INT: kept, its id NULL, its text in _corrupt_record.
   [ "$(grep -c '^,eu,1,"x,eu,1"$' "$out")" == 1 ] || fail "PERMISSIVE kept no _corrupt_record text: $(tail -n 2 "$out")"
@@ -193,7 +149,7 @@ case_csv_schema_and_malformed_rows() {
 
 case_damaged_parquet_page() {
   local damaged="$shared/fixtures/parquet/testing/datapage_v1-corrupt-checksum.parquet"
-  [ -f "$damaged" ] || skip "../shared/fixtures is absent"
+  [ -f "$damaged" ] || skip_case "../shared/fixtures is absent"
   cp "$damaged" data/damaged.parquet
   snapshot
   expect_error 1 "data/damaged.parquet: row group 0: column 'a': page 0: checksum mismatch" cat data/damaged.parquet
@@ -230,7 +186,7 @@ case_damaged_checkpoint() {
 
 case_external_table() {
   expect_ok sql -w wh "CREATE TABLE ext USING DELTA LOCATION '../ext' AS SELECT 1 AS one"
-  [ "$(scalar wh "SELECT one FROM ext")" == 1 ] || fail "the external table cannot be read by its name"
+  [ "$(q wh "SELECT one FROM ext")" == 1 ] || fail "the external table cannot be read by its name"
   [ -d ext/_delta_log ] || fail "LOCATION '../ext' is not next to the warehouse"
   expect_ok sql -w wh "DROP TABLE ext"
   [ -d ext/_delta_log ] || fail "DROP TABLE of an external table deleted its files"
@@ -510,9 +466,9 @@ case_read_only_output_folder() {
   local as=()
   if [ "$(id -u)" == 0 ]; then
     # Root is not stopped by folder permissions: run braid as nobody (setpriv, util-linux).
-    command -v setpriv > /dev/null || skip "running as root and setpriv is missing: permissions do not apply to root"
+    command -v setpriv > /dev/null || skip_case "running as root and setpriv is missing: permissions do not apply to root"
     as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-    "${as[@]}" "$braid" --version > /dev/null 2>&1 || skip "running as root and user nobody cannot run $braid"
+    "${as[@]}" "$braid" --version > /dev/null 2>&1 || skip_case "running as root and user nobody cannot run $braid"
   fi
   chmod -R a+rX .
   chmod a-w out wh wh/sales wh/sales/_delta_log
@@ -544,15 +500,15 @@ case_report_into_a_missing_folder() {
 
 case_two_loads_into_one_table_at_once() {
   local before
-  before=$(scalar wh "SELECT count(*) FROM sales")
+  before=$(q wh "SELECT count(*) FROM sales")
   "$braid" load wh/sales data/good.csv 2> "$tmp/load1" &
   local p1=$!
   "$braid" load wh/sales data/good2.csv 2> "$tmp/load2" &
   local p2=$!
   wait "$p1" || fail "first load: $(cat "$tmp/load1")"
   wait "$p2" || fail "second load: $(cat "$tmp/load2")"
-  [ "$(scalar wh "SELECT count(*) FROM sales")" == $((before + 4)) ] || fail "rows after two loads"
-  [ "$(scalar wh "SELECT count(DISTINCT id) FROM sales WHERE id > 1000")" == 4 ] || fail "the loaded rows"
+  [ "$(q wh "SELECT count(*) FROM sales")" == $((before + 4)) ] || fail "rows after two loads"
+  [ "$(q wh "SELECT count(DISTINCT id) FROM sales WHERE id > 1000")" == 4 ] || fail "the loaded rows"
   # Two new commits, one each.
   [ "$(ls wh/sales/_delta_log/*.json | wc -l)" == 4 ] || fail "commits: $(ls wh/sales/_delta_log)"
   # Two loads creating one new table: both land, or the second says why; never a torn table.
@@ -562,7 +518,7 @@ case_two_loads_into_one_table_at_once() {
   p2=$!
   wait "$p1" || fail "first create: $(cat "$tmp/load1")"
   wait "$p2" || fail "second create: $(cat "$tmp/load2")"
-  [ "$(scalar wh "SELECT count(*) FROM twice")" == 4 ] || fail "rows of a table created by two loads at once"
+  [ "$(q wh "SELECT count(*) FROM twice")" == 4 ] || fail "rows of a table created by two loads at once"
 }
 
 case_a_table_file_changed_underneath() {

@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # braid cat on CSV input: formats, projection, limit, errors. Usage: cat_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
+. "$(dirname "$0")/lib.sh"
 
 cat > "$tmp/people.csv" <<'CSV'
 id,name,score,joined,active

@@ -3,18 +3,7 @@
 # string), --csv-mode (FAILFAST, DROPMALFORMED, PERMISSIVE) for cat, schema, convert and load,
 # and read_csv's warnings in braid sql. Usage: csv_options_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
-# Runs braid expecting a failure; its stderr goes to $tmp/err, its exit code to $rc.
-expect_failure() {
-  set +e
-  "$braid" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
-  set -e
-  [ "$rc" -ne 0 ] || fail "braid $* succeeded: $(cat "$tmp/out")"
-}
+. "$(dirname "$0")/lib.sh"
 
 # Distinct 20-digit ids stay distinct: decimal(20,0), never a double.
 printf 'id\n12345678901234567890\n12345678901234567891\n' > "$tmp/ids.csv"

@@ -3,12 +3,7 @@
 # `braid load` processes racing to create and append to one table, and loads killed mid-write.
 # Usage: delta_cli_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
-rows_of() { "$braid" cat "$1" --format csv | tail -n +2 | wc -l; }
+. "$(dirname "$0")/lib.sh"
 
 # Eight CSV files of 50 rows each, ids unique across files, regions with characters that need
 # escaping in partition folder names.
@@ -33,7 +28,7 @@ done
 for i in "${!pids[@]}"; do
   wait "${pids[$i]}" || fail "load $i failed: $(cat "$tmp/load$i.err")"
 done
-expect_eq "$(rows_of "$table")" "400" "rows after concurrent loads"
+expect_eq "$(row_count "$table")" "400" "rows after concurrent loads"
 expect_eq "$("$braid" cat "$table" --format csv --columns id | tail -n +2 | sort -u | wc -l)" "400" "unique ids"
 expect_eq "$(ls "$table/_delta_log" | grep -c '^[0-9]\{20\}\.json$')" "8" "commit files"
 history="$("$braid" history "$table" --format csv)"
@@ -66,9 +61,9 @@ grep -q "mode" "$tmp/err" || fail "bad mode message: $(cat "$tmp/err")"
 grep -q "no-such-table" "$tmp/err" || fail "missing table message: $(cat "$tmp/err")"
 
 # OPTIMIZE compacts the small files of each partition into one; rows are unchanged.
-before="$("$braid" cat "$table" --format csv | tail -n +2 | sort | md5sum)"
+before="$(sorted_rows "$table" | md5sum)"
 "$braid" optimize "$table" > /dev/null 2>&1 || fail "optimize"
-after="$("$braid" cat "$table" --format csv | tail -n +2 | sort | md5sum)"
+after="$(sorted_rows "$table" | md5sum)"
 expect_eq "$after" "$before" "rows after optimize"
 for d in "$table"/region=*; do
   expect_eq "$(ls "$d" | grep -c '\.parquet$')" "9" "files in $d before vacuum (8 compacted + 1 new)"
@@ -83,11 +78,11 @@ expect_eq "$(grep -c '\.parquet' <<<"$dry")" "24" "files listed by the dry run"
 for d in "$table"/region=*; do expect_eq "$(ls "$d" | grep -c '\.parquet$')" "9" "dry run deleted nothing"; done
 "$braid" vacuum "$table" --retain 0 --force > /dev/null 2>&1 || fail "vacuum"
 for d in "$table"/region=*; do expect_eq "$(ls "$d" | grep -c '\.parquet$')" "1" "files after vacuum in $d"; done
-expect_eq "$("$braid" cat "$table" --format csv | tail -n +2 | sort | md5sum)" "$before" "rows after vacuum"
+expect_eq "$(sorted_rows "$table" | md5sum)" "$before" "rows after vacuum"
 
 # A new unpartitioned table in a folder that does not exist yet.
 "$braid" load "$tmp/new/nested/plain" "$tmp/part1.csv" 2>/dev/null || fail "load into a new folder"
-expect_eq "$(rows_of "$tmp/new/nested/plain")" "50" "rows of a new unpartitioned table"
+expect_eq "$(row_count "$tmp/new/nested/plain")" "50" "rows of a new unpartitioned table"
 
 # --- Loads killed at random moments: the table always opens and holds whole loads only.
 big="$tmp/big.csv"
@@ -100,10 +95,10 @@ for i in $(seq 1 8); do
   sleep "$(printf '0.%03d' $((RANDOM % 200)))"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  n="$(rows_of "$crash")" || fail "table unreadable after a killed load"
+  n="$(row_count "$crash")" || fail "table unreadable after a killed load"
   [ $(( (n - 50) % 200000 )) -eq 0 ] || fail "a killed load left a partial commit: $n rows"
 done
 "$braid" vacuum "$crash" --retain 0 --force > /dev/null 2>&1 || fail "vacuum after crashes"
-n_after="$(rows_of "$crash")"
+n_after="$(row_count "$crash")"
 expect_eq "$n_after" "$n" "rows after vacuuming the crashed loads' files"
 echo "delta cli: ok ($(( (n - 50) / 200000 )) of 8 killed loads had committed)"

@@ -5,13 +5,7 @@
 # vacuumed versions reported as such, and gaps in the log shown by `braid history`.
 # Usage: delta_guard_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
-rows_of() { "$braid" cat "$1" --format csv | tail -n +2 | sort; }
-tree_hash() { (cd "$1" && find . -type f | sort | xargs md5sum) | md5sum; }
+. "$(dirname "$0")/lib.sh"
 
 printf 'id,region,qty\n1,EU,10\n2,US,20\n3,APAC,30\n' > "$tmp/a.csv"
 printf 'id,region,qty\n4,EU,40\n5,EU,50\n' > "$tmp/eu.csv"
@@ -20,16 +14,16 @@ printf 'id,region,qty\n4,EU,40\n5,EU,50\n' > "$tmp/eu.csv"
 t="$tmp/events"
 "$braid" load "$t" "$tmp/a.csv" --property delta.appendOnly=true 2>/dev/null || fail "create append-only"
 "$braid" load "$t" "$tmp/eu.csv" 2>/dev/null || fail "append to an append-only table"
-before="$(tree_hash "$t")"
+before="$(tree_state "$t")"
 "$braid" load "$t" "$tmp/eu.csv" --mode overwrite 2> "$tmp/err" && fail "overwrite of an append-only table succeeded"
 grep -q "DELTA_CANNOT_MODIFY_APPEND_ONLY" "$tmp/err" || fail "append-only message: $(cat "$tmp/err")"
 grep -q "delta.appendOnly=false" "$tmp/err" || fail "append-only hint: $(cat "$tmp/err")"
-expect_eq "$(tree_hash "$t")" "$before" "files after a refused overwrite"
+expect_eq "$(tree_state "$t")" "$before" "files after a refused overwrite"
 
 # A property of an existing table is not silently dropped: --property only creates.
 "$braid" load "$t" "$tmp/eu.csv" --property delta.appendOnly=false 2> "$tmp/err" && fail "--property on an existing table accepted"
 grep -q "property" "$tmp/err" || fail "--property on an existing table: $(cat "$tmp/err")"
-expect_eq "$(tree_hash "$t")" "$before" "files after a refused --property"
+expect_eq "$(tree_state "$t")" "$before" "files after a refused --property"
 "$braid" load "$tmp/bad" "$tmp/a.csv" --property delta.enableChangeDataFeed=true 2> "$tmp/err" && fail "CDF accepted"
 grep -q "delta.enableChangeDataFeed" "$tmp/err" || fail "CDF refusal: $(cat "$tmp/err")"
 if [ -d "$tmp/bad/_delta_log" ] && ls "$tmp/bad/_delta_log" | grep -q json; then fail "a refused load created a table"; fi
@@ -38,7 +32,7 @@ if [ -d "$tmp/bad/_delta_log" ] && ls "$tmp/bad/_delta_log" | grep -q json; then
 p="$tmp/sales"
 "$braid" load "$p" "$tmp/a.csv" --partition-by region 2>/dev/null || fail "create partitioned"
 "$braid" load "$p" "$tmp/eu.csv" --mode overwrite --overwrite-partitions 2> "$tmp/err" || fail "overwrite partitions: $(cat "$tmp/err")"
-expect_eq "$(rows_of "$p" | tr '\n' ' ')" "2,US,20 3,APAC,30 4,EU,40 5,EU,50 " "rows after --overwrite-partitions"
+expect_eq "$(sorted_rows "$p" | tr '\n' ' ')" "2,US,20 3,APAC,30 4,EU,40 5,EU,50 " "rows after --overwrite-partitions"
 "$braid" history "$p" --format csv | grep -q 'isDynamicPartitionOverwrite' || fail "history of a partition overwrite"
 "$braid" load "$p" "$tmp/eu.csv" --overwrite-partitions 2> "$tmp/err" && fail "--overwrite-partitions with --mode append"
 grep -q -- "--overwrite-partitions" "$tmp/err" || fail "--overwrite-partitions without overwrite: $(cat "$tmp/err")"
@@ -65,14 +59,14 @@ for i in $(seq 1 12); do printf 'id,region,qty\n%d,EU,%d\n' "$i" "$i" > "$tmp/r$
 for i in $(seq 2 12); do "$braid" load "$c" "$tmp/r$i.csv" 2>/dev/null; done
 ck="$c/_delta_log/00000000000000000010.checkpoint.parquet"
 [ -f "$ck" ] || fail "no checkpoint at version 10: $(ls "$c/_delta_log")"
-expected="$(rows_of "$c")"
+expected="$(sorted_rows "$c")"
 head -c 40 "$ck" > "$tmp/trunc" && cp "$tmp/trunc" "$ck"
-got="$("$braid" cat "$c" --format csv 2> "$tmp/err" | tail -n +2 | sort)" || fail "truncated checkpoint: $(cat "$tmp/err")"
+got="$(sorted_rows "$c" 2> "$tmp/err")" || fail "truncated checkpoint: $(cat "$tmp/err")"
 expect_eq "$got" "$expected" "rows with a truncated checkpoint"
 grep -q "warning" "$tmp/err" || fail "no warning for a truncated checkpoint: $(cat "$tmp/err")"
 grep -q "00000000000000000010.checkpoint.parquet" "$tmp/err" || fail "warning does not name the checkpoint: $(cat "$tmp/err")"
 printf '{"version":30,"size":4}' > "$c/_delta_log/_last_checkpoint"
-got="$("$braid" cat "$c" --format csv 2> "$tmp/err" | tail -n +2 | sort)" || fail "stale _last_checkpoint: $(cat "$tmp/err")"
+got="$(sorted_rows "$c" 2> "$tmp/err")" || fail "stale _last_checkpoint: $(cat "$tmp/err")"
 expect_eq "$got" "$expected" "rows with a stale _last_checkpoint"
 
 # --- A data file the log references but that is gone is named with the version.

@@ -7,11 +7,8 @@
 # thread stacks, allocator slack, the readers' read-ahead). Streaming shapes must succeed.
 # Usage: memory_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "SKIP: /usr/bin/time is not installed (scripts/install-deps installs it)"; exit 0; }
+. "$(dirname "$0")/lib.sh"
+[ -x /usr/bin/time ] || skip_test "/usr/bin/time is not installed (scripts/install-deps installs it)"
 wh="$tmp/wh"
 mkdir -p "$wh"
 

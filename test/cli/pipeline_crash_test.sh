@@ -12,11 +12,8 @@
 # repeats a sequence of delays.
 # Usage: pipeline_crash_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-command -v node > /dev/null || fail "node is needed to read the Delta logs"
+. "$(dirname "$0")/lib.sh"
+require_command node "to read the Delta logs"
 iterations="${BRAID_CRASH_ITERATIONS:-20}"
 seed="${BRAID_CRASH_SEED:-$(( $(date +%s) % 32768 ))}"
 RANDOM=$seed

@@ -10,14 +10,10 @@
 # and can be resumed. (pipeline_crash_test.sh kills runs at random points.)
 # Usage: pipeline_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
-command -v node > /dev/null || fail "node is needed to parse JSON"
+. "$(dirname "$0")/lib.sh"
+require_command node "to parse JSON"
 
-src="${BRAID_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/examples/regional_sales"
+src="$source_dir/examples/regional_sales"
 [ -f "$src/pipeline.toml" ] || fail "the example pipeline is not at $src"
 
 # A folder with the example pipeline and its data (warehouse = "warehouse", next to the file).
@@ -27,13 +23,6 @@ make_example() {  # DIR ROWS
   "$braid" sql -w "$1/warehouse" -f "$1/generate.sql" --param rows="$2" 2> "$tmp/gen_err" ||
     fail "generate.sql rows=$2: $(cat "$tmp/gen_err")"
 }
-# One value: the first column of the only row of a query.
-q() {  # WAREHOUSE SQL
-  local out
-  out=$("$braid" sql -w "$1" --format csv "$2" 2> "$tmp/q_err") || fail "query failed: $2: $(cat "$tmp/q_err")"
-  echo "$out" | tail -n +2
-}
-commits() { find "$1" -maxdepth 1 -name '*.json' | wc -l; }
 
 ex="$tmp/ex"
 wh="$ex/warehouse"
@@ -214,14 +203,14 @@ make_example "$clean" 400000  # generate.sql is deterministic: the same rows
 "$braid" run "$clean/pipeline.toml" --run-id clean > "$tmp/clean_out" 2> "$tmp/err" ||
   fail "clean run: $(tail -n 5 "$tmp/err")"
 
-klog="$killed/warehouse/target/_delta_log"
-before=$(commits "$klog")
+ktarget="$killed/warehouse/target"
+before=$(table_commits "$ktarget")
 "$braid" run "$killed/pipeline.toml" --run-id killed --parallel 1 > "$tmp/killed_out" 2> "$tmp/killed_err" &
 pid=$!
 was_killed=0
 deadline=$((SECONDS + 30))
 while kill -0 "$pid" 2> /dev/null; do
-  if [ "$(commits "$klog")" -ge $((before + 4)) ]; then
+  if [ "$(table_commits "$ktarget")" -ge $((before + 4)) ]; then
     kill -9 "$pid" 2> /dev/null && was_killed=1
     break
   fi

@@ -6,11 +6,8 @@
 # built already) and the data sizes are made smaller (generate.sql's rows, make_sales.sh's).
 # Usage: readme_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$(realpath "$1")"
-src="${BRAID_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-tmp="$(mktemp -d)"
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+src="$source_dir"
 
 root="$tmp/clone"
 mkdir -p "$root/build/release"

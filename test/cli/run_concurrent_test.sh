@@ -8,12 +8,8 @@
 # that run).
 # Usage: run_concurrent_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
-command -v node > /dev/null || fail "node is needed to parse JSON"
+. "$(dirname "$0")/lib.sh"
+require_command node "to parse JSON"
 source "$(dirname "${BASH_SOURCE[0]}")/run_fixture.sh"
 
 rows=6000000
@@ -99,7 +95,7 @@ done
 # naming that run.
 for id in older newer; do
   expect_eq "$(q "$wh" "SELECT count(*) FROM $audit WHERE run_id = '$id' AND status = 'succeeded'")" \
-    "$(($(grep -l "run_id\\\\\":\\\\\"$id\\\\\"" "$wh/parts/_delta_log/"*.json "$wh/totals/_delta_log/"*.json | wc -l)))" \
+    "$(($(commits_of "$wh" parts "$id") + $(commits_of "$wh" totals "$id")))" \
     "run $id: succeeded rows == its commits"
 done
 expect_eq "$(q "$wh" "SELECT count(*) FROM $audit WHERE run_id = 'older' AND status = 'skipped' AND error NOT LIKE '%committed by run newer%'")" \

@@ -1,5 +1,5 @@
-# A small pipeline for the tests of a run's lifecycle (sourced by test/cli/run_*_test.sh; needs
-# $braid, $tmp and fail()). Pipeline `ticks`: flow `part` has 12 tasks (k = 0..11), each counting
+# A small pipeline for the tests of a run's lifecycle (sourced by test/cli/run_*_test.sh after
+# lib.sh). Pipeline `ticks`: flow `part` has 12 tasks (k = 0..11), each counting
 # and summing its share of range(ROWS) and MERGEing one row into `parts` (partitioned by k, so
 # tasks never conflict); flow `total`, after it, overwrites `totals` with the sum of `parts`.
 # ROWS sets how long a task takes. The tables are created up front, so every commit in the
@@ -34,14 +34,9 @@ merge = "INSERT OVERWRITE totals SELECT * FROM staged"
 EOF
 }
 
-# Commits of a table after its creation (version 0).
-table_commits() { find "$1/_delta_log" -maxdepth 1 -name '[0-9]*.json' | wc -l | awk '{ print $1 - 1 }'; }
-
-# One value: the first column of the only row of a query.
-q() {  # WAREHOUSE SQL
-  local out
-  out=$("$braid" sql -w "$1" --format csv "$2" 2> "$tmp/q_err") || fail "query failed: $2: $(cat "$tmp/q_err")"
-  echo "$out" | tail -n +2
+# Commits of `table` made by run `id` (each task's commit carries the run id in its userMetadata).
+commits_of() {  # WAREHOUSE TABLE RUN_ID
+  { grep -l "run_id\\\\\":\\\\\"$3\\\\\"" "$1/$2/_delta_log/"*.json 2> /dev/null || true; } | wc -l
 }
 
 # A field of a run manifest.

@@ -7,12 +7,8 @@
 # the tables equal a clean run's, and every task has exactly one `succeeded` row.
 # Usage: run_interrupt_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
-command -v node > /dev/null || fail "node is needed to parse JSON"
+. "$(dirname "$0")/lib.sh"
+require_command node "to parse JSON"
 source "$(dirname "${BASH_SOURCE[0]}")/run_fixture.sh"
 # Job control: without it a script's background jobs start with SIGINT ignored (and braid keeps
 # an ignored signal ignored, as `nohup` expects).
@@ -24,11 +20,6 @@ make_ticks "$clean" "$rows" 1
 "$braid" run "$clean/pipeline.toml" --run-id clean > /dev/null 2> "$tmp/err" || fail "clean run: $(tail -n 5 "$tmp/err")"
 clean_parts=$(q "$clean/warehouse" "SELECT k, n, s FROM parts ORDER BY k" | tr '\n' ' ')
 clean_totals=$(q "$clean/warehouse" "SELECT n, s FROM totals" | tr '\n' ' ')
-
-# Commits of `table` made by run `id` (each task's commit carries the run id in its userMetadata).
-commits_of() {  # WAREHOUSE TABLE RUN_ID
-  { grep -l "run_id\\\\\":\\\\\"$3\\\\\"" "$1/$2/_delta_log/"*.json 2> /dev/null || true; } | wc -l
-}
 
 interrupted=0
 # POINT: how many of flow part's commits to wait for before the signal ("start": only for the

@@ -6,12 +6,8 @@
 # and task counts.
 # Usage: run_options_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
-command -v node > /dev/null || fail "node is needed to parse JSON"
+. "$(dirname "$0")/lib.sh"
+require_command node "to parse JSON"
 source "$(dirname "${BASH_SOURCE[0]}")/run_fixture.sh"
 
 ex="$tmp/ex"

@@ -4,16 +4,10 @@
 # cancels a running statement, and never ends the shell; the history is kept.
 # Usage: shell_interrupt_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3 || true)
-if [ -z "$python" ]; then
-  echo "SKIP: shell_interrupt_test needs python3 (its pty module) for a terminal"
-  exit 0
-fi
+[ -n "$python" ] || skip_test "shell_interrupt_test needs python3 (its pty module) for a terminal"
 export HOME="$tmp/home"
 mkdir -p "$HOME" "$tmp/wh"
 

@@ -5,11 +5,7 @@
 # later statements still run, and the exit status is 1 if any statement failed.
 # Usage: shell_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
+. "$(dirname "$0")/lib.sh"
 wh="$tmp/wh"
 mkdir -p "$wh"
 # No history file is read or written when stdin is not a terminal.

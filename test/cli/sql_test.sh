@@ -4,11 +4,7 @@
 # line:column in the script.
 # Usage: sql_test.sh PATH/TO/braid
 set -euo pipefail
-braid="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
+. "$(dirname "$0")/lib.sh"
 wh="$tmp/wh"
 mkdir -p "$wh"
 
@@ -112,5 +108,5 @@ got=$("$braid" sql -w "$wh" -n 50 "SELECT id FROM range(100)")
 expect_eq "$(grep -c '^| *[0-9]' <<<"$got")" "50" "table -n 50 shows 50"
 
 # Tables written by SQL are Delta tables the other commands read.
-expect_eq "$("$braid" cat "$wh/t" --format csv | tail -n +2 | sort | tr '\n' ' ')" "1,eu 3,eu " "braid cat of a SQL-written table"
+expect_eq "$(sorted_rows "$wh/t" | tr '\n' ' ')" "1,eu 3,eu " "braid cat of a SQL-written table"
 echo "sql cli: ok"

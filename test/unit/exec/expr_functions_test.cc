@@ -10,6 +10,7 @@
 #include "columnar/column_builder.h"
 #include "exec/expr/expression.h"
 #include "support/status_matchers.h"
+#include "unit/exec/expr_fixtures.h"
 
 namespace braid::exec {
 namespace {
@@ -18,104 +19,7 @@ using ::braid::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// ---- helpers (each expr test file carries its own small set)
-
-ColumnPtr strings_column(const std::vector<std::optional<std::string>>& values) {
-  BinaryBuilder b(string_type());
-  for (const auto& v : values) {
-    if (v) {
-      b.append(*v);
-    } else {
-      b.append_null();
-    }
-  }
-  return *b.finish();
-}
-
-// A column of `type` from text (nullopt = NULL), through CAST.
-ColumnPtr column_of(const TypePtr& type, const std::vector<std::optional<std::string>>& values) {
-  ColumnPtr s = strings_column(values);
-  if (type->id() == TypeId::kString) return s;
-  auto batch = RecordBatch(schema({field("s", string_type())}), s->length(), {s});
-  auto cast = make_cast(column_ref(0, string_type(), "s"), type, false);
-  EXPECT_TRUE(cast.ok()) << cast.status().to_string();
-  auto out = (*cast)->evaluate(batch, EvalContext{});
-  EXPECT_TRUE(out.ok()) << out.status().to_string();
-  return *out;
-}
-
-ExprPtr lit(const TypePtr& type, const std::string& text) { return literal(column_of(type, {text})); }
-ExprPtr I(int32_t v) { return lit(int32(), std::to_string(v)); }
-ExprPtr L(int64_t v) { return lit(int64(), std::to_string(v)); }
-ExprPtr D(const std::string& v) { return lit(float64(), v); }
-ExprPtr S(const std::string& v) { return literal(strings_column({v})); }
-ExprPtr Dec(const std::string& v, int p, int s) { return lit(decimal128(p, s), v); }
-ExprPtr B(bool v) { return lit(boolean(), v ? "true" : "false"); }
-ExprPtr N(const TypePtr& t) { return null_literal(t); }
-
-ExprPtr call(std::string_view name, std::vector<ExprPtr> args) {
-  auto r = make_call(name, std::move(args));
-  EXPECT_TRUE(r.ok()) << name << ": " << r.status().to_string();
-  return r.ok() ? *r : null_literal(null_type());
-}
-
-// Spark's text of each row ("NULL" for NULL).
-std::vector<std::string> texts(const ColumnPtr& c) {
-  std::vector<std::string> out;
-  auto batch = RecordBatch(schema({field("c", c->type())}), c->length(), {c});
-  auto cast = make_cast(column_ref(0, c->type(), "c"), string_type(), false);
-  EXPECT_TRUE(cast.ok()) << cast.status().to_string();
-  auto s = (*cast)->evaluate(batch, EvalContext{});
-  EXPECT_TRUE(s.ok()) << s.status().to_string();
-  for (int64_t i = 0; i < c->length(); ++i) {
-    out.push_back((*s)->is_null(i) ? "NULL" : std::string((*s)->string_value(i)));
-  }
-  return out;
-}
-
-// The text of a constant expression, or "error: ..." with the message.
-std::string eval(const ExprPtr& e) {
-  auto r = evaluate_constant(e, EvalContext{});
-  if (!r.ok()) return "error: " + r.status().to_string();
-  return texts(*r)[0];
-}
-std::string eval(std::string_view name, std::vector<ExprPtr> args) {
-  auto e = make_call(name, std::move(args));
-  if (!e.ok()) return "bad call: " + e.status().to_string();
-  return eval(*e);
-}
-
-// A batch of named columns and references to them.
-struct Table {
-  std::vector<FieldPtr> fields;
-  std::vector<ColumnPtr> columns;
-  void add(const std::string& name, const TypePtr& type, const std::vector<std::optional<std::string>>& v) {
-    fields.push_back(field(name, type));
-    columns.push_back(column_of(type, v));
-  }
-  RecordBatch batch() const { return RecordBatch(schema(fields), columns.empty() ? 0 : columns[0]->length(), columns); }
-  ExprPtr ref(const std::string& name) const {
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (fields[i]->name() == name) return column_ref(static_cast<int>(i), fields[i]->type(), name);
-    }
-    return nullptr;
-  }
-};
-
-Result<std::vector<std::string>> run(const ExprPtr& e, const Table& t,
-                                     const std::vector<int32_t>* selection = nullptr) {
-  auto b = t.batch();
-  BRAID_ASSIGN_OR_RETURN(auto c, e->evaluate(b, EvalContext{}, selection));
-  return texts(c);
-}
-
-std::vector<std::string> rows(const ExprPtr& e, const Table& t) {
-  auto r = run(e, t);
-  EXPECT_TRUE(r.ok()) << r.status().to_string();
-  return r.ok() ? *r : std::vector<std::string>{};
-}
-
-constexpr auto kInvalid = StatusCode::kInvalidArgument;
+using namespace ::braid::exec::expr_fixtures;
 
 ExprPtr TS(const std::string& v) { return lit(timestamp(TimeUnit::kMicro, "UTC"), v); }
 ExprPtr DT(const std::string& v) { return lit(date32(), v); }

@@ -9,10 +9,9 @@
 
 #include "columnar/column_builder.h"
 #include "columnar/value_text.h"
-#include "common/memory_file_system.h"
 #include "exec/ops/hash_aggregate.h"
-#include "formats/csv/csv_reader.h"
 #include "support/status_matchers.h"
+#include "unit/exec/ops_fixtures.h"
 
 namespace braid::exec {
 namespace {
@@ -21,63 +20,7 @@ using ::braid::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// A table of `schema` from CSV rows (no header; an empty field is NULL), cut into slices of
-// `batch_rows` rows.
-Table csv_table(const SchemaPtr& schema, const std::string& csv, int64_t batch_rows = 3) {
-  auto fs = std::make_shared<MemoryFileSystem>();
-  EXPECT_OK(fs->write_file("t.csv", csv));
-  csv::CsvReadOptions options;
-  options.header = false;
-  options.schema = schema;
-  options.parallel = false;
-  auto batches = csv::read_csv(fs, "t.csv", options);
-  EXPECT_OK(batches);
-  Table whole{schema, batches.ok() ? *batches : std::vector<RecordBatchPtr>{}};
-  auto one = concat_batches(whole);
-  EXPECT_OK(one);
-  Table out{schema, {}};
-  for (int64_t start = 0; start < (*one)->num_rows(); start += batch_rows) {
-    out.batches.push_back((*one)->slice(start, std::min(batch_rows, (*one)->num_rows() - start)));
-  }
-  return out;
-}
-
-// Rows as "v|v|NULL", in table order.
-std::vector<std::string> rows_of(const Table& table) {
-  std::vector<std::string> rows;
-  for (const auto& b : table.batches) {
-    EXPECT_OK(b->validate(true));
-    for (int64_t r = 0; r < b->num_rows(); ++r) {
-      std::string row;
-      for (int c = 0; c < b->num_columns(); ++c) {
-        if (c) row += "|";
-        if (b->column(c)->is_null(r)) {
-          row += "NULL";
-        } else {
-          append_value_text(row, *b->column(c), r, TextFlavor::kPlain);
-        }
-      }
-      rows.push_back(std::move(row));
-    }
-  }
-  return rows;
-}
-
-std::vector<std::string> sorted_rows_of(const Table& table) {
-  auto rows = rows_of(table);
-  std::sort(rows.begin(), rows.end());
-  return rows;
-}
-
-// Contexts that split work differently: serial, and parallel with tiny morsels.
-std::vector<ExecContext> contexts() {
-  std::vector<ExecContext> out;
-  out.push_back({.max_parallelism = 1});
-  out.push_back({.max_parallelism = 1, .morsel_rows = 2});
-  out.push_back({.max_parallelism = 4, .morsel_rows = 1});
-  out.push_back({.max_parallelism = 0, .morsel_rows = 3});
-  return out;
-}
+using namespace ::braid::exec::ops_fixtures;
 
 AggregateSpec agg(AggregateKind kind, int column, std::string name, bool distinct = false) {
   return AggregateSpec{kind, column, distinct, false, std::move(name)};
@@ -128,7 +71,7 @@ TEST(OpsAggregateTypes, OutputSchemaNamesKeysThenAggregates) {
 
 TEST(OpsAggregate, GroupsWithNullKeyAsOneGroup) {
   auto in_schema = schema({field("k", int64()), field("v", int32())});
-  Table in = csv_table(in_schema, "1,10\n2,20\n,5\n1,\n2,1\n,7\n3,\n1,30\n");
+  Table in = csv_table(in_schema, "1,10\n2,20\n,5\n1,\n2,1\n,7\n3,\n1,30\n", 3);
   const std::vector<AggregateSpec> aggs = {
       agg(AggregateKind::kCountStar, -1, "n"), agg(AggregateKind::kCount, 1, "c"),
       agg(AggregateKind::kSum, 1, "s"),        agg(AggregateKind::kMin, 1, "lo"),
@@ -153,7 +96,8 @@ TEST(OpsAggregate, NoKeysGivesOneRowEvenWithoutInput) {
   for (const auto& ctx : contexts()) {
     ASSERT_OK_AND_ASSIGN(auto empty, hash_aggregate(Table{in_schema, {}}, {}, aggs, ctx));
     EXPECT_THAT(rows_of(empty), ElementsAre("0|0|NULL|NULL|NULL|0"));
-    ASSERT_OK_AND_ASSIGN(auto some, hash_aggregate(csv_table(in_schema, "1\n\n4\n4\n"), {}, aggs, ctx));
+    ASSERT_OK_AND_ASSIGN(auto some,
+                         hash_aggregate(csv_table(in_schema, "1\n\n4\n4\n", 3), {}, aggs, ctx));
     EXPECT_THAT(rows_of(some), ElementsAre("4|3|9|3|4|2"));
   }
 }
@@ -227,7 +171,7 @@ TEST(OpsAggregate, MultiColumnKeysAndNestedKeysRejected) {
 
 TEST(OpsAggregate, SumOverflowIsAnError) {
   auto in_schema = schema({field("v", int64())});
-  Table in = csv_table(in_schema, "9223372036854775807\n1\n");
+  Table in = csv_table(in_schema, "9223372036854775807\n1\n", 3);
   for (const auto& ctx : contexts()) {
     EXPECT_THAT(hash_aggregate(in, {}, {agg(AggregateKind::kSum, 0, "s")}, ctx),
                 StatusIs(StatusCode::kInvalidArgument,
@@ -272,7 +216,7 @@ TEST(OpsAggregate, DecimalAverage) {
 TEST(OpsAggregate, DecimalSumOutOfRange) {
   auto in_schema = schema({field("v", decimal128(38, 0))});
   const std::string big(38, '9');
-  Table in = csv_table(in_schema, big + "\n" + big + "\n");
+  Table in = csv_table(in_schema, big + "\n" + big + "\n", 3);
   EXPECT_THAT(hash_aggregate(in, {}, {agg(AggregateKind::kSum, 0, "s")}),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("[NUMERIC_VALUE_OUT_OF_RANGE]")));
 }
@@ -296,7 +240,7 @@ TEST(OpsAggregate, DistinctAggregatesIgnoreNulls) {
 
 TEST(OpsAggregate, CountDistinctOfFloatsNormalizesNaNAndZero) {
   auto in_schema = schema({field("v", float64())});
-  Table in = csv_table(in_schema, "NaN\n-0.0\n0.0\n1\nNaN\n\n");
+  Table in = csv_table(in_schema, "NaN\n-0.0\n0.0\n1\nNaN\n\n", 3);
   ASSERT_OK_AND_ASSIGN(auto out, hash_aggregate(in, {}, {agg(AggregateKind::kCount, 0, "d", true)},
                                                 {.morsel_rows = 2}));
   EXPECT_THAT(rows_of(out), ElementsAre("3"));
@@ -324,7 +268,7 @@ TEST(OpsAggregate, MinMaxOrderStringsByBytesAndNaNLargest) {
   auto in_schema = schema({field("s", string_type()), field("d", float64()),
                            field("t", date32()), field("b", boolean())});
   Table in = csv_table(in_schema,
-                       "b,1.5,2024-01-02,true\nab,NaN,2023-12-31,false\n\xc3\xa9,-1,,\n,,,\n");
+                       "b,1.5,2024-01-02,true\nab,NaN,2023-12-31,false\n\xc3\xa9,-1,,\n,,,\n", 3);
   for (const auto& ctx : contexts()) {
     ASSERT_OK_AND_ASSIGN(auto out, hash_aggregate(in, {},
                                                   {agg(AggregateKind::kMin, 0, "a"),
@@ -343,7 +287,7 @@ TEST(OpsAggregate, MinMaxOrderStringsByBytesAndNaNLargest) {
 
 TEST(OpsAggregate, SumOfDoublesAndFloats) {
   auto in_schema = schema({field("f", float32()), field("d", float64())});
-  Table in = csv_table(in_schema, "0.5,1.25\n1.5,\n,2\n");
+  Table in = csv_table(in_schema, "0.5,1.25\n1.5,\n,2\n", 3);
   ASSERT_OK_AND_ASSIGN(auto out, hash_aggregate(in, {},
                                                 {agg(AggregateKind::kSum, 0, "a"),
                                                  agg(AggregateKind::kSum, 1, "b"),
@@ -385,7 +329,7 @@ TEST(OpsAggregate, MemoryLimitGivesOutOfMemory) {
 
 TEST(OpsAggregate, CancelledTokenStopsIt) {
   auto in_schema = schema({field("k", int32())});
-  Table in = csv_table(in_schema, "1\n2\n3\n");
+  Table in = csv_table(in_schema, "1\n2\n3\n", 3);
   auto token = CancellationToken::make();
   token.cancel("user pressed ctrl-c");
   EXPECT_THAT(hash_aggregate(in, {0}, {}, {.cancellation = token}),

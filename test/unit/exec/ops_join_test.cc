@@ -6,11 +6,9 @@
 #include <optional>
 
 #include "columnar/column_builder.h"
-#include "columnar/value_text.h"
-#include "common/memory_file_system.h"
 #include "exec/ops/hash_join.h"
-#include "formats/csv/csv_reader.h"
 #include "support/status_matchers.h"
+#include "unit/exec/ops_fixtures.h"
 
 namespace braid::exec {
 namespace {
@@ -20,53 +18,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// A table of `schema` from CSV rows (no header; an empty field is NULL), cut into slices of
-// `batch_rows` rows.
-Table csv_table(const SchemaPtr& schema, const std::string& csv, int64_t batch_rows = 2) {
-  auto fs = std::make_shared<MemoryFileSystem>();
-  EXPECT_OK(fs->write_file("t.csv", csv));
-  csv::CsvReadOptions options;
-  options.header = false;
-  options.schema = schema;
-  options.parallel = false;
-  auto batches = csv::read_csv(fs, "t.csv", options);
-  EXPECT_OK(batches);
-  Table whole{schema, batches.ok() ? *batches : std::vector<RecordBatchPtr>{}};
-  auto one = concat_batches(whole);
-  EXPECT_OK(one);
-  Table out{schema, {}};
-  for (int64_t start = 0; start < (*one)->num_rows(); start += batch_rows) {
-    out.batches.push_back((*one)->slice(start, std::min(batch_rows, (*one)->num_rows() - start)));
-  }
-  return out;
-}
+using namespace ::braid::exec::ops_fixtures;
 
-std::vector<std::string> sorted_rows_of(const Table& table) {
-  std::vector<std::string> rows;
-  for (const auto& b : table.batches) {
-    EXPECT_OK(b->validate(true));
-    EXPECT_TRUE(b->schema()->equals(*table.schema));
-    for (int64_t r = 0; r < b->num_rows(); ++r) {
-      std::string row;
-      for (int c = 0; c < b->num_columns(); ++c) {
-        if (c) row += "|";
-        if (b->column(c)->is_null(r)) {
-          row += "NULL";
-        } else {
-          append_value_text(row, *b->column(c), r, TextFlavor::kPlain);
-        }
-      }
-      rows.push_back(std::move(row));
-    }
-  }
-  std::sort(rows.begin(), rows.end());
-  return rows;
-}
-
-std::vector<ExecContext> contexts() {
-  return {ExecContext{.max_parallelism = 1}, ExecContext{.max_parallelism = 1, .morsel_rows = 2},
-          ExecContext{.max_parallelism = 4, .morsel_rows = 1},
-          ExecContext{.max_parallelism = 0, .morsel_rows = 3}};
+// The sorted rows of an operator's output, every batch of which carries the output's schema.
+std::vector<std::string> sorted_output_rows(const Table& table) {
+  for (const auto& b : table.batches) EXPECT_TRUE(b->schema()->equals(*table.schema));
+  return sorted_rows_of(table);
 }
 
 // Runs the join every way (build side, split, parallelism) and checks all give the same rows.
@@ -79,7 +36,7 @@ std::vector<std::string> join_rows(const Table& left, const Table& right, std::v
       auto out = hash_join(left, right, lk, rk, type, options, ctx);
       EXPECT_OK(out);
       if (!out.ok()) return {};
-      auto rows = sorted_rows_of(*out);
+      auto rows = sorted_output_rows(*out);
       if (!first) {
         first = rows;
       } else {
@@ -254,7 +211,8 @@ TEST(OpsCrossJoin, AllPairsFilteredByResidual) {
   Table r = csv_table(s, "2\n\n");
   for (const auto& ctx : contexts()) {
     ASSERT_OK_AND_ASSIGN(auto all, cross_join(l, r, {}, ctx));
-    EXPECT_THAT(sorted_rows_of(all), ElementsAre("1|2", "1|NULL", "2|2", "2|NULL", "3|2", "3|NULL"));
+    EXPECT_THAT(sorted_output_rows(all),
+                ElementsAre("1|2", "1|NULL", "2|2", "2|NULL", "3|2", "3|NULL"));
     ASSERT_OK_AND_ASSIGN(
         auto less, cross_join(
                        l, r,
@@ -268,7 +226,7 @@ TEST(OpsCrossJoin, AllPairsFilteredByResidual) {
                          return keep;
                        },
                        ctx));
-    EXPECT_THAT(sorted_rows_of(less), ElementsAre("1|2"));
+    EXPECT_THAT(sorted_output_rows(less), ElementsAre("1|2"));
   }
   ASSERT_OK_AND_ASSIGN(auto none, cross_join(l, Table{s, {}}));
   EXPECT_EQ(none.num_rows(), 0);
@@ -362,7 +320,7 @@ RC_GTEST_PROP(OpsJoinProperty, MatchesNestedLoopOracle, ()) {
                             .morsel_rows = *rc::gen::inRange<int64_t>(1, 8)};
   auto out = hash_join(l, r, {0}, {0}, type, options, context);
   RC_ASSERT(out.ok());
-  RC_ASSERT(sorted_rows_of(*out) == expected);
+  RC_ASSERT(sorted_output_rows(*out) == expected);
 }
 
 }  // namespace

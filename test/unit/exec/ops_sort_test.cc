@@ -6,11 +6,9 @@
 #include <optional>
 
 #include "columnar/column_builder.h"
-#include "columnar/value_text.h"
-#include "common/memory_file_system.h"
 #include "exec/ops/sort.h"
-#include "formats/csv/csv_reader.h"
 #include "support/status_matchers.h"
+#include "unit/exec/ops_fixtures.h"
 
 namespace braid::exec {
 namespace {
@@ -20,47 +18,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// A table of `schema` from CSV rows (no header; an empty field is NULL), cut into slices of
-// `batch_rows` rows.
-Table csv_table(const SchemaPtr& schema, const std::string& csv, int64_t batch_rows = 2) {
-  auto fs = std::make_shared<MemoryFileSystem>();
-  EXPECT_OK(fs->write_file("t.csv", csv));
-  csv::CsvReadOptions options;
-  options.header = false;
-  options.schema = schema;
-  options.parallel = false;
-  auto batches = csv::read_csv(fs, "t.csv", options);
-  EXPECT_OK(batches);
-  Table whole{schema, batches.ok() ? *batches : std::vector<RecordBatchPtr>{}};
-  auto one = concat_batches(whole);
-  EXPECT_OK(one);
-  Table out{schema, {}};
-  for (int64_t start = 0; start < (*one)->num_rows(); start += batch_rows) {
-    out.batches.push_back((*one)->slice(start, std::min(batch_rows, (*one)->num_rows() - start)));
-  }
-  return out;
-}
-
-// Rows as "v|v|NULL", in table order.
-std::vector<std::string> rows_of(const Table& table) {
-  std::vector<std::string> rows;
-  for (const auto& b : table.batches) {
-    EXPECT_OK(b->validate(true));
-    for (int64_t r = 0; r < b->num_rows(); ++r) {
-      std::string row;
-      for (int c = 0; c < b->num_columns(); ++c) {
-        if (c) row += "|";
-        if (b->column(c)->is_null(r)) {
-          row += "NULL";
-        } else {
-          append_value_text(row, *b->column(c), r, TextFlavor::kPlain);
-        }
-      }
-      rows.push_back(std::move(row));
-    }
-  }
-  return rows;
-}
+using namespace ::braid::exec::ops_fixtures;
 
 // Rows [offset, offset + limit) of a table's rows.
 std::vector<std::string> limit_rows(const Table& table, int64_t limit, int64_t offset) {
@@ -70,12 +28,6 @@ std::vector<std::string> limit_rows(const Table& table, int64_t limit, int64_t o
     out.push_back(rows[static_cast<size_t>(i)]);
   }
   return out;
-}
-
-std::vector<ExecContext> contexts() {
-  return {ExecContext{.max_parallelism = 1}, ExecContext{.max_parallelism = 1, .morsel_rows = 2},
-          ExecContext{.max_parallelism = 4, .morsel_rows = 1},
-          ExecContext{.max_parallelism = 0, .morsel_rows = 3}};
 }
 
 // The sorted rows, checking that every split and parallelism gives exactly the same.
