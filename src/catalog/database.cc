@@ -8,17 +8,14 @@
 #include <cctype>
 #include <filesystem>
 
+#include "common/ascii.h"
 #include "common/json_writer.h"
 
 namespace braid::catalog {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using ascii::iequals;
 
 constexpr std::string_view kCatalogFolder = "_braid/catalog";
 constexpr size_t kVersionDigits = 20;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/parquet/parquet_reader.h"
 
@@ -14,11 +15,7 @@ namespace braid::catalog {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using ascii::lower;
 
 // Paths matching a glob in its last component ("data/part-*.parquet"), sorted; the path itself
 // when it has no wildcard.

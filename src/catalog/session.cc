@@ -9,6 +9,7 @@
 #include "catalog/internal/file_relation.h"
 #include "catalog/settings.h"
 #include "columnar/temporal.h"
+#include "common/ascii.h"
 #include "delta/snapshot.h"
 #include "sql/binder.h"
 #include "sql/executor.h"
@@ -20,11 +21,7 @@ namespace braid::catalog {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using ascii::lower;
 
 int64_t now_micros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())

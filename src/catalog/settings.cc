@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/ascii.h"
 #include "common/memory_tracker.h"
 #include "common/nearest_name.h"
 
@@ -14,11 +15,7 @@ namespace braid::catalog {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using ascii::lower;
 
 std::string trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

@@ -10,6 +10,7 @@
 #include "cli/interrupt.h"
 #include "cli/option_checks.h"
 #include "cli/table_source.h"
+#include "common/ascii.h"
 #include "common/file_system.h"
 #include "common/json_writer.h"
 #include "delta/data_writer.h"
@@ -50,10 +51,7 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
+using ascii::upper;
 
 // The data files a load wrote for its commit. A load that fails (a bad row, a missing column,
 // Ctrl-C, a commit refused) removes them, and the folders it made for them when they are left

@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/option_checks.h"
 #include "columnar/row_output.h"
+#include "common/ascii.h"
 #include "common/file_system.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
@@ -34,11 +35,6 @@ struct SqlOptions {
   int64_t limit = -1;
   bool timer = false;
 };
-
-std::string lower_ascii(std::string s) {
-  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return s;
-}
 
 Status run_sql(const SqlOptions& options) {
   std::string text = options.sql;
@@ -63,11 +59,11 @@ Status run_sql(const SqlOptions& options) {
   BRAID_ASSIGN_OR_RETURN(auto tokens, sql::tokenize(text));
   std::set<std::string> used;
   for (const auto& t : tokens) {
-    if (t.kind == sql::TokenKind::kParameter) used.insert(lower_ascii(t.value));
+    if (t.kind == sql::TokenKind::kParameter) used.insert(ascii::lower(t.value));
   }
   for (const auto& p : options.params) {
     const std::string name = p.substr(0, p.find('='));
-    if (!used.count(lower_ascii(name))) {
+    if (!used.count(ascii::lower(name))) {
       return Status::invalid_argument("--param {}: no statement uses :{}", p, name);
     }
   }

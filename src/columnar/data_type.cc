@@ -2,20 +2,13 @@
 
 #include <fmt/core.h>
 
+#include "common/ascii.h"
+
 namespace braid {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using ascii::iequals;
 
 int find_field(const std::vector<FieldPtr>& fields, std::string_view name) {
   for (size_t i = 0; i < fields.size(); ++i) {

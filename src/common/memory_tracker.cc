@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/ascii.h"
+
 namespace braid {
 
 MemoryTracker::MemoryTracker(std::string name, int64_t limit_bytes, MemoryTracker* parent)
@@ -84,7 +86,7 @@ void MemoryTracker::release(int64_t bytes) {
 Result<int64_t> parse_memory_size(std::string_view text) {
   std::string t;
   for (char c : text) {
-    if (c != ' ' && c != '_') t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != ' ' && c != '_') t += ascii::to_lower(c);
   }
   if (t == "none" || t == "unlimited") return int64_t{0};
   size_t digits = 0;

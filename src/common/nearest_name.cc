@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
+
 namespace braid {
 namespace {
 
-char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+constexpr char fold(char c) { return ascii::to_lower(c); }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);

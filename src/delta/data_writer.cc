@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "columnar/take.h"
+#include "common/ascii.h"
 #include "common/worker_pool.h"
 #include "delta/partition_values.h"
 #include "delta/scan.h"
@@ -30,11 +31,7 @@ Status check_write_schema(const Schema& table, const RecordBatch& batch) {
   for (int i = 0; i < table.num_fields(); ++i) {
     const Field& t = *table.field(i);
     const Field& d = *s.field(i);
-    auto lower = [](std::string x) {
-      for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return x;
-    };
-    if (lower(t.name()) != lower(d.name())) {
+    if (!ascii::iequals(t.name(), d.name())) {
       return Status::invalid_argument("column {} of the data is '{}', the table has '{}' there", i + 1, d.name(), t.name());
     }
     if (!t.type()->equals(*d.type())) {
@@ -187,8 +184,7 @@ Result<std::vector<AddFile>> write_data_files(const std::shared_ptr<FileSystem>&
         }
       }
       const std::string codec = parquet::codec_name(options.parquet.codec);
-      std::string lower;
-      for (char c : codec) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const std::string lower = ascii::lower(codec);
       const std::string name = fmt::format("part-{:05d}-{}.c000.{}.parquet", per_group[g].size(), new_uuid(),
                                            lower == "uncompressed" ? "none" : lower);
       const std::string path = join_path(dir, name);

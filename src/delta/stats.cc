@@ -10,6 +10,7 @@
 #include "columnar/decimal.h"
 #include "columnar/temporal.h"
 #include "columnar/utf8.h"
+#include "common/ascii.h"
 #include "common/json_writer.h"
 
 namespace braid::delta {
@@ -263,8 +264,7 @@ std::string compute_file_stats(const std::vector<RecordBatchPtr>& batches, const
   std::vector<bool> indexed(static_cast<size_t>(schema.num_fields()), false);
   for (int c = 0; c < schema.num_fields(); ++c) {
     if (config.columns) {
-      std::string name = schema.field(c)->name();
-      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const std::string name = ascii::lower(schema.field(c)->name());
       for (const auto& wanted : *config.columns) {
         if (wanted == name || wanted.starts_with(name + ".")) indexed[static_cast<size_t>(c)] = true;
       }

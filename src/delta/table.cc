@@ -10,6 +10,7 @@
 
 #include "columnar/take.h"
 #include "columnar/value_text.h"
+#include "common/ascii.h"
 #include "common/json_writer.h"
 #include "common/worker_pool.h"
 #include "delta/checkpoint.h"
@@ -122,9 +123,7 @@ Result<NewTable> plan_new_table(SchemaPtr schema, const CreateOptions& options) 
   if (schema->num_fields() == 0) return Status::invalid_argument("a table needs at least one column");
   std::set<std::string> seen;
   for (const auto& f : schema->fields()) {
-    std::string lower = f->name();
-    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (!seen.insert(lower).second) return Status::invalid_argument("column '{}' appears twice (names are case-insensitive)", f->name());
+    if (!seen.insert(ascii::lower(f->name())).second) return Status::invalid_argument("column '{}' appears twice (names are case-insensitive)", f->name());
     if (spark_type_name(*f->type()).empty()) {
       return Status::not_implemented("column '{}': Delta tables cannot store {} values", f->name(), f->type()->to_string());
     }

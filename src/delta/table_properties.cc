@@ -6,19 +6,15 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/ascii.h"
 #include "delta/snapshot.h"
 
 namespace braid::delta {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+using ascii::lower;
+using ascii::iequals;
 
 // What braid does with a Delta property (the key after "delta.").
 enum class Rule {

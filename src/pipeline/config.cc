@@ -28,6 +28,7 @@ struct TomlAssumptionFailed : std::runtime_error {
 #include <toml++/toml.h>
 #pragma pop_macro("NDEBUG")
 
+#include "common/ascii.h"
 #include "common/nearest_name.h"
 #include "formats/csv/csv_reader.h"
 #include "sql/ast.h"
@@ -40,10 +41,7 @@ namespace braid::pipeline {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using ascii::lower;
 
 bool is_identifier(std::string_view s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;

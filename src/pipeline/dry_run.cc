@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "columnar/value_text.h"
+#include "common/ascii.h"
 #include "delta/table.h"
-#include "pipeline/internal/ascii.h"
 #include "pipeline/internal/task_attempt.h"
 
 namespace braid::pipeline::internal {
+
+using ascii::lower;
 
 
 Result<std::string> plan_dry_run(const OpenPipeline& pipeline) {

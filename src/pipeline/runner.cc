@@ -4,6 +4,7 @@
 // run_manifest.cc (run ids, the run's manifest), task_expansion.cc (a flow's tasks),
 // task_attempt.cc (one attempt: settle, prepare, stage, expect, write), watchdog.cc (timeouts),
 // dry_run.cc (the dry run and the check), run_report.cc (the report as JSON and as a summary).
+#include "common/ascii.h"
 #include "pipeline/runner.h"
 
 #include <fmt/core.h>
@@ -18,7 +19,6 @@
 #include "columnar/value_text.h"
 #include "common/worker_pool.h"
 #include "pipeline/commit_order.h"
-#include "pipeline/internal/ascii.h"
 #include "pipeline/internal/dry_run.h"
 #include "pipeline/internal/run_manifest.h"
 #include "pipeline/internal/task_attempt.h"
@@ -31,7 +31,7 @@
 
 namespace braid::pipeline {
 
-using internal::lower;
+using ascii::lower;
 using internal::now_us;
 using internal::TaskSpec;
 

@@ -8,13 +8,15 @@
 
 #include "columnar/take.h"
 #include "columnar/value_text.h"
+#include "common/ascii.h"
 #include "common/json_writer.h"
 #include "delta/table.h"
-#include "pipeline/internal/ascii.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 
 namespace braid::pipeline {
+
+using ascii::lower;
 
 std::string task_app_id(const std::string& pipeline, const std::string& flow, const std::string& task) {
   return fmt::format("braid:{}/{}/{}", pipeline, flow, task);

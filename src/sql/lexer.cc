@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "common/ascii.h"
+
 namespace braid::sql {
 namespace {
 
@@ -57,9 +59,8 @@ size_t name_char_length(std::string_view s, size_t at, bool start) {
   }
   return is_name_code_point(cp) ? n : 0;
 }
-char to_upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
+using ascii::to_upper;
+
 int hex_value(char c) {
   if (is_digit(c)) return c - '0';
   return to_upper(c) - 'A' + 10;

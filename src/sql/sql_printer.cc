@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "sql/keywords.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
@@ -14,13 +15,7 @@
 namespace braid::sql {
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
+using ascii::upper;
 
 bool is_plain_identifier(std::string_view name) {
   return is_plain_word(name);

@@ -13,6 +13,7 @@
 
 #include "columnar/decimal.h"
 #include "columnar/temporal.h"
+#include "common/ascii.h"
 
 namespace braid::exec::internal {
 
@@ -32,17 +33,6 @@ std::string_view trim_spaces(std::string_view s) {
   while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
   while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
   return s.substr(b, e - b);
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // ---- parsing of text
@@ -81,12 +71,12 @@ bool parse_double(std::string_view s, double& out) {
     negative = body[0] == '-';
     body.remove_prefix(1);
   }
-  if (equals_ignore_case(body, "nan")) {
+  if (ascii::iequals(body, "nan")) {
     if (s[0] == '+' || s[0] == '-') return false;
     out = std::numeric_limits<double>::quiet_NaN();
     return true;
   }
-  if (equals_ignore_case(body, "inf") || equals_ignore_case(body, "infinity")) {
+  if (ascii::iequals(body, "inf") || ascii::iequals(body, "infinity")) {
     out = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
     return true;
   }
@@ -533,13 +523,13 @@ Result<ColumnPtr> cast_to_boolean(const CastJob& job) {
     return convert_rows<bool>(job, [&](int64_t i, bool& out) {
       std::string_view s = trim_spaces(in.string_value(i));
       for (std::string_view t : {"t", "true", "y", "yes", "1"}) {
-        if (equals_ignore_case(s, t)) {
+        if (ascii::iequals(s, t)) {
           out = true;
           return Failure::kNone;
         }
       }
       for (std::string_view f : {"f", "false", "n", "no", "0"}) {
-        if (equals_ignore_case(s, f)) {
+        if (ascii::iequals(s, f)) {
           out = false;
           return Failure::kNone;
         }

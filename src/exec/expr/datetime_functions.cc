@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "columnar/temporal.h"
+#include "common/ascii.h"
 #include "common/floor_division.h"
 #include "exec/expr/internal/cast.h"
 #include "exec/expr/internal/function_registry.h"
@@ -23,14 +24,6 @@ namespace {
 
 using temporal::kMicrosPerDay;
 using temporal::kMicrosPerSecond;
-
-std::string upper_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 Result<int64_t> session_offset(const KernelContext& kc) {
   return zone_offset_micros(kc.eval->session_time_zone);
@@ -83,7 +76,7 @@ enum class Field {
 };
 
 std::optional<Field> extract_field(std::string_view text) {
-  const std::string f = upper_ascii(text);
+  const std::string f = ascii::upper(text);
   for (const char* s : {"YEAR", "Y", "YEARS", "YR", "YRS"}) if (f == s) return Field::kYear;
   for (const char* s : {"QUARTER", "QTR"}) if (f == s) return Field::kQuarter;
   for (const char* s : {"MONTH", "MON", "MONS", "MONTHS"}) if (f == s) return Field::kMonth;
@@ -174,7 +167,7 @@ Result<ExprPtr> resolve_extract(std::string_view name, std::vector<ExprPtr> args
                                     args[1]->to_string());
   }
   CallOptions options;
-  std::string field_name = upper_ascii(*text);
+  std::string field_name = ascii::upper(*text);
   options.printer = [field_name, name = std::string(name)](const std::vector<ExprPtr>& a) {
     if (name == "date_part") return "date_part(" + field_name + ", " + a[0]->to_string() + ")";
     return "extract(" + field_name + " FROM " + a[0]->to_string() + ")";
@@ -312,7 +305,7 @@ Result<ExprPtr> resolve_make_date(std::string_view name, std::vector<ExprPtr> ar
 enum class Unit { kYear, kQuarter, kMonth, kWeek, kDay, kHour, kMinute, kSecond, kMillisecond, kMicrosecond };
 
 std::optional<Unit> trunc_unit(std::string_view text, bool date_only) {
-  const std::string u = upper_ascii(text);
+  const std::string u = ascii::upper(text);
   if (u == "YEAR" || u == "YYYY" || u == "YY") return Unit::kYear;
   if (u == "QUARTER") return Unit::kQuarter;
   if (u == "MONTH" || u == "MM" || u == "MON") return Unit::kMonth;

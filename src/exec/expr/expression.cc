@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "common/ascii.h"
 #include "exec/expr/internal/cast.h"
 #include "exec/expr/internal/function_registry.h"
 #include "exec/expr/internal/kernel.h"
@@ -62,14 +63,6 @@ class Literal final : public Expression {
   ColumnPtr value_;
 };
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Spark has no unsigned integers and braid computes timestamps in microseconds: arguments of
 // those types are widened first (uint8 -> smallint, uint16 -> int, uint32 -> bigint,
 // uint64 -> decimal(20,0); nanosecond timestamps truncate to microseconds).
@@ -114,7 +107,7 @@ ExprPtr null_literal(TypePtr type) {
 }
 
 Result<ExprPtr> make_call(std::string_view name, std::vector<ExprPtr> args) {
-  const std::string lower = lower_ascii(name);
+  const std::string lower = ascii::lower(name);
   const internal::Resolver* resolver = internal::FunctionRegistry::instance().find(lower);
   if (resolver == nullptr) return Status::not_found("unknown function '{}'", name);
   for (auto& a : args) {
@@ -131,7 +124,7 @@ Result<ExprPtr> make_cast(ExprPtr input, TypePtr to, bool try_cast) {
 }
 
 bool is_function(std::string_view name) {
-  return internal::FunctionRegistry::instance().find(lower_ascii(name)) != nullptr;
+  return internal::FunctionRegistry::instance().find(ascii::lower(name)) != nullptr;
 }
 
 Result<ColumnPtr> evaluate_constant(const ExprPtr& e, const EvalContext& ctx) {

@@ -31,6 +31,7 @@
 #include <deque>
 #include <set>
 
+#include "common/ascii.h"
 #include "common/worker_pool.h"
 #include "formats/csv/internal/block_decoder.h"
 #include "formats/csv/internal/row_tokenizer.h"
@@ -116,12 +117,6 @@ class ChunkBuffer {
   size_t begin_ = 0;
   size_t size_ = 0;
 };
-
-std::string upper_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  return out;
-}
 
 Status check_dialect(const CsvReadOptions& o) {
   auto is_line_break = [](char c) { return c == '\n' || c == '\r'; };
@@ -676,7 +671,7 @@ Result<RecordBatchPtr> CsvReaderImpl::next() {
 }  // namespace
 
 Result<MalformedMode> parse_malformed_mode(std::string_view text) {
-  const std::string mode = upper_ascii(text);
+  const std::string mode = ascii::upper(text);
   if (mode == "FAILFAST") return MalformedMode::kFailFast;
   if (mode == "DROPMALFORMED") return MalformedMode::kDropMalformed;
   if (mode == "PERMISSIVE") return MalformedMode::kPermissive;

@@ -30,19 +30,15 @@
 #include <vector>
 
 #include "braid/result.h"
+#include "common/ascii.h"
 #include "sql/ast.h"
 #include "sql/binder.h"
 #include "sql/plan.h"
 
 namespace braid::sql::binder_internal {
 
-inline std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-inline bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+using ascii::lower;
+using ascii::iequals;
 
 template <typename... Args>
 Status error_at(SourcePosition pos, StatusCode code, fmt::format_string<Args...> format, Args&&... args) {

@@ -23,26 +23,15 @@
 #include <vector>
 
 #include "braid/result.h"
+#include "common/ascii.h"
 #include "sql/ast.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
 
 namespace braid::sql::parser_internal {
 
-inline std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-inline std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using ascii::upper;
+using ascii::lower;
 
 // Heights of new nodes (their children's heights plus one): bound the depth of any tree walk.
 int node_height(const ExprNode& node);

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "columnar/compare.h"
+#include "common/ascii.h"
 #include "delta/snapshot.h"
 #include "delta/table_properties.h"
 #include "sql/statements/internal/shared.h"
@@ -86,11 +87,7 @@ Result<StaticPartitionsPtr> static_partitions_of(const Insert& s, const delta::S
     if (!value.ok()) {
       return Status::invalid_argument("{}the value of partition column '{}' is not {} {}: {}", at(p.pos), f->name(),
                                       f->type()->id() == TypeId::kInt32 || f->type()->id() == TypeId::kInt64 ? "an" : "a",
-                                      [&] {
-                                        std::string t = f->type()->to_string();
-                                        for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                                        return t;
-                                      }(),
+                                      ascii::upper(f->type()->to_string()),
                                       value.status().message());
     }
     out->values[static_cast<size_t>(index)] = *value;

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "columnar/column_builder.h"
+#include "common/ascii.h"
 #include "common/json_writer.h"
 #include "delta/schema_json.h"
 #include "delta/transaction.h"
@@ -13,12 +14,6 @@
 #include "sql/statements/statements.h"
 
 namespace braid::sql {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string at(SourcePosition pos) {
   return pos.line > 0 ? fmt::format("line {}, column {}: ", pos.line, pos.column) : std::string();

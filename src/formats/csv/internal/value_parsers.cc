@@ -5,20 +5,11 @@
 #include <algorithm>
 
 #include "columnar/temporal.h"
+#include "common/ascii.h"
 
 namespace braid::csv::internal {
 
 namespace {
-
-bool iequals_ascii(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 template <typename T>
 bool parse_floating(std::string_view s, T* out) {
@@ -36,11 +27,11 @@ bool parse_floating(std::string_view s, T* out) {
 }  // namespace
 
 bool parse_bool(std::string_view s, bool* out) {
-  if (iequals_ascii(s, "true")) {
+  if (ascii::iequals(s, "true")) {
     *out = true;
     return true;
   }
-  if (iequals_ascii(s, "false")) {
+  if (ascii::iequals(s, "false")) {
     *out = false;
     return true;
   }

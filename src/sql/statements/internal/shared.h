@@ -10,6 +10,7 @@
 
 #include "braid/result.h"
 #include "columnar/record_batch.h"
+#include "common/ascii.h"
 #include "delta/table.h"
 #include "exec/expr/expression.h"
 #include "sql/ast.h"
@@ -18,7 +19,7 @@
 
 namespace braid::sql {
 
-std::string lower(std::string_view s);
+using ascii::lower;
 
 // "line 2, column 8: " for a known position, else nothing.
 std::string at(SourcePosition pos);
