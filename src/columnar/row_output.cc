@@ -4,6 +4,7 @@
 
 #include "columnar/utf8.h"
 #include "columnar/value_text.h"
+#include "common/json_writer.h"
 
 namespace braid {
 

@@ -23,8 +23,6 @@ enum class TextFlavor { kJson, kPlain };
 void append_value_text(std::string& out, const Column& column, int64_t row, TextFlavor flavor);
 std::string value_text(const Column& column, int64_t row, TextFlavor flavor);
 
-// A JSON string literal; invalid UTF-8 bytes become U+FFFD.
-void append_json_string(std::string& out, std::string_view s);
 // Standard base64 with padding.
 void append_base64(std::string& out, std::string_view bytes);
 

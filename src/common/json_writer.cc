@@ -23,50 +23,59 @@ bool valid_utf8_sequence(std::string_view s, size_t i, int n) {
   return cp >= 0x10000 && cp <= 0x10FFFF;
 }
 
-void append_quoted(std::string& out, std::string_view s) {
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out += '"';
-  for (size_t i = 0; i < s.size();) {
+  size_t i = 0;
+  while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20) {
-      switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      // Copy a run of plain ASCII at once.
+      size_t j = i + 1;
+      while (j < s.size()) {
+        auto d = static_cast<unsigned char>(s[j]);
+        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+        ++j;
       }
+      out.append(s.data() + i, j - i);
+      i = j;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; ++i; continue;
+      case '\\': out += "\\\\"; ++i; continue;
+      case '\n': out += "\\n"; ++i; continue;
+      case '\r': out += "\\r"; ++i; continue;
+      case '\t': out += "\\t"; ++i; continue;
+      case '\b': out += "\\b"; ++i; continue;
+      case '\f': out += "\\f"; ++i; continue;
+      default: break;
+    }
+    if (c < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
       ++i;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
+      continue;
+    }
+    // A multi-byte sequence: copy it when well-formed, else one replacement character per byte.
+    const int n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n > 0 && valid_utf8_sequence(s, i, n)) {
+      out.append(s.data() + i, static_cast<size_t>(n));
+      i += static_cast<size_t>(n);
     } else {
-      int n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-      if (n > 0 && valid_utf8_sequence(s, i, n)) {
-        out.append(s.data() + i, static_cast<size_t>(n));
-        i += static_cast<size_t>(n);
-      } else {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      }
+      out += "\xEF\xBF\xBD";
+      ++i;
     }
   }
   out += '"';
 }
 
-}  // namespace
-
 std::string json_quote(std::string_view s) {
   std::string out;
-  append_quoted(out, s);
+  append_json_string(out, s);
   return out;
 }
 
@@ -108,14 +117,14 @@ void JsonWriter::key(std::string_view k) {
     if (has_items_.back()) out_ += ',';
     has_items_.back() = true;
   }
-  append_quoted(out_, k);
+  append_json_string(out_, k);
   out_ += ':';
   after_key_ = true;
 }
 
 void JsonWriter::value(std::string_view s) {
   before_value();
-  append_quoted(out_, s);
+  append_json_string(out_, s);
 }
 
 void JsonWriter::value(int64_t v) {

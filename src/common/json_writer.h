@@ -52,7 +52,9 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// A JSON string literal of `s` (with quotes).
+// A JSON string literal of `s` (with quotes): control characters escaped, well-formed UTF-8
+// kept, each byte of an ill-formed sequence replaced by U+FFFD.
+void append_json_string(std::string& out, std::string_view s);
 std::string json_quote(std::string_view s);
 
 }  // namespace braid

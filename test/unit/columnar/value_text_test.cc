@@ -8,6 +8,7 @@
 #include "columnar/column_builder.h"
 #include "columnar/decimal.h"
 #include "columnar/temporal.h"
+#include "common/json_writer.h"
 #include "support/status_matchers.h"
 
 namespace braid {
