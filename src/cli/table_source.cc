@@ -3,6 +3,7 @@
 #include "cli/option_checks.h"
 #include "common/file_system.h"
 #include "formats/csv/csv_reader.h"
+#include "formats/file_format.h"
 #include "formats/parquet/parquet_reader.h"
 #include "columnar/temporal.h"
 #include "delta/scan.h"
@@ -119,18 +120,9 @@ class DeltaSource final : public TableSource {
   std::unique_ptr<delta::DeltaScan> scan_;
 };
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::string detect_format(const std::string& path, const SourceOptions& options) {
   if (!options.input_format.empty()) return options.input_format;
-  std::string lower;
-  for (char c : path) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (ends_with(lower, ".tsv") || ends_with(lower, ".tab")) return "tsv";
-  if (ends_with(lower, ".csv") || ends_with(lower, ".txt")) return "csv";
-  if (ends_with(lower, ".parquet")) return "parquet";
-  return "";
+  return std::string(format_name(format_from_extension(path)));
 }
 
 // The CSV reading options given, which mean nothing for an input of another format: an error

@@ -31,6 +31,7 @@ struct TomlAssumptionFailed : std::runtime_error {
 #include "common/ascii.h"
 #include "common/nearest_name.h"
 #include "formats/csv/csv_reader.h"
+#include "formats/file_format.h"
 #include "sql/ast.h"
 #include "sql/binder.h"
 #include "sql/lexer.h"
@@ -186,12 +187,10 @@ void read_params(Reader& r, const toml::table& root, PipelineConfig& config) {
   }
 }
 
+// A path without an extension is a Delta table's folder.
 std::string infer_format(const std::string& path) {
-  std::string ext = lower(std::filesystem::path(path).extension().string());
-  if (ext == ".parquet" || ext == ".parq" || ext == ".pq") return "parquet";
-  if (ext == ".csv" || ext == ".tsv" || ext == ".txt") return "csv";
-  if (ext.empty()) return "delta";
-  return "";
+  if (std::filesystem::path(path).extension().empty()) return "delta";
+  return std::string(format_name(format_from_extension(path)));
 }
 
 // A CSV source's schema, mode and corrupt_record_column, checked as read_csv will take them.
@@ -253,7 +252,12 @@ void read_sources(Reader& r, const toml::table& root, PipelineConfig& config) {
       }
     } else if (!s.path.empty()) {
       s.format = infer_format(s.path);
-      if (s.format.empty()) {
+      if (s.format == "tsv") {
+        // Sources are read with CSV's ',' and have no delimiter to set: reading tabs as one
+        // column would be a wrong answer, not an error.
+        r.problem(*t.get("path"), fmt::format("{}: '{}' is tab-separated, and pipeline sources read CSV separated by ','"
+                                              " (convert it: braid convert {} out.parquet)", where, s.path, s.path));
+      } else if (s.format.empty()) {
         r.problem(*t.get("path"), fmt::format("{}: cannot tell the format of '{}' from its extension: set format", where, s.path));
       }
     }

@@ -1,6 +1,7 @@
 // Pipeline files: reading, defaults, and validation that reports every problem with its line.
 #include "pipeline/config.h"
 
+#include <fmt/core.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -144,6 +145,44 @@ action = "explode"
   EXPECT_THAT(m, HasSubstr("no flow is named 'nope'"));
   EXPECT_THAT(m, HasSubstr("p.toml:14: flows.a.expect.check:"));
   EXPECT_THAT(m, HasSubstr("p.toml:15: flows.a.expect.action: 'explode'"));
+}
+
+// A source's format from its path follows the same rule as the CLI (formats/file_format.h); a
+// tab-separated file is refused, since a source has no delimiter to set and ',' would read each
+// line as one column.
+TEST(PipelineConfigTest, SourceFormatComesFromTheExtension) {
+  ASSERT_OK_AND_ASSIGN(auto c, parse_pipeline(R"toml(
+[pipeline]
+name = "p"
+[sources.a]
+path = "a.PQ"
+[sources.b]
+path = "b.txt"
+[sources.c]
+path = "warehouse/c"
+[flows.f]
+stage = "SELECT * FROM a"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                                                "p.toml"));
+  ASSERT_EQ(c.sources.size(), 3u);
+  EXPECT_EQ(c.sources[0].format, "parquet");
+  EXPECT_EQ(c.sources[1].format, "csv");
+  EXPECT_EQ(c.sources[2].format, "delta");
+  for (const char* path : {"x.tsv", "x.TAB"}) {
+    auto bad = parse_pipeline(fmt::format(R"toml([pipeline]
+name = "p"
+[sources.s]
+path = "{}"
+[flows.f]
+stage = "SELECT * FROM s"
+merge = "INSERT INTO t SELECT * FROM staged"
+)toml",
+                                          path),
+                              "p.toml");
+    EXPECT_THAT(bad.status(), StatusIs(StatusCode::kInvalidArgument,
+                                       HasSubstr(fmt::format("p.toml:4: sources.s: '{}' is tab-separated", path))));
+  }
 }
 
 TEST(PipelineConfigTest, CsvSourcesTakeSchemaAndMode) {
